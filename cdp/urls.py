@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True,
+            extra_context={"axes_failure_limit": settings.AXES_FAILURE_LIMIT},
+        ),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include("cdp.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "cdp.views.page_not_found"
+handler500 = "cdp.views.server_error"

@@ -1,0 +1,16 @@
+// Copies the browser files of our npm packages into static/build, where Django finds them.
+import { cpSync, mkdirSync } from "node:fs";
+
+const copies = [
+  ["node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", "static/build/govuk/govuk-frontend.min.js"],
+  ["node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map", "static/build/govuk/govuk-frontend.min.js.map"],
+  ["node_modules/govuk-frontend/dist/govuk/assets/images", "static/build/govuk/assets/images"],
+  ["node_modules/govuk-frontend/dist/govuk/assets/manifest.json", "static/build/govuk/assets/manifest.json"],
+  ["node_modules/plotly.js-basic-dist-min/plotly-basic.min.js", "static/build/plotly/plotly-basic.min.js"],
+];
+
+for (const [from, to] of copies) {
+  mkdirSync(to.substring(0, to.lastIndexOf("/")), { recursive: true });
+  cpSync(from, to, { recursive: true });
+}
+console.log(`copied ${copies.length} front-end files into static/build`);
