@@ -218,7 +218,12 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Development serves static files from their folders; production collects them here.
+STATIC_ROOT = (
+    Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+    if os.environ.get("DJANGO_STATIC_ROOT") or not DEBUG
+    else None
+)
 # static/build holds what `make assets` compiles and copies from npm packages.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

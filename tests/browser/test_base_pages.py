@@ -1,0 +1,55 @@
+"""The base pages in a real browser: no accessibility violations, no CSP errors, keyboard skip link."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from .conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+def collect_console_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in/", "/accessibility/", "/privacy/", "/nowhere/"])
+def test_page_has_no_accessibility_violations(live_server, page, axe_source, path):
+    errors = collect_console_errors(page)
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == (404 if path == "/nowhere/" else 200)
+    assert page.locator("body.js-enabled.govuk-frontend-supported").count() == 1, (
+        "GOV.UK Frontend's JavaScript should have started"
+    )
+    assert axe_violations(page, axe_source) == []
+    # 404's own status is logged by the browser; nothing else may be.
+    assert [e for e in errors if "404" not in e] == []
+
+
+def test_skip_link_is_first_on_the_keyboard(live_server, page):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+
+
+def test_sign_in_form_works_in_the_browser(live_server, page, axe_source):
+    get_user_model().objects.create_user("board.member", "board@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill("board.member")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_text("Signed in as board.member").first.is_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("link", name="Sign in").first.is_visible()

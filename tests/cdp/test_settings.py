@@ -1,0 +1,101 @@
+"""The settings module: the embedded default, production mode and `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k8Vh3r9-Jd2mQx7LpZc4sWn6bTy1fGa5uEo0iRk-PlQzXc8vBn",
+    "DJANGO_ALLOWED_HOSTS": "cdp.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_value(expression: str, env: dict[str, str]) -> str:
+    code = f"from django.conf import settings; print({expression})"
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_hardened():
+    values = settings_value(
+        "settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE, "
+        "settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT, "
+        "settings.AUTHENTICATION_BACKENDS[0], settings.MIDDLEWARE[-1]",
+        env=PRODUCTION,
+    )
+    assert values == (
+        "31536000 True True True axes.backends.AxesStandaloneBackend "
+        "axes.middleware.AxesMiddleware"
+    )
+
+
+def test_production_mode_requires_a_secret_key():
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_requires_allowed_hosts():
+    env = {**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = manage("check", env={})
+    assert result.returncode != 0, "without DJANGO_DEBUG the app must run in production mode"
+
+
+def test_a_malformed_boolean_is_refused_with_its_name():
+    result = manage("check", env={"DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_embedded_default_is_sqlite_in_the_project_folder_with_eager_tasks():
+    value = settings_value(
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'], "
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        env={"DJANGO_DEBUG": "1"},
+    )
+    assert value == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'} True"
+
+
+def test_database_and_broker_urls_are_read_from_the_environment():
+    value = settings_value(
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['HOST'], "
+        "settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER",
+        env={
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://cdp:secret@db.internal:5432/cdp",
+            "CELERY_BROKER_URL": "redis://broker.internal:6379/0",
+        },
+    )
+    assert value == (
+        "django.db.backends.postgresql db.internal redis://broker.internal:6379/0 False"
+    )
