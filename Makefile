@@ -44,7 +44,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: install
-	DJANGO_DEBUG=1 $(PY) tests/services.py -- $(PY) bench/run.py
+	DJANGO_DEBUG=1 $(PY) tests/services.py -- $(PY) bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles $(STAMP)

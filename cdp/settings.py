@@ -171,7 +171,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-# Sessions expire: two weeks at most, and when idle for SESSION_IDLE_HOURS.
+# Sessions expire after SESSION_IDLE_HOURS without a request (each request renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

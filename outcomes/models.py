@@ -15,7 +15,9 @@ class SummaryRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["status", "-finished_at"], name="summaryrun_status_finished")]
+        indexes = [
+            models.Index(fields=["status", "-finished_at"], name="summaryrun_status_finished")
+        ]
 
     def __str__(self) -> str:
         return f"Summary run {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -9,7 +9,6 @@ import os
 import pytest
 
 
-
 def require_env(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:

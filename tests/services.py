@@ -252,7 +252,8 @@ def main(argv: list[str]) -> int:
         print(f"make test: cannot run the tests: {exc}.", file=sys.stderr)
         return 3
     except subprocess.CalledProcessError as exc:
-        print(f"make test: cannot start a test server: {' '.join(exc.cmd)} failed.", file=sys.stderr)
+        failed = " ".join(exc.cmd)
+        print(f"make test: cannot start a test server: {failed} failed.", file=sys.stderr)
         return 3
 
 

@@ -1,4 +1,4 @@
-"""The base pages in a real browser: no accessibility violations, no CSP errors, keyboard skip link."""
+"""The base pages in a real browser: no axe violations, no CSP errors, a working skip link."""
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -99,3 +99,17 @@ def test_database_and_broker_urls_are_read_from_the_environment():
     assert value == (
         "django.db.backends.postgresql db.internal redis://broker.internal:6379/0 False"
     )
+
+
+def test_every_environment_variable_is_documented_in_the_readme():
+    import re
+
+    source = (ROOT / "cdp" / "settings.py").read_text()
+    names = set(
+        re.findall(r'(?:env_bool|env_int|env_list|os\.environ\.get|os\.environ\[)\(?"([A-Z_]+)"',
+                   source)
+    )
+    assert "DATABASE_URL" in names and "CELERY_BROKER_URL" in names
+    readme = (ROOT / "README.md").read_text()
+    undocumented = sorted(n for n in names if f"`{n}`" not in readme)
+    assert undocumented == []

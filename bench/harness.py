@@ -1,0 +1,81 @@
+"""Shared plumbing for the benchmarks: a throwaway test database and a results table."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdp.settings")
+    import django
+
+    django.setup()
+
+
+@contextlib.contextmanager
+def benchmark_database() -> Iterator[None]:
+    """A fresh database beside the configured one (test_<name>), dropped afterwards."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def time_calls(call: Callable[[], object], repeat: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def summarise(timings: list[float]) -> dict[str, float]:
+    ordered = sorted(timings)
+    return {
+        "n": len(ordered),
+        "median_ms": statistics.median(ordered),
+        "p95_ms": ordered[max(0, int(len(ordered) * 0.95) - 1)],
+        "max_ms": ordered[-1],
+    }
+
+
+def report(name: str, columns: list[str], rows: list[list[object]], notes: str = "") -> str:
+    """Prints a table and writes it to bench/results/<name>.txt."""
+    cells = [[str(c) if not isinstance(c, float) else f"{c:.2f}" for c in row] for row in rows]
+    widths = [max(len(col), *(len(r[i]) for r in cells)) for i, col in enumerate(columns)]
+    lines = [
+        f"# {name} — {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} "
+        f"({os.cpu_count()} CPUs, Python {platform.python_version()})",
+        "  ".join(col.ljust(w) for col, w in zip(columns, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+        *("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells),
+    ]
+    if notes:
+        lines += ["", notes]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.txt").write_text(text)
+    return text
