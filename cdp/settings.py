@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "crispy_forms",
+    "crispy_forms_gds",
     "partnerships",
     "outcomes",
     "actionplans",
@@ -115,6 +117,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the GOV.UK Design System's markup.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Database --------------------------------------------------------------------------
 # No DATABASE_URL: the embedded default, SQLite in the project folder (or SQLITE_PATH).

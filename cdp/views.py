@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -8,6 +8,9 @@ from .health import health_report
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        # The chooser goes straight to the partnership of someone who has only one.
+        return redirect("partnerships:chooser")
     return render(request, "cdp/home.html")
 
 

@@ -1,8 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from partnerships.api.views import PartnershipViewSet
 
 app_name = "api"
 
+router = DefaultRouter()
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(router.urls)),
 ]

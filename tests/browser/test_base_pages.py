@@ -48,7 +48,9 @@ def test_sign_in_form_works_in_the_browser(live_server, page, axe_source):
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Someone with no partnership yet lands on the chooser, which says what to do.
+    page.wait_for_url(f"{live_server.url}/partnerships/")
+    assert page.get_by_text("You are not a member of any partnership yet").is_visible()
     assert page.get_by_text("Signed in as board.member").first.is_visible()
 
     page.get_by_role("button", name="Sign out").click()

@@ -89,7 +89,7 @@ def test_sign_in_and_out(client, user):
 
     response = client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert b"Signed in as lead.rotherham" in client.get("/").content
+    assert b"Signed in as lead.rotherham" in client.get("/", follow=True).content
 
     # Signing out is a POST; a GET must not sign anyone out.
     assert client.get("/sign-out/").status_code == 405

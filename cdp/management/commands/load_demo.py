@@ -1,14 +1,35 @@
 """manage.py load_demo: the seed partnerships with their plans, figures and demo users."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from partnerships.demo import load_demo_partnerships
 
 
 class Command(BaseCommand):
-    help = "Load the demo partnerships, plans and figures from the seeds, and print the demo users."
+    help = "Load the demo partnerships from the seeds and print the demo users. Idempotent."
 
-    def handle(self, *args, **options) -> None:
-        # Each domain app contributes its demo data here as it lands; loading is idempotent.
-        loaders: list = []
-        for loader in loaders:
-            loader(stdout=self.stdout)
-        self.stdout.write("Demo data loaded: no demo partnerships or users are defined yet.")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even with DJANGO_DEBUG off. The demo users have a published password.",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "refusing to load demo users with a published password in production mode "
+                "(DJANGO_DEBUG off); pass --allow-production to do it anyway"
+            )
+        users = load_demo_partnerships()
+        rows = [("username", "partnership", "role", "password")] + [
+            (u.username, u.partnership, u.role, u.password) for u in users
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("Demo users (demo only: never load these in production)")
+        for n, row in enumerate(rows):
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())
+            if n == 0:
+                self.stdout.write("  ".join("-" * w for w in widths))

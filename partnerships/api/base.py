@@ -1,0 +1,39 @@
+"""The base of every API viewset. Other apps' viewsets inherit it and cannot bypass it."""
+
+from __future__ import annotations
+
+from django.db import models
+from rest_framework import viewsets
+
+from .. import access
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Scopes every queryset to the request's user, once, in `get_queryset`.
+
+    Subclasses set `queryset` (the model's unfiltered queryset, with any select_related) and
+    may set `write_action`. They may not override `get_queryset` (PostHog's guard): an object
+    outside the user's partnerships is then a 404 on every route, never a 403.
+    """
+
+    read_action: str = access.VIEW
+    write_action: str = access.EDIT_PLAN
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset; scope through "
+                "ScopedViewSet and narrow with a FilterSet instead."
+            )
+
+    def scope_action(self) -> str:
+        return self.read_action if self.request.method in SAFE_METHODS else self.write_action
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = self.queryset
+        if queryset is None:
+            raise TypeError(f"{type(self).__name__} must set `queryset`.")
+        return queryset.all().for_user(self.request.user, self.scope_action())

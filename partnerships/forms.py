@@ -1,0 +1,89 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Membership, Partnership
+from .services import local_authorities_from_codes
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will email them a link to sign in, or to choose a password if they are new.",
+        error_messages={
+            "required": "Enter the email address of the person to add",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role they will have"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL),
+            Button("submit", "Add member"),
+        )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("role", legend_size=Size.SMALL),
+            Button("submit", "Save role"),
+        )
+
+
+class PartnershipAdminForm(forms.ModelForm):
+    """The site admin's partnership form: geography is entered as ONS codes."""
+
+    local_authority_codes = forms.CharField(
+        label="Local authority ONS codes",
+        help_text="Separate codes with commas, e.g. E08000016, E08000017, E08000018, E08000019.",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "name", "slug", "region", "parent", "reports_to", "date_established",
+            "terms_of_reference", "terms_of_reference_agreed",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["local_authority_codes"].initial = ", ".join(
+                self.instance.local_authorities.values_list("code", flat=True)
+            )
+
+    def clean_local_authority_codes(self):
+        codes = self.cleaned_data["local_authority_codes"].replace(";", ",").split(",")
+        try:
+            self.local_authorities = local_authorities_from_codes(codes)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return ", ".join(la.code for la in self.local_authorities)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk:
+            ancestor = parent
+            while ancestor is not None:
+                if ancestor.pk == self.instance.pk:
+                    raise ValidationError("A partnership cannot sit inside itself.")
+                ancestor = ancestor.parent
+        return parent

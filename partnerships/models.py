@@ -1,0 +1,279 @@
+"""Partnerships, the tenants, and who belongs to them.
+
+Membership is the source of truth for access; the django-guardian permission rows below are
+kept in step with it by `partnerships.services`. Every query that must be scoped to a user
+goes through `for_user()` from `partnerships.access`.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .access import ScopedQuerySet
+
+ons_code_validator = RegexValidator(
+    r"^E\d{8}$", "Enter an ONS code: E followed by eight digits, for example E08000018."
+)
+
+
+class Region(models.Model):
+    """One of England's nine regions (ONS E12 codes)."""
+
+    code = models.CharField("ONS code", max_length=9, unique=True, validators=[ons_code_validator])
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    """A local authority with its ONS code: the building block of a partnership's geography."""
+
+    code = models.CharField("ONS code", max_length=9, unique=True, validators=[ons_code_validator])
+    name = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Partnership(models.Model):
+    """A Combating Drugs Partnership: the tenant."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Short name used in web addresses and the API, for example rotherham.",
+        error_messages={"unique": "A partnership with this short name already exists."},
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partnerships")
+    local_authorities = models.ManyToManyField(LocalAuthority, related_name="partnerships")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="A wider partnership this one sits in, such as the South Yorkshire-wide CDP.",
+    )
+    reports_to = models.CharField(
+        "governance: reports to",
+        max_length=200,
+        blank=True,
+        help_text="The board the partnership reports to, e.g. Safer Rotherham Partnership.",
+    )
+    date_established = models.DateField(null=True, blank=True)
+    terms_of_reference = models.TextField(
+        blank=True, help_text="The purpose and remit the partnership agreed."
+    )
+    terms_of_reference_agreed = models.DateField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Partnership is scoped by its own primary key.
+    partnership_field = "pk"
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("edit_plan", "Edit the action plan and milestones"),
+            ("load_data", "Load data and manage metrics"),
+            ("manage_members", "Manage members and roles"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnershipUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+
+
+class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+
+
+class Organisation(models.Model):
+    """A member organisation of a partnership."""
+
+    class Sector(models.TextChoices):
+        COUNCIL = "council", "Local authority"
+        POLICE = "police", "Police"
+        PROBATION = "probation", "Probation"
+        PRISON = "prison", "Prison"
+        NHS = "nhs", "NHS"
+        OPCC = "opcc", "Police and crime commissioner"
+        TREATMENT = "treatment", "Treatment provider"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        EMPLOYMENT = "employment", "Jobcentre Plus / DWP"
+        HOUSING = "housing", "Housing"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sector", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_unique_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NamedRole(models.Model):
+    """A named role in the partnership: SRO, chair, data and digital lead, public voice lead."""
+
+    class Kind(models.TextChoices):
+        SENIOR_RESPONSIBLE_OWNER = "sro", "Senior responsible owner"
+        CHAIR = "chair", "Chair"
+        DATA_AND_DIGITAL_LEAD = "data_digital", "Data and digital lead"
+        PUBLIC_VOICE_LEAD = "public_voice", "Public voice lead"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="named_roles"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    holder = models.CharField(max_length=200, help_text="The person, or team, who holds it.")
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind"], name="named_role_unique_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.holder}"
+
+
+class SubGroup(models.Model):
+    """A sub-group or panel of the partnership, such as the Data and Digital Sub-Group."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="sub_groups"
+    )
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="sub_group_unique_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyDocument(models.Model):
+    """An entry in the partnership's key-documents register."""
+
+    class Kind(models.TextChoices):
+        NEEDS_ASSESSMENT = "needs_assessment", "Needs assessment"
+        DRUG_MARKET_PROFILE = "drug_market_profile", "Drug market profile"
+        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
+        ACTION_PLAN = "action_plan", "Action plan"
+        IMPACT_ASSESSMENT = "impact_assessment", "Impact assessment"
+        RISK_ASSESSMENT = "risk_assessment", "Risk assessment"
+        INSPECTION_REPORT = "inspection_report", "Inspection report"
+        DATA = "data", "Data return"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        IN_PROGRESS = "in_progress", "In progress"
+        AWAITING = "awaiting", "Awaiting"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="key_documents"
+    )
+    title = models.CharField(max_length=250)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    date = models.DateField(null=True, blank=True, help_text="When it was completed or is due.")
+    link = models.URLField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """A user's role in a partnership. The source of truth for access."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Board member (read only)"
+        LEAD = "lead", "Lead (updates the action plan)"
+        ANALYST = "analyst", "Analyst (loads data)"
+        ADMIN = "admin", "Partnership administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="membership_unique_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.partnership} ({self.role})"
+
+
+class RegionalMembership(models.Model):
+    """Read access to every partnership in a region, for regional and national viewers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regional_memberships"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="regional_membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region} (regional viewer)"

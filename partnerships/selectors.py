@@ -1,0 +1,43 @@
+"""Reads of the partnerships app. Query efficiency lives here."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Membership, NamedRole, Organisation, Partnership
+
+
+def partnership_list_for_user(*, user) -> QuerySet[Partnership]:
+    return Partnership.objects.for_user(user).select_related("region").order_by("name")
+
+
+def partnership_overview(*, partnership: Partnership, user) -> Partnership:
+    """The partnership with everything its overview page shows, in a fixed number of queries."""
+    return (
+        Partnership.objects.for_user(user)
+        .select_related("region", "parent")
+        .prefetch_related(
+            "local_authorities",
+            "children",
+            "sub_groups",
+            "key_documents",
+            Prefetch("organisations", queryset=Organisation.objects.order_by("sector", "name")),
+            Prefetch("named_roles", queryset=NamedRole.objects.select_related("organisation")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("user").order_by(
+                    "role", "user__last_name", "user__username"
+                ),
+            ),
+        )
+        .get(pk=partnership.pk)
+    )
+
+
+def membership_list(*, partnership: Partnership, user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_user(user, "manage_members")
+        .filter(partnership=partnership)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )

@@ -1,0 +1,273 @@
+"""Writes of the partnerships app. Membership changes keep the guardian groups in step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from . import access
+from .models import (
+    LocalAuthority,
+    Membership,
+    Partnership,
+    PartnershipGroupObjectPermission,
+    Region,
+    RegionalMembership,
+)
+
+User = get_user_model()
+
+
+def local_authorities_from_codes(codes: Iterable[str]) -> list[LocalAuthority]:
+    """The local authorities with these ONS codes; a ValidationError names any unknown code."""
+    wanted = [c.strip().upper() for c in codes if c.strip()]
+    if not wanted:
+        raise ValidationError("Enter at least one local authority ONS code.")
+    found = {la.code: la for la in LocalAuthority.objects.filter(code__in=wanted)}
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise ValidationError(
+            f"Unknown ONS code{plural}: {', '.join(unknown)}. Use the code of an English "
+            "local authority, for example E08000018 for Rotherham."
+        )
+    return [found[c] for c in dict.fromkeys(wanted)]
+
+
+@transaction.atomic
+def partnership_sync_permissions(*, partnership: Partnership) -> None:
+    """Makes the partnership's guardian rows exactly what its roles and region call for.
+
+    One group per role holds that role's permissions on the partnership; the group of the
+    partnership's region (regional viewers) holds view. Idempotent, and a fixed number of
+    queries whatever was there before.
+    """
+    permissions = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(Partnership),
+            codename__in=access.ACTION_PERMISSIONS.values(),
+        )
+    }
+    wanted: set[tuple[int, int]] = set()
+    for role, actions in access.ROLE_ACTIONS.items():
+        group, _ = Group.objects.get_or_create(name=access.role_group_name(partnership.pk, role))
+        wanted |= {(group.pk, permissions[access.ACTION_PERMISSIONS[a]].pk) for a in actions}
+    region_group, _ = Group.objects.get_or_create(
+        name=access.region_group_name(partnership.region_id)
+    )
+    wanted |= {
+        (region_group.pk, permissions[access.ACTION_PERMISSIONS[a]].pk)
+        for a in access.REGIONAL_ACTIONS
+    }
+    rows = PartnershipGroupObjectPermission.objects.filter(content_object=partnership)
+    existing = set(rows.values_list("group_id", "permission_id"))
+    stale = existing - wanted
+    if stale:
+        rows.filter(
+            pk__in=[
+                pk for pk, group_id, permission_id in rows.values_list(
+                    "pk", "group_id", "permission_id"
+                ) if (group_id, permission_id) in stale
+            ]
+        ).delete()
+    PartnershipGroupObjectPermission.objects.bulk_create(
+        [
+            PartnershipGroupObjectPermission(
+                group_id=group_id, permission_id=permission_id, content_object=partnership
+            )
+            for group_id, permission_id in sorted(wanted - existing)
+        ]
+    )
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    name: str,
+    slug: str,
+    region: Region,
+    local_authority_codes: Iterable[str],
+    parent: Partnership | None = None,
+    reports_to: str = "",
+    date_established: date | None = None,
+    terms_of_reference: str = "",
+) -> Partnership:
+    local_authorities = local_authorities_from_codes(local_authority_codes)
+    partnership = Partnership(
+        name=name,
+        slug=slug,
+        region=region,
+        parent=parent,
+        reports_to=reports_to,
+        date_established=date_established,
+        terms_of_reference=terms_of_reference,
+    )
+    partnership.full_clean()
+    partnership.save()
+    partnership.local_authorities.set(local_authorities)
+    partnership_sync_permissions(partnership=partnership)
+    return partnership
+
+
+def _role_group(partnership: Partnership, role: str) -> Group:
+    group, created = Group.objects.get_or_create(
+        name=access.role_group_name(partnership.pk, role)
+    )
+    if created:
+        partnership_sync_permissions(partnership=partnership)
+    return group
+
+
+def _check_role(role: str) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+
+
+@transaction.atomic
+def membership_create(
+    *, partnership: Partnership, user: AbstractBaseUser, role: str
+) -> Membership:
+    _check_role(role)
+    if Membership.objects.filter(partnership=partnership, user=user).exists():
+        raise ValidationError(
+            f"{user.get_username()} is already a member of {partnership}. "
+            "Change their role instead."
+        )
+    membership = Membership.objects.create(partnership=partnership, user=user, role=role)
+    user.groups.add(_role_group(partnership, role))
+    return membership
+
+
+def _lock_admins(partnership: Partnership) -> list[int]:
+    """Locks the partnership's admin memberships, so two removals cannot race past the check."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(partnership=partnership, role=Membership.Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+
+
+def _refuse_losing_last_admin(membership: Membership) -> None:
+    admins = _lock_admins(membership.partnership)
+    if membership.role == Membership.Role.ADMIN and admins == [membership.pk]:
+        raise ValidationError(
+            f"{membership.user.get_username()} is the only administrator of "
+            f"{membership.partnership}. Make someone else an administrator first."
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    _check_role(role)
+    if role == membership.role:
+        return membership
+    if role != Membership.Role.ADMIN:
+        _refuse_losing_last_admin(membership)
+    membership.user.groups.remove(_role_group(membership.partnership, membership.role))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.user.groups.add(_role_group(membership.partnership, role))
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Removes a member. Access ends at once: every request checks the permission groups."""
+    _refuse_losing_last_admin(membership)
+    membership.user.groups.remove(_role_group(membership.partnership, membership.role))
+    membership.delete()
+
+
+@transaction.atomic
+def regional_membership_create(*, user: AbstractBaseUser, region: Region) -> RegionalMembership:
+    membership, _ = RegionalMembership.objects.get_or_create(user=user, region=region)
+    group, created = Group.objects.get_or_create(name=access.region_group_name(region.pk))
+    if created:
+        for partnership in Partnership.objects.filter(region=region):
+            partnership_sync_permissions(partnership=partnership)
+    user.groups.add(group)
+    return membership
+
+
+@transaction.atomic
+def regional_membership_remove(*, membership: RegionalMembership) -> None:
+    group = Group.objects.filter(name=access.region_group_name(membership.region_id)).first()
+    if group:
+        membership.user.groups.remove(group)
+    membership.delete()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    membership: Membership
+    new_account: bool
+
+
+def _username_for(email: str) -> str:
+    base = email.split("@")[0][:140] or "member"
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    partnership: Partnership,
+    email: str,
+    role: str,
+    invited_by: AbstractBaseUser,
+    site_url: str,
+) -> Invitation:
+    """Adds the person with this email address, creating their account if they have none.
+
+    A new account gets an email with a link to choose a password; an existing one gets a note
+    that they now have access. Emails go after the transaction commits.
+    """
+    email = User.objects.normalize_email(email.strip())
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    new_account = user is None
+    if new_account:
+        user = User(username=_username_for(email), email=email)
+        user.set_unusable_password()
+        user.save()
+    membership = membership_create(partnership=partnership, user=user, role=role)
+    role_label = Membership.Role(role).label
+    inviter = invited_by.get_full_name() or invited_by.get_username()
+    if new_account:
+        link = site_url.rstrip("/") + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        body = (
+            f"{inviter} has added you to {partnership} on the CDP Dashboard as "
+            f"{role_label.lower()}.\n\nYour user name is {user.username}. Choose a password "
+            f"to sign in:\n\n{link}\n\nThe link works once and expires in a few days."
+        )
+    else:
+        body = (
+            f"{inviter} has added you to {partnership} on the CDP Dashboard as "
+            f"{role_label.lower()}.\n\nSign in as {user.username}: "
+            f"{site_url.rstrip('/')}{reverse('login')}"
+        )
+    subject = f"You have been added to {partnership} on the CDP Dashboard"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return Invitation(membership=membership, new_account=new_account)

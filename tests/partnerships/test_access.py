@@ -1,0 +1,106 @@
+"""partnerships/access.py: for_user() on every tenant model, and the base classes' guards."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+from partnerships import access
+from partnerships.api.base import ScopedViewSet
+from partnerships.models import Partnership
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every model holding tenant data: it has a foreign key to Partnership."""
+    found = []
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if (
+                isinstance(f, models.ForeignKey)
+                and f.related_model is Partnership
+                and f.name == "partnership"
+                and not model.__module__.startswith("guardian")
+                and "ObjectPermission" not in model.__name__
+            ):
+                found.append(model)
+    return found
+
+
+def test_tenant_models_are_found():
+    names = {m.__name__ for m in tenant_models()}
+    assert {"Organisation", "NamedRole", "SubGroup", "KeyDocument", "Membership"} <= names
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m.__name__)
+def test_every_tenant_model_has_a_required_partnership_and_for_user(model):
+    field = model._meta.get_field("partnership")
+    assert field.null is False, f"{model.__name__}.partnership must be required"
+    assert field.db_index, f"{model.__name__}.partnership must be indexed"
+    assert isinstance(model.objects.all(), access.ScopedQuerySet), (
+        f"{model.__name__} must use partnerships.access.ScopedQuerySet"
+    )
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m.__name__)
+def test_for_user_returns_only_the_users_partnerships_rows(tenants, model):
+    # The shared fixture must hold rows of every tenant model in both partnerships.
+    assert model.objects.filter(partnership=tenants.a).exists(), (
+        f"add a {model.__name__} for each partnership to the shared tenants fixture"
+    )
+    assert model.objects.filter(partnership=tenants.b).exists()
+    for username in ["a_viewer", "a_lead", "a_analyst", "a_admin", "regional"]:
+        visible = model.objects.for_user(tenants.users[username])
+        assert visible.exists()
+        assert set(visible.values_list("partnership_id", flat=True)) == {tenants.a.pk}
+    assert not model.objects.for_user(tenants.users["outsider"]).exists()
+    assert not model.objects.for_user(AnonymousUser()).exists()
+    everything = model.objects.for_user(tenants.users["superuser"])
+    assert everything.count() == model.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("username", "actions"),
+    [
+        ("a_viewer", {"view"}),
+        ("a_lead", {"view", "edit_plan"}),
+        ("a_analyst", {"view", "load_data"}),
+        ("a_admin", {"view", "edit_plan", "load_data", "manage_members"}),
+        ("regional", {"view"}),
+        ("outsider", set()),
+        ("b_admin", set()),
+        ("superuser", {"view", "edit_plan", "load_data", "manage_members"}),
+    ],
+)
+def test_actions_by_role(tenants, username, actions, django_assert_max_num_queries):
+    user = tenants.users[username]
+    with django_assert_max_num_queries(1):
+        assert access.actions_for(user, "rotherham") == actions
+    for action in access.ACTION_PERMISSIONS:
+        allowed = Partnership.objects.for_user(user, action).filter(pk=tenants.a.pk).exists()
+        assert allowed == (action in actions), action
+
+
+def test_inactive_user_sees_nothing(tenants):
+    user = tenants.users["a_admin"]
+    user.is_active = False
+    user.save()
+    assert not Partnership.objects.for_user(user).exists()
+    assert access.actions_for(user, "rotherham") == frozenset()
+
+
+def test_unknown_action_is_an_error(tenants):
+    with pytest.raises(ValueError, match="unknown action"):
+        Partnership.objects.for_user(tenants.users["a_admin"], "delete_everything")
+
+
+def test_for_user_is_one_query_whatever_the_memberships(tenants, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        list(Partnership.objects.for_user(tenants.users["regional"]))
+
+
+def test_a_viewset_may_not_override_get_queryset():
+    with pytest.raises(TypeError, match="overrides get_queryset"):
+
+        class LeakyViewSet(ScopedViewSet):
+            def get_queryset(self):
+                return Partnership.objects.all()

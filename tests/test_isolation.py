@@ -1,0 +1,225 @@
+"""Tenant isolation: every URL of the project, for every role and method.
+
+The URL patterns come from the resolver, not from a hand-kept list. A URL with no entry in
+EXPECTATIONS fails the suite: every new page or API route must say who may use it. For each
+tenant URL the same request is also made with partnership B's slug and B's object ids:
+nobody but a national admin may get anything but a 404 (or, signed out, the sign-in page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import Tenants
+
+ROLES = ["anonymous", "outsider", "viewer", "lead", "analyst", "admin", "regional", "superuser"]
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+@dataclass
+class Expectation:
+    get: dict[str, int]
+    post: dict[str, int]
+    # Builds the URL's kwargs for partnership "a" (own) or "b" (other); None: not a tenant URL.
+    kwargs: Callable[[Tenants, str], dict] | None = None
+    # Statuses for B's URL: 404 for all but the national admin unless stated.
+    other_get: dict[str, int] | None = None
+    other_post: dict[str, int] | None = None
+    data: dict = field(default_factory=dict)
+
+
+def slug(t: Tenants, side: str) -> dict:
+    return {"partnership_slug": t.partnership(side).slug}
+
+
+def member(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.memberships[side].pk}
+
+
+def api_slug(t: Tenants, side: str) -> dict:
+    return {"slug": t.partnership(side).slug}
+
+
+SIGNED_IN_REDIRECT = expect(302, anonymous=200)
+PUBLIC_PAGE = expect(200)
+NOT_ALLOWED = expect(405)
+MEMBER_PAGE = expect(200, anonymous=302, outsider=404)
+ADMIN_PAGE = expect(403, anonymous=302, outsider=404, admin=200, superuser=200)
+ADMIN_FORM_POST = ADMIN_PAGE  # an empty form is re-shown with errors
+API_READ = expect(200, anonymous=403)
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
+    "healthz": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "accessibility": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "privacy": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "login": Expectation(get=SIGNED_IN_REDIRECT, post=SIGNED_IN_REDIRECT),
+    "logout": Expectation(get=NOT_ALLOWED, post=expect(302)),
+    "password_reset": Expectation(get=PUBLIC_PAGE, post=PUBLIC_PAGE),
+    "password_reset_done": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "password_reset_confirm": Expectation(
+        get=PUBLIC_PAGE,
+        post=PUBLIC_PAGE,
+        kwargs=lambda t, side: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    "password_reset_complete": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    # Everyone with one partnership goes straight to it; the chooser lists several.
+    "partnerships:chooser": Expectation(
+        get=expect(302, outsider=200, superuser=200),
+        post=expect(405, anonymous=302),
+    ),
+    "partnerships:overview": Expectation(
+        get=MEMBER_PAGE,
+        post=expect(405, anonymous=302, outsider=404),
+        kwargs=slug,
+    ),
+    "partnerships:members": Expectation(
+        get=ADMIN_PAGE,
+        post=expect(405, anonymous=302, outsider=404),
+        kwargs=slug,
+    ),
+    "partnerships:member_invite": Expectation(
+        get=ADMIN_PAGE, post=ADMIN_FORM_POST, kwargs=slug
+    ),
+    "partnerships:member_role": Expectation(get=ADMIN_PAGE, post=ADMIN_FORM_POST, kwargs=member),
+    "partnerships:member_remove": Expectation(
+        get=ADMIN_PAGE,
+        post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
+        kwargs=member,
+    ),
+    "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "api:api-root": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:partnership-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:partnership-detail": Expectation(
+        get=expect(200, anonymous=403, outsider=404),
+        post=expect(405, anonymous=403),
+        kwargs=api_slug,
+        # The route takes no POST at all, so 405 says nothing about whether the slug exists.
+        other_post=expect(405, anonymous=403),
+    ),
+}
+
+# The Django admin is for national administrators (superusers) only.
+ADMIN_NAMESPACE = "admin"
+ADMIN_URLS = {
+    "admin:index": Expectation(get=expect(302, superuser=200), post=expect(302, superuser=200)),
+    "admin:partnerships_partnership_changelist": Expectation(
+        get=expect(302, superuser=200), post=expect(302, superuser=200)
+    ),
+}
+
+
+def discovered_url_names() -> set[str]:
+    """Every named URL pattern of the project, with its namespace."""
+    names: set[str] = set()
+    unnamed: list[str] = []
+
+    def walk(patterns, namespace: str, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if ns and namespace and pattern.namespace:
+                    ns = f"{namespace}:{pattern.namespace}"
+                walk(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                if pattern.name is None:
+                    unnamed.append(prefix + str(pattern.pattern))
+                else:
+                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    assert not [u for u in unnamed if not u.startswith("admin/")], unnamed
+    return names
+
+
+def test_every_url_has_an_expectation():
+    names = discovered_url_names()
+    tenant_and_public = {n for n in names if not n.startswith(ADMIN_NAMESPACE + ":")}
+    missing = sorted(tenant_and_public - set(EXPECTATIONS))
+    assert not missing, f"add these URLs to EXPECTATIONS in {__name__}: {missing}"
+    stale = sorted(set(EXPECTATIONS) - names)
+    assert not stale, f"these EXPECTATIONS name no URL: {stale}"
+    assert set(ADMIN_URLS) <= names
+
+
+def client_for(tenants: Tenants, role: str) -> Client:
+    client = Client()
+    if role == "anonymous":
+        return client
+    username = {"viewer": "a_viewer", "lead": "a_lead", "analyst": "a_analyst",
+                "admin": "a_admin"}.get(role, role)
+    client.force_login(tenants.users[username])
+    return client
+
+
+def status_of(client: Client, method: str, url: str, data: dict) -> int:
+    response = client.get(url) if method == "get" else client.post(url, data)
+    return response.status_code
+
+
+CASES = [(name, role) for name in {**EXPECTATIONS, **ADMIN_URLS} for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_access(tenants, name, role):
+    expectation = {**EXPECTATIONS, **ADMIN_URLS}[name]
+    client = client_for(tenants, role)
+    own = reverse(name, kwargs=expectation.kwargs(tenants, "a") if expectation.kwargs else None)
+    results = {"GET": status_of(client, "get", own, expectation.data)}
+    wanted = {"GET": expectation.get[role]}
+
+    tenant_url = expectation.kwargs is not None and name != "password_reset_confirm"
+    if tenant_url:
+        # Another partnership's URL: 404 for everyone but the national admin.
+        other = reverse(name, kwargs=expectation.kwargs(tenants, "b"))
+        results["GET other"] = status_of(client, "get", other, expectation.data)
+        results["POST other"] = status_of(client, "post", other, expectation.data)
+        api = name.startswith("api:")
+        signed_out = 403 if api else 302
+        wanted["GET other"] = (expectation.other_get or expect(
+            404, anonymous=signed_out, superuser=expectation.get["superuser"]))[role]
+        wanted["POST other"] = (expectation.other_post or expect(
+            404, anonymous=signed_out, superuser=expectation.post["superuser"]))[role]
+
+    # The own POST goes last: it may change things (an admin removing a member).
+    results["POST"] = status_of(client, "post", own, expectation.data)
+    wanted["POST"] = expectation.post[role]
+    assert results == wanted
+
+
+@pytest.mark.parametrize("name", ["partnerships:member_role", "partnerships:member_remove"])
+@pytest.mark.parametrize("role", ROLES)
+def test_own_partnership_with_another_partnerships_object_is_404(tenants, name, role):
+    client = client_for(tenants, role)
+    url = reverse(name, kwargs={**slug(tenants, "a"), "pk": tenants.memberships["b"].pk})
+    wanted = 302 if role == "anonymous" else 403 if role in {
+        "viewer", "lead", "analyst", "regional"} else 404
+    assert (client.get(url).status_code, client.post(url).status_code) == (wanted, wanted)
+
+
+def test_removed_member_loses_access_at_once(tenants):
+    from partnerships import services
+
+    client = Client()
+    client.force_login(tenants.users["a_lead"])
+    overview = reverse("partnerships:overview", kwargs=slug(tenants, "a"))
+    api = reverse("api:partnership-detail", kwargs=api_slug(tenants, "a"))
+    assert client.get(overview).status_code == 200
+    assert client.get(api).status_code == 200
+
+    services.membership_remove(membership=tenants.memberships["a"])
+
+    # The same signed-in session, no sign-out needed.
+    assert client.get(overview).status_code == 404
+    assert client.get(api).status_code == 404
+    assert client.get(reverse("api:partnership-list")).json()["results"] == []
