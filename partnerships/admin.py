@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from . import services
 from .forms import PartnershipAdminForm
@@ -49,6 +50,7 @@ class SubGroupInline(admin.TabularInline):
 class KeyDocumentInline(admin.TabularInline):
     model = KeyDocument
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Partnership)

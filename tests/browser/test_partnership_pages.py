@@ -1,0 +1,57 @@
+"""Partnership pages in a real browser, as an administrator: axe-clean, forms usable."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+from .conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_admin_pages_are_accessible_and_adding_a_member_works(
+    live_server, page, axe_source, tenants
+):
+    sign_in(page, live_server.url, "a_admin")
+    # One partnership: straight to its overview.
+    assert page.url == f"{live_server.url}/partnerships/rotherham/"
+    assert page.get_by_role("heading", name="Rotherham CDP").is_visible()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_role("link", name="Manage members").click()
+    assert page.get_by_role("heading", name="Members and roles").is_visible()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_role("link", name="Add a member").click()
+    page.get_by_role("button", name="Add member").click()  # nothing filled in
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_label("Email address").fill("new.analyst@example.org")
+    page.get_by_label("Analyst (loads data)").check()
+    page.get_by_role("button", name="Add member").click()
+    assert page.get_by_text("new.analyst@example.org added as analyst").is_visible()
+    assert page.get_by_role("cell", name="new.analyst@example.org").is_visible()
+
+
+def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
+    from partnerships import services
+    from partnerships.models import Region
+
+    services.partnership_create(
+        name="York CDP", slug="york", region=Region.objects.get(code="E12000003"),
+        local_authority_codes=["E06000014"],
+    )
+    sign_in(page, live_server.url, "regional")
+    assert page.url == f"{live_server.url}/partnerships/"
+    links = page.locator("main a.govuk-link").all_inner_texts()
+    assert links == ["Rotherham CDP", "York CDP"]
+    assert axe_violations(page, axe_source) == []
