@@ -1,4 +1,367 @@
+"""The outcomes framework, targets, observations and the imports that bring them in."""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from partnerships.access import ScopedQuerySet
+from partnerships.models import Partnership
+
+
+class Outcome(models.Model):
+    """A strategic or intermediate outcome of the National Combating Drugs Outcomes Framework."""
+
+    class Kind(models.TextChoices):
+        STRATEGIC = "strategic", "Strategic outcome"
+        INTERMEDIATE = "intermediate", "Intermediate outcome"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricQuerySet(ScopedQuerySet):
+    def for_user(self, user, action: str = "view"):
+        """National metrics for every signed-in user; a local metric for its partnership's."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        owned = Partnership.objects.for_user(user, action).values("pk")
+        national = Q(owner__isnull=True) if action == "view" else Q(pk__in=[])
+        return self.filter(national | Q(owner__in=owned))
+
+
+class Metric(models.Model):
+    """A measure a partnership tracks: national (no owner) or local to one partnership."""
+
+    class Tier(models.TextChoices):
+        HEADLINE = "headline", "Headline metric"
+        SUPPORTING = "supporting", "Supporting metric"
+        RELATED = "related", "Related national indicator"
+        LOCAL = "local", "Local metric"
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "Count"
+        PERCENTAGE = "percentage", "Percentage"
+        RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
+        RATE_PER_10000 = "rate_per_10000", "Rate per 10,000"
+        RATE_PER_100000 = "rate_per_100000", "Rate per 100,000"
+
+    class Polarity(models.TextChoices):
+        HIGHER_IS_BETTER = "higher_better", "Higher is better"
+        LOWER_IS_BETTER = "lower_better", "Lower is better"
+        NO_JUDGEMENT = "no_judgement", "No judgement"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        ANNUAL = "annual", "Annual"
+        BIENNIAL = "biennial", "Every two years"
+        ROLLING_THREE_YEARS = "rolling_3y", "Annual, three-year rolling"
+        AD_HOC = "ad_hoc", "When reported"
+
+    code = models.SlugField(max_length=60, help_text="Stable code used in files and the API.")
+    name = models.CharField(max_length=300)
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="metrics"
+    )
+    tier = models.CharField(max_length=12, choices=Tier.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    polarity = models.CharField(max_length=15, choices=Polarity.choices)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    source = models.CharField(max_length=200, blank=True)
+    fingertips_id = models.PositiveIntegerField("Fingertips indicator id", null=True, blank=True)
+    disclosure_control = models.BooleanField(
+        default=False, help_text="Counts of 1 to 4 are suppressed outside the partnership."
+    )
+    owner = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="local_metrics",
+        help_text="The partnership a local metric belongs to; empty for national metrics.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = MetricQuerySet.as_manager()
+    partnership_field = "owner"
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(owner__isnull=True), name="metric_national_code"
+            ),
+            models.UniqueConstraint(fields=["owner", "code"], name="metric_local_code"),
+            models.UniqueConstraint(
+                fields=["fingertips_id"],
+                condition=Q(owner__isnull=True, fingertips_id__isnull=False),
+                name="metric_national_fingertips_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_local(self) -> bool:
+        return self.owner_id is not None
+
+
+class LocalAim(models.Model):
+    """An aim of a partnership's local outcomes framework, grouping the metrics it tracks."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="local_aims"
+    )
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="local_aim_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrameworkMetric(models.Model):
+    """A metric a partnership has chosen for its local outcomes framework."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="framework_metrics"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    aim = models.ForeignKey(
+        LocalAim, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "metric"], name="framework_metric_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: {self.metric}"
+
+
+class Target(models.Model):
+    """A partnership's target for a metric: from a baseline to a value by a due period."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="targets")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="targets")
+    description = models.CharField(max_length=300)
+    baseline_value = models.FloatField()
+    baseline_period = models.CharField(max_length=40)
+    baseline_end = models.DateField()
+    target_value = models.FloatField()
+    due_period = models.CharField(max_length=40)
+    due_end = models.DateField()
+    source = models.CharField(max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_end", "metric__order"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ImportBatch(models.Model):
+    """One file (or manual entry) loaded into a partnership, with what it did."""
+
+    class Format(models.TextChoices):
+        FINGERTIPS = "fingertips", "Fingertips download (CSV)"
+        TIDY = "tidy", "Tidy table (CSV or XLSX)"
+        MANUAL = "manual", "Entered by hand"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        VALIDATING = "validating", "Checking"
+        PREVIEW = "preview", "Ready to confirm"
+        IMPORTING = "importing", "Importing"
+        COMPLETE = "complete", "Imported"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        ROLLED_BACK = "rolled_back", "Rolled back"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    stored_file = models.CharField(max_length=255, blank=True)
+    format = models.CharField(max_length=12, choices=Format.choices)
+    create_missing_metrics = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    failure = models.TextField(blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportRowProblem(models.Model):
+    """A row of an import that was rejected or skipped, with its line number and reason."""
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "Rejected"
+        SKIPPED = "skipped", "Skipped"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
+    line = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["line"]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class ObservationValues(models.Model):
+    """The columns an observation and a benchmark share: metric × area × period × breakdown."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    area_code = models.CharField(max_length=9)
+    area_name = models.CharField(max_length=150, blank=True)
+    period_label = models.CharField(max_length=40)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_year_type = models.CharField(max_length=10)
+    period_sortable = models.PositiveIntegerField()
+    sex = models.CharField(max_length=30, blank=True)
+    age = models.CharField(max_length=50, blank=True)
+    category_type = models.CharField(max_length=150, blank=True)
+    category = models.CharField(max_length=150, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    count = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    lower_ci = models.FloatField("lower 95% CI", null=True, blank=True)
+    upper_ci = models.FloatField("upper 95% CI", null=True, blank=True)
+    value_note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+
+    KEY_FIELDS = (
+        "metric_id", "area_code", "period_start", "period_end", "period_year_type",
+        "sex", "age", "category_type", "category",
+    )
+    VALUE_FIELDS = (
+        "area_name", "period_label", "period_sortable", "value", "count", "denominator",
+        "lower_ci", "upper_ci", "value_note", "source",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.area_code} {self.period_label}: {self.value}"
+
+
+class Observation(ObservationValues):
+    """A partnership's figure for one of its areas."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="observations"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "partnership", "metric", "area_code", "period_start", "period_end",
+                    "period_year_type", "sex", "age", "category_type", "category",
+                ],
+                name="observation_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "metric", "period_end"], name="observation_series"),
+            models.Index(fields=["batch"], name="observation_batch"),
+        ]
+
+
+class Benchmark(ObservationValues):
+    """England's or a region's figure, shared with every partnership for comparison."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "metric", "area_code", "period_start", "period_end", "period_year_type",
+                    "sex", "age", "category_type", "category",
+                ],
+                name="benchmark_key",
+            )
+        ]
+        indexes = [models.Index(fields=["batch"], name="benchmark_batch")]
+
+
+class ObservationChange(models.Model):
+    """What a batch did to a row, so that the batch can be rolled back."""
+
+    class Action(models.TextChoices):
+        INSERTED = "inserted", "Inserted"
+        UPDATED = "updated", "Updated"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    benchmark = models.BooleanField(default=False)
+    row_id = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    previous = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "benchmark"], name="change_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.action} row {self.row_id}"
 
 
 class SummaryRun(models.Model):

@@ -138,6 +138,14 @@ PARTNERSHIPS = [
         "name": "Darlington Combating Drugs Partnership",
         "region": "E12000001",
         "local_authorities": ["E06000005"],
+        "organisations": [
+            ("Darlington Borough Council Public Health", Sector.COUNCIL),
+            ("We Are With You (STRIDE)", Sector.TREATMENT),
+            ("Recovery Connections (STRIDE)", Sector.VOLUNTARY),
+            ("Tees, Esk and Wear Valleys NHS Foundation Trust", Sector.NHS),
+            ("Police", Sector.POLICE),
+            ("Probation", Sector.PROBATION),
+        ],
     },
     {
         "slug": "cambridgeshire-peterborough",

@@ -1,6 +1,8 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from .models import Membership, Partnership
@@ -87,3 +89,18 @@ class PartnershipAdminForm(forms.ModelForm):
                     raise ValidationError("A partnership cannot sit inside itself.")
                 ancestor = ancestor.parent
         return parent
+
+
+class MemberPasswordResetForm(PasswordResetForm):
+    """Also sends the link to invited members who never chose a password.
+
+    Django's form skips accounts without a usable password; ours are exactly the people whose
+    invitation link expired.
+    """
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        field = user_model.get_email_field_name()
+        return user_model._default_manager.filter(
+            **{f"{field}__iexact": email, "is_active": True}
+        ).iterator()

@@ -18,7 +18,7 @@ def partnership_overview(*, partnership: Partnership, user) -> Partnership:
         .select_related("region", "parent")
         .prefetch_related(
             "local_authorities",
-            "children",
+            Prefetch("children", queryset=Partnership.objects.for_user(user)),
             "sub_groups",
             "key_documents",
             Prefetch("organisations", queryset=Organisation.objects.order_by("sector", "name")),

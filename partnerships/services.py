@@ -12,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -141,14 +141,39 @@ def membership_create(
     *, partnership: Partnership, user: AbstractBaseUser, role: str
 ) -> Membership:
     _check_role(role)
+    already = ValidationError(
+        f"{user.get_username()} is already a member of {partnership}. Change their role instead."
+    )
     if Membership.objects.filter(partnership=partnership, user=user).exists():
-        raise ValidationError(
-            f"{user.get_username()} is already a member of {partnership}. "
-            "Change their role instead."
-        )
-    membership = Membership.objects.create(partnership=partnership, user=user, role=role)
-    user.groups.add(_role_group(partnership, role))
+        raise already
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(partnership=partnership, user=user, role=role)
+    except IntegrityError:  # added by someone else at the same moment
+        raise already from None
+    _set_role_group(user, partnership, role)
     return membership
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    """Re-reads the membership under a row lock: a stale copy must not decide group changes."""
+    try:
+        return Membership.objects.select_for_update().select_related("user", "partnership").get(
+            pk=membership.pk
+        )
+    except Membership.DoesNotExist:
+        raise ValidationError("This person is no longer a member.") from None
+
+
+def _set_role_group(user: AbstractBaseUser, partnership: Partnership, role: str | None) -> None:
+    """Leaves the user in exactly one of the partnership's role groups (none if role is None)."""
+    prefix = access.role_group_name(partnership.pk, "")
+    stale = user.groups.filter(name__startswith=prefix)
+    if role is not None:
+        stale = stale.exclude(name=access.role_group_name(partnership.pk, role))
+    user.groups.remove(*stale)
+    if role is not None:
+        user.groups.add(_role_group(partnership, role))
 
 
 def _lock_admins(partnership: Partnership) -> list[int]:
@@ -172,23 +197,24 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
     _check_role(role)
-    if role == membership.role:
-        return membership
+    current = _lock_membership(membership)
     if role != Membership.Role.ADMIN:
-        _refuse_losing_last_admin(membership)
-    membership.user.groups.remove(_role_group(membership.partnership, membership.role))
+        _refuse_losing_last_admin(current)
+    if role != current.role:
+        current.role = role
+        current.save(update_fields=["role"])
+    _set_role_group(current.user, current.partnership, role)
     membership.role = role
-    membership.save(update_fields=["role"])
-    membership.user.groups.add(_role_group(membership.partnership, role))
-    return membership
+    return current
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Removes a member. Access ends at once: every request checks the permission groups."""
-    _refuse_losing_last_admin(membership)
-    membership.user.groups.remove(_role_group(membership.partnership, membership.role))
-    membership.delete()
+    current = _lock_membership(membership)
+    _refuse_losing_last_admin(current)
+    _set_role_group(current.user, current.partnership, None)
+    current.delete()
 
 
 @transaction.atomic
@@ -243,9 +269,13 @@ def member_invite(
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     new_account = user is None
     if new_account:
-        user = User(username=_username_for(email), email=email)
-        user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user = User(username=_username_for(email), email=email)
+                user.set_unusable_password()
+                user.save()
+        except IntegrityError:  # the same address invited twice at the same moment
+            raise ValidationError("Someone else is adding this person. Try again.") from None
     membership = membership_create(partnership=partnership, user=user, role=role)
     role_label = Membership.Role(role).label
     inviter = invited_by.get_full_name() or invited_by.get_username()
@@ -269,5 +299,6 @@ def member_invite(
             f"{site_url.rstrip('/')}{reverse('login')}"
         )
     subject = f"You have been added to {partnership} on the CDP Dashboard"
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    # robust: a mail server failure is logged and does not undo or break the invitation.
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]), robust=True)
     return Invitation(membership=membership, new_account=new_account)

@@ -80,11 +80,11 @@ class MemberInviteView(PartnershipViewMixin, FormView):
             form.add_error("email", error)
             return self.form_invalid(form)
         user = invitation.membership.user
+        # The same words whether or not they had an account: that is not the admin's business.
         messages.success(
             self.request,
             f"{user.email} added as {invitation.membership.get_role_display().lower()}. "
-            + ("We have emailed them a link to choose a password."
-               if invitation.new_account else "We have emailed them to let them know."),
+            "We have emailed them how to sign in.",
         )
         return HttpResponseRedirect(self.members_url())
 

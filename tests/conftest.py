@@ -123,10 +123,54 @@ class Tenants:
         self.users["superuser"] = user_model.objects.create_superuser(
             "national", "n@example.org", PASSWORD
         )
+        self._outcomes_rows()
         self.memberships = {
             side: Membership.objects.get(user=self.users[f"{side}_lead"])
             for side in ("a", "b")
         }
+
+    def _outcomes_rows(self) -> None:
+        """One row of every outcomes model in each partnership."""
+        from datetime import date
+
+        from outcomes.catalogue import load_framework
+        from outcomes.models import (
+            FrameworkMetric,
+            ImportBatch,
+            LocalAim,
+            Metric,
+            Observation,
+            Outcome,
+            Target,
+        )
+
+        load_framework(Outcome, Metric)
+        in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
+        for side, partnership, area in (("a", self.a, "E08000018"), ("b", self.b, "E06000005")):
+            aim = LocalAim.objects.create(partnership=partnership, name="Increase engagement")
+            FrameworkMetric.objects.create(partnership=partnership, metric=in_treatment, aim=aim)
+            Target.objects.create(
+                partnership=partnership, metric=in_treatment,
+                description="440 additional adults in treatment",
+                baseline_value=2081, baseline_period="2021/22", baseline_end=date(2022, 3, 31),
+                target_value=2521, due_period="2024/25", due_end=date(2025, 3, 31),
+            )
+            batch = ImportBatch.objects.create(
+                partnership=partnership, created_by=self.users[f"{side}_analyst"],
+                file_name=f"{side}.csv", format=ImportBatch.Format.TIDY,
+                status=ImportBatch.Status.COMPLETE,
+            )
+            Observation.objects.create(
+                partnership=partnership, metric=in_treatment, area_code=area,
+                period_label="2022/23", period_start=date(2022, 4, 1),
+                period_end=date(2023, 3, 31), period_year_type="financial",
+                period_sortable=20220000, value=2153, batch=batch,
+            )
+            Metric.objects.create(
+                owner=partnership, code="digital_iba", name=f"Digital IBA interventions ({side})",
+                tier=Metric.Tier.LOCAL, unit=Metric.Unit.COUNT,
+                polarity=Metric.Polarity.HIGHER_IS_BETTER, frequency=Metric.Frequency.ANNUAL,
+            )
 
     def partnership(self, side: str):
         return self.a if side == "a" else self.b

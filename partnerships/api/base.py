@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 
 from .. import access
+from ..models import Partnership
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -23,7 +25,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__:
+        if cls.get_queryset is not ScopedViewSet.get_queryset:
             raise TypeError(
                 f"{cls.__name__} overrides get_queryset; scope through "
                 "ScopedViewSet and narrow with a FilterSet instead."
@@ -37,3 +39,14 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if queryset is None:
             raise TypeError(f"{type(self).__name__} must set `queryset`.")
         return queryset.all().for_user(self.request.user, self.scope_action())
+
+    def perform_create(self, serializer) -> None:
+        """A new row may only go into a partnership the user may write to; otherwise 404."""
+        partnership = serializer.validated_data.get("partnership")
+        if partnership is not None and not (
+            Partnership.objects.for_user(self.request.user, self.write_action)
+            .filter(pk=partnership.pk)
+            .exists()
+        ):
+            raise NotFound("No such partnership.")
+        serializer.save()

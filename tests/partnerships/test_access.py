@@ -104,3 +104,32 @@ def test_a_viewset_may_not_override_get_queryset():
         class LeakyViewSet(ScopedViewSet):
             def get_queryset(self):
                 return Partnership.objects.all()
+
+
+def test_a_mixin_cannot_smuggle_in_its_own_get_queryset():
+    class LeakyMixin:
+        def get_queryset(self):
+            return Partnership.objects.all()
+
+    with pytest.raises(TypeError, match="overrides get_queryset"):
+
+        class SneakyViewSet(LeakyMixin, ScopedViewSet):
+            queryset = Partnership.objects.all()
+
+
+def test_national_metrics_are_shared_and_local_metrics_are_scoped(tenants):
+    from outcomes.models import Metric
+
+    for username in ["a_viewer", "regional", "outsider", "b_admin"]:
+        visible = Metric.objects.for_user(tenants.users[username])
+        assert visible.filter(owner=None).count() == Metric.objects.filter(owner=None).count()
+    a_local = Metric.objects.get(owner=tenants.a)
+    assert Metric.objects.for_user(tenants.users["a_viewer"]).filter(pk=a_local.pk).exists()
+    assert Metric.objects.for_user(tenants.users["regional"]).filter(pk=a_local.pk).exists()
+    for username in ["b_admin", "outsider"]:
+        assert not Metric.objects.for_user(tenants.users[username]).filter(pk=a_local.pk).exists()
+    assert not Metric.objects.for_user(AnonymousUser()).exists()
+    # Changing metrics is for those who load data, and only their own local ones.
+    editable = Metric.objects.for_user(tenants.users["a_analyst"], "load_data")
+    assert list(editable) == [a_local]
+    assert not Metric.objects.for_user(tenants.users["a_lead"], "load_data").exists()

@@ -158,3 +158,35 @@ def test_invite_adds_an_existing_account(tenants, mailoutbox, django_capture_on_
     assert invitation.membership.user == existing
     assert get_user_model().objects.filter(email__iexact=existing.email).count() == 1
     assert "Sign in as b_viewer" in mailoutbox[0].body
+
+
+def test_a_stale_copy_cannot_leave_extra_groups_behind(tenants):
+    """Two admins change one member's role from pages loaded at the same time."""
+    first = Membership.objects.get(pk=tenants.memberships["a"].pk)
+    stale = Membership.objects.get(pk=tenants.memberships["a"].pk)
+    services.membership_change_role(membership=first, role="analyst")
+    services.membership_change_role(membership=stale, role="admin")
+    user = tenants.users["a_lead"]
+    assert list(user.groups.values_list("name", flat=True)) == [
+        access.role_group_name(tenants.a.pk, "admin")
+    ]
+    services.membership_change_role(membership=first, role="viewer")
+    assert access.actions_for(user, "rotherham") == {"view"}
+    services.membership_remove(membership=stale)
+    assert access.actions_for(user, "rotherham") == frozenset()
+    assert not user.groups.exists()
+
+
+def test_invited_member_whose_link_expired_can_ask_for_another(
+    client, tenants, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_invite(
+            partnership=tenants.a, email="late@example.org", role="viewer",
+            invited_by=tenants.users["a_admin"], site_url="http://testserver/",
+        )
+    mailoutbox.clear()
+    response = client.post("/password-reset/", {"email": "late@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/password-reset/" in mailoutbox[0].body
