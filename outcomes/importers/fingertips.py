@@ -1,0 +1,70 @@
+"""The OHID Fingertips download CSV, in all the shapes real files come in.
+
+Handled: the parent comparison column named after the parent area type; "Target data" in
+older files where newer ones say "Compared to goal"; the newer "Time period range" column;
+rows one field short of the header; quoted fields with newlines; CRLF line endings; a UTF-8
+byte-order mark or Windows-1252 text; suppressed values (empty, with a note, kept as null,
+never 0); fractional counts; every sex, age and deprivation category as its own row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from . import FileProblem, RowError, SourceRow, build_row, decode, normalise_header
+
+COLUMNS = {
+    "indicator id": "indicator",
+    "indicator name": "indicator_name",
+    "area code": "area_code",
+    "area name": "area_name",
+    "area type": "area_type",
+    "sex": "sex",
+    "age": "age",
+    "category type": "category_type",
+    "category": "category",
+    "time period": "period",
+    "value": "value",
+    "lower ci 95 0 limit": "lower_ci",
+    "upper ci 95 0 limit": "upper_ci",
+    "count": "count",
+    "denominator": "denominator",
+    "value note": "value_note",
+}
+REQUIRED = ["indicator id", "area code", "time period", "value"]
+
+
+def read(data: bytes, *, source: str = "Fingertips (OHID)") -> Iterator[SourceRow | RowError]:
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileProblem("the file is empty") from None
+    names = [normalise_header(h) for h in header]
+    missing = [r for r in REQUIRED if r not in names]
+    if missing:
+        raise FileProblem(
+            "this is not a Fingertips download: it has no "
+            + ", ".join(f"'{m.title()}'" for m in missing)
+            + " column"
+        )
+    index = {COLUMNS[n]: i for i, n in enumerate(names) if n in COLUMNS}
+    width = len(header)
+    for record in reader:
+        line = reader.line_num  # the physical line the record ends on
+        if not record or all(not cell.strip() for cell in record):
+            continue
+        if len(record) < width:
+            record = record + [""] * (width - len(record))  # one field short: a known quirk
+        elif len(record) > width:
+            yield RowError(line, f"the row has {len(record)} fields but the header has {width}")
+            continue
+        cells = {name: record[i] for name, i in index.items()}
+        cells["source"] = source
+        try:
+            yield build_row(line, cells, missing_sentinel=True)
+        except ValueError as error:
+            yield RowError(line, str(error))

@@ -1,0 +1,491 @@
+"""Writes of the outcomes app: imports of observations, manual entry, rollback.
+
+One import service serves the upload page, `manage.py import_observations` and the API:
+
+1. `import_start` checks the user may load data into the partnership, stores the file under
+   MEDIA_ROOT with a random name and creates the batch.
+2. `import_validate` reads every row, matches metrics and areas, compares with what is held
+   and records the would-be counts and every bad row. It writes no observation.
+3. `import_commit` applies the valid rows in one transaction: nothing partial is ever seen.
+   A batch with rejected rows is only applied when the user accepts the valid ones.
+4. `import_rollback` undoes a batch: its inserted rows go, updated rows get their old values.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partnerships import access
+from partnerships.models import Partnership
+
+from .importers import MAX_FILE_BYTES, FileProblem, RowError, SourceRow, fingertips, tidy
+from .models import (
+    Benchmark,
+    ImportBatch,
+    ImportRowProblem,
+    Metric,
+    Observation,
+    ObservationChange,
+)
+
+log = logging.getLogger(__name__)
+
+ENGLAND = "E92000001"
+CHUNK = 2000
+PROGRESS_TIMEOUT = 6 * 3600
+
+
+def is_benchmark_area(code: str) -> bool:
+    """England and the regions are benchmarks, shared by every partnership."""
+    return code == ENGLAND or code.startswith("E12")
+
+
+# --- Starting an import ---------------------------------------------------------------------
+def import_start(
+    *,
+    partnership: Partnership,
+    user,
+    file_name: str,
+    data: bytes,
+    format: str,
+    create_missing_metrics: bool = False,
+) -> ImportBatch:
+    """Stores the file and creates its batch. Raises PermissionDenied or FileProblem."""
+    _require_load_data(user, partnership)
+    if format not in (ImportBatch.Format.FINGERTIPS, ImportBatch.Format.TIDY):
+        raise FileProblem(f"unknown format {format!r}: use fingertips or tidy")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"the file is {len(data) / 1024 / 1024:.0f} MB; the largest accepted is "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it, or filter it to your areas."
+        )
+    if not data.strip():
+        raise FileProblem("the file is empty")
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"imports/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:6]}"
+    try:
+        (Path(settings.MEDIA_ROOT) / stored).write_bytes(data)
+    except OSError as error:
+        raise FileProblem(f"the file could not be stored: {error.strerror}") from None
+    return ImportBatch.objects.create(
+        partnership=partnership,
+        created_by=user,
+        file_name=Path(file_name).name[:255],
+        stored_file=stored,
+        format=format,
+        create_missing_metrics=create_missing_metrics,
+        # An estimate for the progress bar (a workbook's rows are counted as they are read).
+        rows_total=0 if data[:2] == b"PK" else max(data.count(b"\n") - 1, 0),
+    )
+
+
+def _require_load_data(user, partnership: Partnership) -> None:
+    allowed = Partnership.objects.for_user(user, access.LOAD_DATA).filter(pk=partnership.pk)
+    if not allowed.exists():
+        raise PermissionDenied(f"You cannot load data into {partnership}.")
+
+
+def _read(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
+    data = (Path(settings.MEDIA_ROOT) / batch.stored_file).read_bytes()
+    if batch.format == ImportBatch.Format.FINGERTIPS:
+        return fingertips.read(data)
+    return tidy.read(data, batch.file_name)
+
+
+# --- Progress, readable by the page while a worker runs -------------------------------------
+def _progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def import_progress(batch: ImportBatch) -> dict:
+    """How far a batch has got, from the cache while it runs, else from the batch."""
+    live = cache.get(_progress_key(batch.pk))
+    if live and batch.status in (ImportBatch.Status.VALIDATING, ImportBatch.Status.IMPORTING):
+        return live
+    return {"status": batch.status, "done": batch.rows_done, "total": batch.rows_total}
+
+
+def _report_progress(batch: ImportBatch, done: int, total: int) -> None:
+    cache.set(
+        _progress_key(batch.pk),
+        {"status": batch.status, "done": done, "total": total},
+        PROGRESS_TIMEOUT,
+    )
+
+
+# --- Matching and classifying rows ----------------------------------------------------------
+@dataclass
+class Plan:
+    """What a pass over the file found, or did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    problems: list[ImportRowProblem] = field(default_factory=list)
+    new_metrics: dict[str, Metric] = field(default_factory=dict)
+
+    def flush_problems(self) -> None:
+        """Saves the problems found so far, so a file of bad rows does not fill memory."""
+        ImportRowProblem.objects.bulk_create(self.problems, batch_size=2000)
+        self.problems.clear()
+
+
+class _Context:
+    """What rows are matched against: the partnership's areas and the metrics it can use."""
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.partnership = batch.partnership
+        self.areas = dict(self.partnership.local_authorities.values_list("code", "name"))
+        metrics = list(Metric.objects.filter(Q(owner__isnull=True) | Q(owner=batch.partnership)))
+        # A partnership's own local metric wins over a national one with the same code.
+        self.by_code = {m.code: m for m in sorted(metrics, key=lambda m: m.owner_id is not None)}
+        self.by_fingertips_id = {
+            str(m.fingertips_id): m
+            for m in sorted(metrics, key=lambda m: m.owner_id is not None)
+            if m.fingertips_id
+        }
+
+    def metric_for(self, row: SourceRow, plan: Plan, *, write: bool) -> Metric | str:
+        """The row's metric, or the reason it has none ('skip:' reasons are skipped)."""
+        if self.batch.format == ImportBatch.Format.FINGERTIPS:
+            metric = self.by_fingertips_id.get(row.indicator)
+            if metric:
+                return metric
+            if not row.indicator.isdigit():
+                return f"indicator id {row.indicator!r} is not a number"
+            if not self.batch.create_missing_metrics:
+                name = row.indicator_name or "no name"
+                return (
+                    f"skip:Fingertips indicator {row.indicator} ({name}) is not a metric here; "
+                    "import with 'create missing metrics' to add it"
+                )
+            if row.indicator not in plan.new_metrics:
+                plan.new_metrics[row.indicator] = self._new_metric(row, write=write)
+            return plan.new_metrics[row.indicator]
+        metric = self.by_code.get(row.indicator)
+        if metric is None:
+            return f"unknown metric code {row.indicator!r}"
+        return metric
+
+    def _new_metric(self, row: SourceRow, *, write: bool) -> Metric:
+        metric = Metric(
+            owner=self.partnership,
+            code=f"fingertips-{row.indicator}",
+            name=(row.indicator_name or f"Fingertips indicator {row.indicator}")[:300],
+            tier=Metric.Tier.LOCAL,
+            unit=Metric.Unit.COUNT,
+            polarity=Metric.Polarity.NO_JUDGEMENT,
+            frequency=Metric.Frequency.ANNUAL,
+            source="Fingertips (OHID)",
+            fingertips_id=int(row.indicator),
+        )
+        if write:
+            metric.save()
+            self.by_fingertips_id[row.indicator] = metric
+        return metric
+
+    def area_problem(self, row: SourceRow) -> str | None:
+        if is_benchmark_area(row.area_code) or row.area_code in self.areas:
+            return None
+        name = f" ({row.area_name})" if row.area_name else ""
+        return f"area {row.area_code}{name} is not in {self.partnership}"
+
+
+def _values(row: SourceRow) -> dict:
+    return {
+        "area_name": row.area_name,
+        "period_label": row.period.label,
+        "period_sortable": row.period.sortable,
+        "value": row.value,
+        "count": row.count,
+        "denominator": row.denominator,
+        "lower_ci": row.lower_ci,
+        "upper_ci": row.upper_ci,
+        "value_note": row.value_note,
+        "source": row.source,
+    }
+
+
+def _key(metric_id, row: SourceRow) -> tuple:
+    return (
+        metric_id, row.area_code, row.period.start, row.period.end, row.period.year_type,
+        row.sex, row.age, row.category_type, row.category,
+    )
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(batch: ImportBatch, *, write: bool) -> Plan:
+    """One pass over the file. With write=False it only counts; with True it applies."""
+    context = _Context(batch)
+    plan = Plan()
+    seen: dict[tuple, int] = {}
+    done = 0
+
+    def problem(line: int, reason: str) -> None:
+        kind = ImportRowProblem.Kind.SKIPPED if reason.startswith("skip:") else (
+            ImportRowProblem.Kind.REJECTED
+        )
+        if kind == ImportRowProblem.Kind.SKIPPED:
+            plan.skipped += 1
+        else:
+            plan.rejected += 1
+        plan.problems.append(ImportRowProblem(
+            batch=batch, line=line, kind=kind, reason=reason.removeprefix("skip:")[:500]
+        ))
+        if len(plan.problems) >= CHUNK:
+            plan.flush_problems()
+
+    def matched() -> Iterator[tuple[Metric, SourceRow]]:
+        nonlocal done
+        for item in _read(batch):
+            done += 1
+            if done % CHUNK == 0:
+                _report_progress(batch, done, batch.rows_total)
+            if isinstance(item, RowError):
+                problem(item.line, item.reason)
+                continue
+            metric = context.metric_for(item, plan, write=write)
+            if isinstance(metric, str):
+                problem(item.line, metric)
+                continue
+            reason = context.area_problem(item)
+            if reason:
+                problem(item.line, reason)
+                continue
+            key = (item.indicator, *item.key[1:])
+            if key in seen:
+                problem(item.line,
+                        f"the same metric, area, period and breakdown as line {seen[key]}")
+                continue
+            seen[key] = item.line
+            yield metric, item
+
+    for chunk in _chunks(matched(), CHUNK):
+        for benchmark, model in ((False, Observation), (True, Benchmark)):
+            rows = [(m, r) for m, r in chunk if is_benchmark_area(r.area_code) == benchmark]
+            if rows:
+                _apply(batch, model, rows, plan, write=write, benchmark=benchmark)
+    plan.flush_problems()
+    batch.rows_total = done
+    _report_progress(batch, done, done)
+    return plan
+
+
+def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> None:
+    """Classifies rows as new, changed or unchanged against the table; writes if asked."""
+    scope = {} if benchmark else {"partnership": batch.partnership}
+    existing = {}
+    saved_metric_ids = {m.pk for m, _ in rows if m.pk}
+    if saved_metric_ids:
+        query = model.objects.filter(
+            **scope,
+            metric_id__in=saved_metric_ids,
+            area_code__in={r.area_code for _, r in rows},
+            period_start__in={r.period.start for _, r in rows},
+        ).values("pk", "batch_id", *model.KEY_FIELDS, *model.VALUE_FIELDS)
+        for found in query:
+            existing[tuple(found[f] for f in model.KEY_FIELDS)] = found
+    inserts, updates, changes = [], [], []
+    for metric, row in rows:
+        values = _values(row)
+        current = existing.get(_key(metric.pk, row)) if metric.pk else None
+        if current is None:
+            plan.inserted += 1
+            if write:
+                inserts.append(model(
+                    **scope, metric=metric, area_code=row.area_code,
+                    period_start=row.period.start, period_end=row.period.end,
+                    period_year_type=row.period.year_type, sex=row.sex, age=row.age,
+                    category_type=row.category_type, category=row.category, batch=batch,
+                    **values,
+                ))
+        elif any(current[name] != value for name, value in values.items()):
+            plan.updated += 1
+            if write:
+                previous = {name: current[name] for name in (*model.VALUE_FIELDS, "batch_id")}
+                instance = model(pk=current["pk"], batch=batch, **values)
+                updates.append(instance)
+                changes.append(ObservationChange(
+                    batch=batch, benchmark=benchmark, row_id=current["pk"],
+                    action=ObservationChange.Action.UPDATED, previous=previous,
+                ))
+        else:
+            plan.unchanged += 1
+    if write:
+        created = model.objects.bulk_create(inserts, batch_size=1000)
+        changes += [
+            ObservationChange(batch=batch, benchmark=benchmark, row_id=row.pk,
+                              action=ObservationChange.Action.INSERTED)
+            for row in created
+        ]
+        if updates:
+            model.objects.bulk_update(updates, [*model.VALUE_FIELDS, "batch"], batch_size=1000)
+        ObservationChange.objects.bulk_create(changes, batch_size=1000)
+
+
+def _record(batch: ImportBatch, plan: Plan) -> None:
+    batch.inserted, batch.updated, batch.unchanged = plan.inserted, plan.updated, plan.unchanged
+    batch.skipped, batch.rejected = plan.skipped, plan.rejected
+    batch.rows_done = batch.rows_total
+
+
+# --- Validating, committing, rolling back ---------------------------------------------------
+def import_validate(*, batch_id: int) -> ImportBatch:
+    """Reads the whole file and records what an import would do. Writes no observation."""
+    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
+    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING):
+        return batch  # already done: a retried task changes nothing
+    batch.status = ImportBatch.Status.VALIDATING
+    batch.save(update_fields=["status"])
+    ImportRowProblem.objects.filter(batch=batch).delete()
+    try:
+        plan = _run(batch, write=False)
+    except FileProblem as error:
+        ImportRowProblem.objects.filter(batch=batch).delete()
+        return _fail(batch, str(error))
+    with transaction.atomic():
+        _record(batch, plan)
+        batch.status = ImportBatch.Status.PREVIEW
+        batch.save()
+    return batch
+
+
+def _fail(batch: ImportBatch, reason: str) -> ImportBatch:
+    batch.status = ImportBatch.Status.FAILED
+    batch.failure = reason
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "failure", "finished_at"])
+    return batch
+
+
+def import_commit(*, batch_id: int, user, accept_valid: bool = False) -> ImportBatch:
+    """Applies the batch in one transaction. Rejected rows must be accepted first."""
+    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
+    _require_load_data(user, batch.partnership)
+    if batch.status == ImportBatch.Status.COMPLETE:
+        return batch  # a retried task changes nothing
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError(f"This import is {batch.get_status_display().lower()}.")
+    if batch.rejected and not accept_valid:
+        raise ValidationError(
+            f"{batch.rejected} row{'s' if batch.rejected != 1 else ''} cannot be imported. "
+            "Fix the file, or accept importing only the valid rows."
+        )
+    batch.status = ImportBatch.Status.IMPORTING
+    batch.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            ImportRowProblem.objects.filter(batch=batch).delete()
+            plan = _run(batch, write=True)
+            _record(batch, plan)
+            batch.status = ImportBatch.Status.COMPLETE
+            batch.finished_at = timezone.now()
+            batch.save()
+    except FileProblem as error:
+        return _fail(batch, str(error))
+    except Exception:
+        log.exception("import %s failed", batch.pk)
+        _fail(batch, "The import stopped with an unexpected error. Nothing was imported.")
+        raise
+    return batch
+
+
+def import_cancel(*, batch: ImportBatch, user) -> ImportBatch:
+    _require_load_data(user, batch.partnership)
+    if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED,
+                            ImportBatch.Status.QUEUED):
+        raise ValidationError("Only an import that has not been applied can be cancelled.")
+    batch.status = ImportBatch.Status.CANCELLED
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "finished_at"])
+    return batch
+
+
+@dataclass(frozen=True)
+class Rollback:
+    removed: int
+    restored: int
+    kept: int  # rows a later import has changed since: left as they are
+
+
+@transaction.atomic
+def import_rollback(*, batch: ImportBatch, user) -> Rollback:
+    """Undoes an applied batch: rows it added go, rows it changed get their old values back."""
+    _require_load_data(user, batch.partnership)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.COMPLETE:
+        raise ValidationError("Only an applied import can be rolled back.")
+    removed = restored = kept = 0
+    for benchmark, model in ((False, Observation), (True, Benchmark)):
+        changes = ObservationChange.objects.filter(batch=batch, benchmark=benchmark)
+        inserted = changes.filter(action=ObservationChange.Action.INSERTED).values_list(
+            "row_id", flat=True)
+        deleted, _ = model.objects.filter(pk__in=inserted, batch=batch).delete()
+        removed += deleted
+        kept += inserted.count() - deleted
+        restores = []
+        updated = changes.filter(action=ObservationChange.Action.UPDATED)
+        still_ours = set(model.objects.filter(
+            pk__in=updated.values("row_id"), batch=batch).values_list("pk", flat=True))
+        for change in updated.iterator():
+            if change.row_id not in still_ours:
+                kept += 1
+                continue
+            previous = dict(change.previous)
+            restores.append(model(pk=change.row_id, **previous))
+        if restores:
+            model.objects.bulk_update(restores, [*model.VALUE_FIELDS, "batch"], batch_size=1000)
+            restored += len(restores)
+    batch.status = ImportBatch.Status.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.save(update_fields=["status", "rolled_back_at"])
+    return Rollback(removed=removed, restored=restored, kept=kept)
+
+
+def import_file(
+    *,
+    partnership: Partnership,
+    user,
+    file_name: str,
+    data: bytes,
+    format: str,
+    create_missing_metrics: bool = False,
+    dry_run: bool = False,
+    accept_valid: bool = False,
+) -> ImportBatch:
+    """Start, validate and (unless a dry run, or rows are rejected) apply, in process."""
+    batch = import_start(
+        partnership=partnership, user=user, file_name=file_name, data=data, format=format,
+        create_missing_metrics=create_missing_metrics,
+    )
+    batch = import_validate(batch_id=batch.pk)
+    if dry_run or batch.status != ImportBatch.Status.PREVIEW:
+        return batch
+    if batch.rejected and not accept_valid:
+        return batch
+    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid)
