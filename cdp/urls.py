@@ -42,6 +42,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("partnerships/", include("partnerships.urls")),
+    path("partnerships/<slug:partnership_slug>/data/", include("outcomes.urls")),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]

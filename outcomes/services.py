@@ -13,6 +13,8 @@ One import service serves the upload page, `manage.py import_observations` and t
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -63,7 +65,7 @@ def import_start(
 ) -> ImportBatch:
     """Stores the file and creates its batch. Raises PermissionDenied or FileProblem."""
     _require_load_data(user, partnership)
-    if format not in (ImportBatch.Format.FINGERTIPS, ImportBatch.Format.TIDY):
+    if format not in ImportBatch.Format.values:
         raise FileProblem(f"unknown format {format!r}: use fingertips or tidy")
     if len(data) > MAX_FILE_BYTES:
         raise FileProblem(
@@ -101,6 +103,8 @@ def _read(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
     data = (Path(settings.MEDIA_ROOT) / batch.stored_file).read_bytes()
     if batch.format == ImportBatch.Format.FINGERTIPS:
         return fingertips.read(data)
+    if batch.format == ImportBatch.Format.MANUAL:
+        return tidy.read_csv(data)
     return tidy.read(data, batch.file_name)
 
 
@@ -383,12 +387,7 @@ def _fail(batch: ImportBatch, reason: str) -> ImportBatch:
     return batch
 
 
-def import_commit(*, batch_id: int, user, accept_valid: bool = False) -> ImportBatch:
-    """Applies the batch in one transaction. Rejected rows must be accepted first."""
-    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
-    _require_load_data(user, batch.partnership)
-    if batch.status == ImportBatch.Status.COMPLETE:
-        return batch  # a retried task changes nothing
+def _check_committable(batch: ImportBatch, accept_valid: bool) -> None:
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ValidationError(f"This import is {batch.get_status_display().lower()}.")
     if batch.rejected and not accept_valid:
@@ -396,6 +395,29 @@ def import_commit(*, batch_id: int, user, accept_valid: bool = False) -> ImportB
             f"{batch.rejected} row{'s' if batch.rejected != 1 else ''} cannot be imported. "
             "Fix the file, or accept importing only the valid rows."
         )
+
+
+@transaction.atomic
+def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> ImportBatch:
+    """Marks a large batch as importing, for a worker to apply (`import_commit(queued=True)`)."""
+    _require_load_data(user, batch.partnership)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _check_committable(batch, accept_valid)
+    batch.status = ImportBatch.Status.IMPORTING
+    batch.save(update_fields=["status"])
+    return batch
+
+
+def import_commit(
+    *, batch_id: int, user, accept_valid: bool = False, queued: bool = False
+) -> ImportBatch:
+    """Applies the batch in one transaction. Rejected rows must be accepted first."""
+    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
+    _require_load_data(user, batch.partnership)
+    if batch.status == ImportBatch.Status.COMPLETE:
+        return batch  # a retried task changes nothing
+    if not (queued and batch.status == ImportBatch.Status.IMPORTING):
+        _check_committable(batch, accept_valid)
     batch.status = ImportBatch.Status.IMPORTING
     batch.save(update_fields=["status"])
     try:
@@ -489,3 +511,37 @@ def import_file(
     if batch.rejected and not accept_valid:
         return batch
     return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid)
+
+
+def observation_enter(
+    *,
+    partnership: Partnership,
+    user,
+    metric: Metric,
+    area_code: str,
+    period: str,
+    value: float | None,
+    count: float | None = None,
+    value_note: str = "",
+    source: str = "",
+) -> ImportBatch:
+    """One value typed in by hand: checked and applied like a one-row file, and as undoable."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["metric", "area_code", "period", "value", "count", "value_note", "source"])
+    writer.writerow([
+        metric.code, area_code, period, "" if value is None else repr(float(value)),
+        "" if count is None else repr(float(count)), value_note, source,
+    ])
+    batch = import_start(
+        partnership=partnership, user=user, file_name=f"Entered by hand: {metric.code}",
+        data=buffer.getvalue().encode(), format=ImportBatch.Format.MANUAL,
+    )
+    batch = import_validate(batch_id=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError(batch.failure)
+    if batch.rejected or batch.skipped:
+        reasons = [p.reason for p in batch.problems.all()]
+        import_cancel(batch=batch, user=user)
+        raise ValidationError([r[:1].upper() + r[1:] for r in reasons])
+    return import_commit(batch_id=batch.pk, user=user)

@@ -14,4 +14,6 @@ def validate_import(batch_id: int) -> str:
 @shared_task(name="outcomes.tasks.commit_import")
 def commit_import(batch_id: int, user_id: int, accept_valid: bool) -> str:
     user = get_user_model().objects.get(pk=user_id)
-    return services.import_commit(batch_id=batch_id, user=user, accept_valid=accept_valid).status
+    return services.import_commit(
+        batch_id=batch_id, user=user, accept_valid=accept_valid, queued=True
+    ).status

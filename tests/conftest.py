@@ -145,6 +145,7 @@ class Tenants:
         )
 
         load_framework(Outcome, Metric)
+        self.batches = {}
         in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
         for side, partnership, area in (("a", self.a, "E08000018"), ("b", self.b, "E06000005")):
             aim = LocalAim.objects.create(partnership=partnership, name="Increase engagement")
@@ -160,6 +161,7 @@ class Tenants:
                 file_name=f"{side}.csv", format=ImportBatch.Format.TIDY,
                 status=ImportBatch.Status.COMPLETE,
             )
+            self.batches[side] = batch
             Observation.objects.create(
                 partnership=partnership, metric=in_treatment, area_code=area,
                 period_label="2022/23", period_start=date(2022, 4, 1),

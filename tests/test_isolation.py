@@ -46,6 +46,10 @@ def member(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.memberships[side].pk}
 
 
+def batch(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.batches[side].pk}
+
+
 def api_slug(t: Tenants, side: str) -> dict:
     return {"slug": t.partnership(side).slug}
 
@@ -57,6 +61,10 @@ MEMBER_PAGE = expect(200, anonymous=302, outsider=404)
 ADMIN_PAGE = expect(403, anonymous=302, outsider=404, admin=200, superuser=200)
 ADMIN_FORM_POST = ADMIN_PAGE  # an empty form is re-shown with errors
 API_READ = expect(200, anonymous=403)
+# Pages for those who load data: analysts and administrators.
+DATA_PAGE = expect(403, anonymous=302, outsider=404, analyst=200, admin=200, superuser=200)
+DATA_NO_POST = expect(403, anonymous=302, outsider=404, analyst=405, admin=405, superuser=405)
+DATA_ACTION = expect(403, anonymous=302, outsider=404, analyst=302, admin=302, superuser=302)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
@@ -97,6 +105,14 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
         kwargs=member,
     ),
+    "outcomes:imports": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=slug),
+    "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:import_detail": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
+    "outcomes:import_progress": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
+    "outcomes:import_commit": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
+    "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
+    "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
+    "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "api:api-root": Expectation(get=API_READ, post=expect(405, anonymous=403)),
     "api:partnership-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
@@ -208,14 +224,28 @@ def test_access(tenants, name, role):
     assert results == wanted
 
 
-@pytest.mark.parametrize("name", ["partnerships:member_role", "partnerships:member_remove"])
+OBJECT_URLS = {
+    name: expectation for name, expectation in EXPECTATIONS.items()
+    if expectation.kwargs in (member, batch)
+}
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
 @pytest.mark.parametrize("role", ROLES)
 def test_own_partnership_with_another_partnerships_object_is_404(tenants, name, role):
+    """Partnership A's URL with B's object id: never B's object, whoever asks."""
+    expectation = OBJECT_URLS[name]
+    kwargs = expectation.kwargs(tenants, "a")
+    other = expectation.kwargs(tenants, "b")
     client = client_for(tenants, role)
-    url = reverse(name, kwargs={**slug(tenants, "a"), "pk": tenants.memberships["b"].pk})
-    wanted = 302 if role == "anonymous" else 403 if role in {
-        "viewer", "lead", "analyst", "regional"} else 404
-    assert (client.get(url).status_code, client.post(url).status_code) == (wanted, wanted)
+    url = reverse(name, kwargs={**kwargs, "pk": other["pk"]})
+    for method, own in (("get", expectation.get[role]), ("post", expectation.post[role])):
+        # Refused before the object is looked at (sign in, 403 for the role, 405): the same.
+        wanted = own if own in (403, 405) else 404
+        if role == "anonymous":
+            wanted = 302
+        response = client.get(url) if method == "get" else client.post(url)
+        assert response.status_code == wanted, (method, role)
 
 
 def test_removed_member_loses_access_at_once(tenants):

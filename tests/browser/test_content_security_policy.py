@@ -34,8 +34,16 @@ def test_no_page_violates_the_policy(live_server, strict_page, tenants):
     page.get_by_label("Username").fill("a_admin")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    from outcomes.models import ImportBatch
+
+    running = ImportBatch.objects.create(
+        partnership=tenants.a, created_by=tenants.users["a_admin"], file_name="big.csv",
+        format="tidy", status="validating", rows_total=100,
+    )
     for path in ["/partnerships/rotherham/", "/partnerships/rotherham/members/",
-                 "/partnerships/rotherham/members/add/"]:
+                 "/partnerships/rotherham/members/add/",
+                 "/partnerships/rotherham/data/imports/new/",
+                 f"/partnerships/rotherham/data/imports/{running.pk}/"]:
         page.goto(f"{live_server.url}{path}")
         assert page.locator("body.govuk-frontend-supported").count() == 1
         visited.append((path, page.evaluate("window.__cspViolations")))

@@ -1,0 +1,198 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView, View
+
+from partnerships import access
+from partnerships.mixins import PartnershipViewMixin
+
+from . import selectors, services, tasks
+from .forms import ImportCommitForm, ImportUploadForm, ObservationEntryForm
+from .importers import FileProblem
+from .models import ImportBatch
+
+# Files larger than this are checked by a worker, with a progress bar; smaller ones at once.
+BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_ROWS = 5000
+
+
+class DataViewMixin(PartnershipViewMixin):
+    read_action = access.LOAD_DATA
+    write_action = access.LOAD_DATA
+
+    def batch_url(self, batch: ImportBatch) -> str:
+        return reverse("outcomes:import_detail", args=[self.partnership.slug, batch.pk])
+
+    def get_batch(self) -> ImportBatch:
+        try:
+            return self.scoped(ImportBatch, access.LOAD_DATA).select_related("created_by").get(
+                pk=self.kwargs["pk"]
+            )
+        except ImportBatch.DoesNotExist:
+            raise Http404("No such import") from None
+
+
+class ImportListView(DataViewMixin, TemplateView):
+    template_name = "outcomes/import_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["batches"] = selectors.import_batch_list(
+            partnership=self.partnership, user=self.request.user
+        )[:100]
+        return context
+
+
+class ImportUploadView(DataViewMixin, FormView):
+    template_name = "outcomes/import_upload.html"
+    form_class = ImportUploadForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_start(
+                partnership=self.partnership,
+                user=self.request.user,
+                file_name=upload.name,
+                data=upload.read(),
+                format=form.cleaned_data["format"],
+                create_missing_metrics=form.cleaned_data["create_missing_metrics"],
+            )
+        except FileProblem as error:
+            form.add_error("file", str(error)[:1].upper() + str(error)[1:])
+            return self.form_invalid(form)
+        if upload.size > BACKGROUND_BYTES:
+            transaction.on_commit(lambda: tasks.validate_import.delay(batch.pk))
+        else:
+            services.import_validate(batch_id=batch.pk)
+        return HttpResponseRedirect(self.batch_url(batch))
+
+
+class ImportDetailView(DataViewMixin, TemplateView):
+    template_name = "outcomes/import_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.batch = self.get_batch()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.batch
+        context.update(
+            batch=batch,
+            progress=services.import_progress(batch),
+            running=batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING,
+                                     ImportBatch.Status.IMPORTING),
+            problems=selectors.import_problems(batch=batch),
+            commit_form=kwargs.get("commit_form") or ImportCommitForm(rejected=batch.rejected),
+        )
+        return context
+
+
+class ImportProgressView(DataViewMixin, View):
+    """JSON for the progress bar, polled by static/js/import-progress.js."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        progress = services.import_progress(batch)
+        total = progress["total"] or 0
+        percent = min(100, round(100 * progress["done"] / total)) if total else 0
+        return JsonResponse({**progress, "percent": percent})
+
+
+class ImportCommitView(DataViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        form = ImportCommitForm(request.POST, rejected=batch.rejected)
+        if not form.is_valid():
+            view = ImportDetailView(request=request, kwargs=self.kwargs, args=self.args)
+            view.partnership, view.actions, view.batch = self.partnership, self.actions, batch
+            return view.render_to_response(view.get_context_data(commit_form=form), status=400)
+        accept = form.cleaned_data["accept_valid"]
+        try:
+            if batch.rows_total > BACKGROUND_ROWS:
+                services.import_queue_commit(batch=batch, user=request.user, accept_valid=accept)
+                transaction.on_commit(
+                    lambda: tasks.commit_import.delay(batch.pk, request.user.pk, accept)
+                )
+                messages.success(request, "The import has started.")
+                return HttpResponseRedirect(self.batch_url(batch))
+            batch = services.import_commit(batch_id=batch.pk, user=request.user,
+                                           accept_valid=accept)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.batch_url(batch))
+        messages.success(
+            request,
+            f"Imported: {batch.inserted} new, {batch.updated} changed, "
+            f"{batch.unchanged} unchanged.",
+        )
+        return HttpResponseRedirect(self.batch_url(batch))
+
+
+class ImportCancelView(DataViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        try:
+            services.import_cancel(batch=batch, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.batch_url(batch))
+        messages.success(request, f"{batch.file_name} was not imported.")
+        return HttpResponseRedirect(
+            reverse("outcomes:imports", args=[self.partnership.slug])
+        )
+
+
+class ImportRollbackView(DataViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        try:
+            result = services.import_rollback(batch=batch, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.batch_url(batch))
+        kept = (f" {result.kept} rows changed by a later import were left as they are."
+                if result.kept else "")
+        messages.success(
+            request,
+            f"Rolled back: {result.removed} rows removed and {result.restored} restored.{kept}",
+        )
+        return HttpResponseRedirect(self.batch_url(batch))
+
+
+class ObservationEntryView(DataViewMixin, FormView):
+    template_name = "outcomes/observation_entry.html"
+    form_class = ObservationEntryForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["metrics"] = selectors.metrics_for_entry(
+            partnership=self.partnership, user=self.request.user
+        )
+        kwargs["areas"] = [
+            (la.code, f"{la.name} ({la.code})")
+            for la in self.partnership.local_authorities.order_by("name")
+        ]
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            batch = services.observation_enter(
+                partnership=self.partnership, user=self.request.user, metric=data["metric"],
+                area_code=data["area_code"], period=data["period"], value=data["value"],
+                count=data["count"], value_note=data["value_note"], source=data["source"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                field = "period" if "period" in message else None
+                form.add_error(field, message)
+            return self.form_invalid(form)
+        change = "saved" if batch.inserted else "updated" if batch.updated else "unchanged"
+        messages.success(request=self.request, message=(
+            f"{data['metric'].name}, {data['period']}: value {change}."))
+        return HttpResponseRedirect(reverse("outcomes:observation_new",
+                                            args=[self.partnership.slug]))
