@@ -10,10 +10,14 @@ import pytest
 
 
 def pytest_configure(config) -> None:
+    import tempfile
+
     from django.conf import settings
 
     # Hashing test users' passwords with the production hasher would take most of the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files go to a folder of the run's own, not the project's media folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cdp-test-media-")
 
 
 def require_env(name: str) -> str:

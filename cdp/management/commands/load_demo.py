@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from outcomes.demo import load_demo_outcomes
 from partnerships.demo import load_demo_partnerships
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 "(DJANGO_DEBUG off); pass --allow-production to do it anyway"
             )
         users = load_demo_partnerships()
+        load_demo_outcomes()
         rows = [("username", "partnership", "role", "password")] + [
             (u.username, u.partnership, u.role, u.password) for u in users
         ]

@@ -97,3 +97,27 @@ def test_refuses_in_production_mode(settings):
     with pytest.raises(CommandError, match="refusing to load demo users"):
         call_command("load_demo", stdout=io.StringIO())
     assert not Partnership.objects.exists()
+
+
+def test_the_seeds_figures_targets_and_frameworks(debug):
+    from outcomes.models import Benchmark, FrameworkMetric, Observation, Target
+
+    load_demo()
+    deaths = dict(
+        Observation.objects.filter(metric__code="drug_misuse_deaths", area_code="E06000031")
+        .values_list("period_label", "value")
+    )
+    assert deaths == {"2014 - 16": 5.7, "2015 - 17": 5.0}
+    counts = Observation.objects.filter(metric__code="drug_misuse_deaths", area_code="E10000003")
+    assert sorted(counts.values_list("count", flat=True)) == [65, 67]
+    assert Benchmark.objects.get(area_code="E12000006").value == 3.6
+    in_treatment = Observation.objects.filter(partnership__slug="rotherham",
+                                              metric__code="numbers_in_treatment")
+    assert sorted(in_treatment.values_list("value", flat=True)) == [2081, 2153]
+    assert Observation.objects.get(partnership__slug="york", metric__code="digital_iba").value \
+        == 6860
+    rotherham_targets = Target.objects.filter(partnership__slug="rotherham")
+    assert sorted(rotherham_targets.values_list("target_value", flat=True)) == [38, 75, 2521]
+    assert FrameworkMetric.objects.filter(partnership__slug="rotherham").count() == 13
+    for note in Observation.objects.values_list("value_note", flat=True):
+        assert note, "every demo figure says where it comes from"

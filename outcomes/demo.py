@@ -1,0 +1,146 @@
+"""Demo figures, targets and local frameworks from the seeds. Idempotent.
+
+What the seeds say is loaded through the import service, as a partnership's analyst would,
+with the seed quoted in the value note. Where a seed leaves something out (the exact period
+behind "last year", a baseline), the note says what was assumed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from partnerships.models import Partnership
+
+from . import services
+from .models import FrameworkMetric, ImportBatch, LocalAim, Metric, Target
+
+DEMO_FILE = "Figures from council minutes (demo).csv"
+
+FIGURES = {
+    "rotherham": [
+        ("numbers_in_treatment", "E08000018", "2022/23", 2081, 2081,
+         "Health Select Commission: '2,081 last year' (period assumed to be 2022/23)"),
+        ("numbers_in_treatment", "E08000018", "Dec 2022 - Nov 2023", 2153, 2153,
+         "Health Select Commission: '2,153 at the end of November, 2023'"),
+        ("drug_offences", "E08000018", "2020/21", 708, 708,
+         "Needs assessment: '708 recorded drug offences in Rotherham for 2020-2021'"),
+    ],
+    "cambridgeshire-peterborough": [
+        ("drug_misuse_deaths", "E06000031", "2014 - 16", 5.7, 34,
+         "DAADB report 2018: '34 (2014/15)', rate 5.7 per 100,000"),
+        ("drug_misuse_deaths", "E06000031", "2015 - 17", 5.0, 30,
+         "DAADB report 2018: '30 (2015/17)', rate 5.0 per 100,000"),
+        ("drug_misuse_deaths", "E10000003", "2014 - 16", 3.5, 65,
+         "DAADB report 2018: 65 deaths, rate 3.5 per 100,000"),
+        ("drug_misuse_deaths", "E10000003", "2015 - 17", 3.6, 67,
+         "DAADB report 2018: 67 deaths, rate 3.6 per 100,000"),
+        ("drug_misuse_deaths", "E12000006", "2015 - 17", 3.6, None,
+         "DAADB report 2018: 'matching the regional average (3.6)'"),
+    ],
+    "york": [
+        ("digital_iba", "E06000014", "2022/23", 6860, 6860,
+         "Local Plan of Action: 'Total to date – 6860' of the 15,000 target"),
+    ],
+}
+
+LOCAL_METRICS = {
+    "york": [("digital_iba", "Digital alcohol Identification and Brief Advice (IBA) interventions",
+              Metric.Unit.COUNT, Metric.Polarity.HIGHER_IS_BETTER)],
+    "rotherham": [("residential_rehab", "Additional people attending residential rehab",
+                   Metric.Unit.COUNT, Metric.Polarity.HIGHER_IS_BETTER)],
+}
+
+# Rotherham's framework follows its four strands (seed 001); the grouping is illustrative.
+AIMS = {
+    "rotherham": [
+        ("Prepare: build community resilience to reduce the impact of drug harm",
+         ["pupils_ok_to_take_drugs", "children_social_care_drugs"]),
+        ("Prevent: stop individuals becoming involved in drugs and support recovery",
+         ["numbers_in_treatment", "continuity_of_care", "residential_rehab"]),
+        ("Protect: protect those in treatment and recovery, their families and the community",
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "substantial_progress",
+          "successful_completion_opiate", "successful_completion_non_opiate"]),
+        ("Pursue: reduce drug supply and related crime",
+         ["drug_offences", "county_lines_closed", "ocg_disruptions"]),
+    ],
+    "york": [
+        ("Deliver a world-class treatment and recovery system",
+         ["numbers_in_treatment", "continuity_of_care", "drug_misuse_deaths", "digital_iba"]),
+    ],
+}
+
+TARGETS = {
+    "rotherham": [
+        ("numbers_in_treatment", "440 additional adults in treatment by the end of 2024/25",
+         2081, "2022/23", date(2023, 3, 31), 2521, "2024/25", date(2025, 3, 31),
+         "Seed 000; the baseline is assumed to be last year's 2,081"),
+        ("continuity_of_care", "Continuity of care between prison and treatment raised to 75%",
+         None, "", None, 75, "2024/25", date(2025, 3, 31), "Seed 000"),
+        ("residential_rehab", "38 additional people attending residential rehab in 2024/25",
+         None, "", None, 38, "2024/25", date(2025, 3, 31), "Seed 000"),
+    ],
+    "york": [
+        ("digital_iba", "15,000 digital IBA interventions by July 2024",
+         0, "2021/22", date(2022, 3, 31), 15000, "Jul 2024", date(2024, 7, 31), "Seed 003"),
+    ],
+}
+
+
+def _metric(partnership: Partnership, code: str) -> Metric:
+    """The partnership's own local metric with this code, else the national one."""
+    local = Metric.objects.filter(code=code, owner=partnership).first()
+    return local or Metric.objects.get(code=code, owner=None)
+
+
+@transaction.atomic
+def load_demo_outcomes() -> None:
+    loader = get_user_model().objects.get(username="national.admin")
+    for slug, metrics in LOCAL_METRICS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for code, name, unit, polarity in metrics:
+            Metric.objects.get_or_create(
+                owner=partnership, code=code,
+                defaults={"name": name, "tier": Metric.Tier.LOCAL, "unit": unit,
+                          "polarity": polarity, "frequency": Metric.Frequency.AD_HOC,
+                          "source": "Local"},
+            )
+    for slug, aims in AIMS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for order, (name, codes) in enumerate(aims, start=1):
+            aim, _ = LocalAim.objects.get_or_create(partnership=partnership, name=name,
+                                                    defaults={"order": order})
+            for position, code in enumerate(codes, start=1):
+                FrameworkMetric.objects.get_or_create(
+                    partnership=partnership, metric=_metric(partnership, code),
+                    defaults={"aim": aim, "order": order * 100 + position},
+                )
+    for slug, targets in TARGETS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for code, description, b_value, b_period, b_end, t_value, due, due_end, source in targets:
+            Target.objects.get_or_create(
+                partnership=partnership, description=description,
+                defaults={"metric": _metric(partnership, code), "baseline_value": b_value,
+                          "baseline_period": b_period, "baseline_end": b_end,
+                          "target_value": t_value, "due_period": due, "due_end": due_end,
+                          "source": source},
+            )
+    for slug, rows in FIGURES.items():
+        partnership = Partnership.objects.get(slug=slug)
+        if ImportBatch.objects.filter(partnership=partnership, file_name=DEMO_FILE).exists():
+            continue  # loaded before: nothing to change
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["metric", "area_code", "period", "value", "count", "value_note",
+                         "source"])
+        for code, area, period, value, count, note in rows:
+            writer.writerow([code, area, period, value, "" if count is None else count, note,
+                             "Council minutes (seed)"])
+        services.import_file(
+            partnership=partnership, user=loader, file_name=DEMO_FILE,
+            data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
+        )
