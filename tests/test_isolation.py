@@ -114,6 +114,20 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    # Lists show only what the user may see: empty rather than refused.
+    "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=403)),
+    "api:import-detail": Expectation(
+        get=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        post=expect(405, anonymous=403),
+        kwargs=lambda t, side: {"pk": t.batches[side].pk},
+        other_post=expect(405, anonymous=403),
+    ),
+    "api:import-problems": Expectation(
+        get=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        post=expect(405, anonymous=403),
+        kwargs=lambda t, side: {"pk": t.batches[side].pk},
+        other_post=expect(405, anonymous=403),
+    ),
     "api:api-root": Expectation(get=API_READ, post=expect(405, anonymous=403)),
     "api:partnership-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
     "api:partnership-detail": Expectation(

@@ -2,12 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from outcomes.api.views import ImportBatchViewSet
 from partnerships.api.views import PartnershipViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("imports", ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
