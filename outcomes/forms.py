@@ -114,3 +114,87 @@ class ObservationEntryForm(forms.Form):
         if data.get("value") is None and not data.get("value_note"):
             self.add_error("value", "Enter the value, or a note saying why there is none")
         return data
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class LocalAimForm(forms.Form):
+    name = forms.CharField(label="Name of the aim", max_length=200,
+                           error_messages={"required": "Enter the name of the aim"})
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("name"), button="Add the aim")
+
+
+class FrameworkMetricForm(forms.Form):
+    metric = forms.ModelChoiceField(queryset=Metric.objects.none(), empty_label="Choose a metric",
+                                    error_messages={"required": "Choose a metric"})
+    aim = forms.ModelChoiceField(queryset=None, required=False, empty_label="No aim",
+                                 label="Under which aim")
+
+    def __init__(self, *args, partnership=None, metrics=None, aims=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = metrics
+        self.fields["aim"].queryset = aims
+        self.helper = _helper(Field.select("metric"), Field.select("aim"),
+                              button="Add to the framework")
+
+
+class LocalMetricForm(forms.Form):
+    code = forms.SlugField(
+        max_length=60, help_text="Short, stable, lower case: used in files and the API, "
+        "e.g. digital_iba.", error_messages={"required": "Enter a code",
+                                             "invalid": "Use only letters, numbers, - and _"})
+    name = forms.CharField(max_length=300, error_messages={"required": "Enter the name"})
+    unit = forms.ChoiceField(choices=Metric.Unit.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the unit"})
+    polarity = forms.ChoiceField(choices=Metric.Polarity.choices, widget=forms.RadioSelect,
+                                 label="Which way is better",
+                                 error_messages={"required": "Choose which way is better"})
+    frequency = forms.ChoiceField(choices=Metric.Frequency.choices,
+                                  error_messages={"required": "Choose how often it is updated"})
+    source = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("code", field_width=Fixed.TWENTY), Field.text("name"),
+            Field.radios("unit", legend_size=Size.SMALL),
+            Field.radios("polarity", legend_size=Size.SMALL), Field.select("frequency"),
+            Field.text("source"), button="Create the metric",
+        )
+
+
+class TargetForm(forms.Form):
+    metric = forms.ModelChoiceField(queryset=Metric.objects.none(), empty_label="Choose a metric",
+                                    error_messages={"required": "Choose the metric"})
+    description = forms.CharField(
+        max_length=300, help_text="As the board will read it, e.g. 440 additional adults in "
+        "treatment by the end of 2024/25.", error_messages={"required": "Describe the target"})
+    baseline_value = forms.FloatField(required=False, label="Baseline value",
+                                      error_messages={"invalid": "Enter the baseline as a number"})
+    baseline_period = forms.CharField(required=False, max_length=40,
+                                      help_text="The period of the baseline, e.g. 2021/22.")
+    target_value = forms.FloatField(label="Target value", error_messages={
+        "required": "Enter the target value", "invalid": "Enter the target as a number"})
+    due_period = forms.CharField(max_length=40, label="Due by",
+                                 help_text="The period it is due in, e.g. 2024/25.",
+                                 error_messages={"required": "Enter when it is due"})
+    source = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, partnership=None, metrics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = metrics
+        self.helper = _helper(
+            Field.select("metric"), Field.text("description"),
+            Field.text("baseline_value", field_width=Fixed.TEN),
+            Field.text("baseline_period", field_width=Fixed.TEN),
+            Field.text("target_value", field_width=Fixed.TEN),
+            Field.text("due_period", field_width=Fixed.TEN), Field.text("source"),
+            button="Add the target",
+        )

@@ -34,12 +34,16 @@ from partnerships.models import Partnership
 from .importers import MAX_FILE_BYTES, FileProblem, RowError, SourceRow, fingertips, tidy
 from .models import (
     Benchmark,
+    FrameworkMetric,
     ImportBatch,
     ImportRowProblem,
+    LocalAim,
     Metric,
     Observation,
     ObservationChange,
+    Target,
 )
+from .periods import PeriodError, parse_period
 
 log = logging.getLogger(__name__)
 
@@ -545,3 +549,92 @@ def observation_enter(
         import_cancel(batch=batch, user=user)
         raise ValidationError([r[:1].upper() + r[1:] for r in reasons])
     return import_commit(batch_id=batch.pk, user=user)
+
+
+# --- The local outcomes framework and targets -----------------------------------------------
+@transaction.atomic
+def local_aim_create(*, partnership: Partnership, user, name: str) -> LocalAim:
+    _require_load_data(user, partnership)
+    name = name.strip()
+    if LocalAim.objects.filter(partnership=partnership, name__iexact=name).exists():
+        raise ValidationError(f"There is already an aim called {name!r}.")
+    order = LocalAim.objects.filter(partnership=partnership).count() + 1
+    return LocalAim.objects.create(partnership=partnership, name=name, order=order)
+
+
+def _usable_metric(partnership: Partnership, metric: Metric) -> None:
+    if metric.owner_id not in (None, partnership.pk):
+        raise ValidationError("That metric belongs to another partnership.")
+
+
+@transaction.atomic
+def framework_metric_add(
+    *, partnership: Partnership, user, metric: Metric, aim
+) -> FrameworkMetric:
+    _require_load_data(user, partnership)
+    _usable_metric(partnership, metric)
+    if aim is not None and aim.partnership_id != partnership.pk:
+        raise ValidationError("That aim belongs to another partnership.")
+    if FrameworkMetric.objects.filter(partnership=partnership, metric=metric).exists():
+        raise ValidationError(f"{metric.name} is already in the framework.")
+    order = FrameworkMetric.objects.filter(partnership=partnership).count() + 1
+    return FrameworkMetric.objects.create(partnership=partnership, metric=metric, aim=aim,
+                                          order=order)
+
+
+@transaction.atomic
+def framework_metric_remove(*, entry, user) -> None:
+    _require_load_data(user, entry.partnership)
+    entry.delete()
+
+
+@transaction.atomic
+def local_metric_create(
+    *, partnership: Partnership, user, code: str, name: str, unit: str, polarity: str,
+    frequency: str, source: str = "",
+) -> Metric:
+    _require_load_data(user, partnership)
+    if Metric.objects.filter(Q(owner__isnull=True) | Q(owner=partnership), code=code).exists():
+        raise ValidationError(f"A metric with the code {code!r} already exists.")
+    metric = Metric(owner=partnership, code=code, name=name, tier=Metric.Tier.LOCAL, unit=unit,
+                    polarity=polarity, frequency=frequency, source=source)
+    metric.full_clean()
+    metric.save()
+    return metric
+
+
+@transaction.atomic
+def target_create(
+    *, partnership: Partnership, user, metric: Metric, description: str,
+    target_value: float, due_period: str, baseline_value: float | None = None,
+    baseline_period: str = "", source: str = "",
+) -> Target:
+    _require_load_data(user, partnership)
+    _usable_metric(partnership, metric)
+    try:
+        due = parse_period(due_period)
+    except PeriodError as error:
+        raise ValidationError({"due_period": f"The due period cannot be read: {error}"}) from None
+    baseline = None
+    if baseline_value is not None or baseline_period:
+        if baseline_value is None or not baseline_period:
+            raise ValidationError("Give both the baseline value and its period, or neither.")
+        try:
+            baseline = parse_period(baseline_period)
+        except PeriodError as error:
+            raise ValidationError(
+                {"baseline_period": f"The baseline period cannot be read: {error}"}) from None
+        if baseline.end >= due.end:
+            raise ValidationError({"due_period": "The target must be due after its baseline."})
+    return Target.objects.create(
+        partnership=partnership, metric=metric, description=description,
+        baseline_value=baseline_value, baseline_period=baseline.label if baseline else "",
+        baseline_end=baseline.end if baseline else None, target_value=target_value,
+        due_period=due.label, due_end=due.end, source=source,
+    )
+
+
+@transaction.atomic
+def target_delete(*, target, user) -> None:
+    _require_load_data(user, target.partnership)
+    target.delete()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import FrameworkMetric, Target
 
 app_name = "outcomes"
 
@@ -15,4 +16,16 @@ urlpatterns = [
     path("imports/<int:pk>/roll-back/", views.ImportRollbackView.as_view(),
          name="import_rollback"),
     path("values/new/", views.ObservationEntryView.as_view(), name="observation_new"),
+    path("framework/", views.FrameworkView.as_view(), name="framework"),
+    path("framework/aims/new/", views.LocalAimCreateView.as_view(), name="aim_new"),
+    path("framework/metrics/add/", views.FrameworkMetricAddView.as_view(),
+         name="framework_metric_add"),
+    path("framework/metrics/<int:pk>/remove/",
+         views.FrameworkRemoveView.as_view(model=FrameworkMetric),
+         name="framework_metric_remove"),
+    path("framework/local-metrics/new/", views.LocalMetricCreateView.as_view(),
+         name="local_metric_new"),
+    path("framework/targets/new/", views.TargetCreateView.as_view(), name="target_new"),
+    path("framework/targets/<int:pk>/remove/",
+         views.FrameworkRemoveView.as_view(model=Target), name="target_remove"),
 ]

@@ -9,7 +9,15 @@ from partnerships import access
 from partnerships.mixins import PartnershipViewMixin
 
 from . import selectors, services, tasks
-from .forms import ImportCommitForm, ImportUploadForm, ObservationEntryForm
+from .forms import (
+    FrameworkMetricForm,
+    ImportCommitForm,
+    ImportUploadForm,
+    LocalAimForm,
+    LocalMetricForm,
+    ObservationEntryForm,
+    TargetForm,
+)
 from .importers import FileProblem
 from .models import ImportBatch
 
@@ -196,3 +204,120 @@ class ObservationEntryView(DataViewMixin, FormView):
             f"{data['metric'].name}, {data['period']}: value {change}."))
         return HttpResponseRedirect(reverse("outcomes:observation_new",
                                             args=[self.partnership.slug]))
+
+
+class FrameworkView(PartnershipViewMixin, TemplateView):
+    """The partnership's local outcomes framework, with latest values and targets."""
+
+    template_name = "outcomes/framework.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.framework_for_partnership(
+            partnership=self.partnership, user=self.request.user))
+        return context
+
+
+class FrameworkFormView(DataViewMixin, FormView):
+    """A form that changes the framework, through one service, then back to the framework."""
+
+    template_name = "outcomes/framework_form.html"
+    heading = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["partnership"] = self.partnership
+        return kwargs
+
+    def metrics(self):
+        return selectors.metrics_for_entry(partnership=self.partnership, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    for text in errors:
+                        form.add_error(field, text)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))
+
+
+class LocalAimCreateView(FrameworkFormView):
+    form_class = LocalAimForm
+    heading = "Add an aim"
+
+    def save(self, data) -> str:
+        aim = services.local_aim_create(partnership=self.partnership, user=self.request.user,
+                                        name=data["name"])
+        return f"Aim added: {aim.name}."
+
+
+class FrameworkMetricAddView(FrameworkFormView):
+    form_class = FrameworkMetricForm
+    heading = "Add a metric to the framework"
+
+    def get_form_kwargs(self):
+        from .models import LocalAim
+
+        kwargs = super().get_form_kwargs()
+        kwargs["metrics"] = self.metrics()
+        kwargs["aims"] = self.scoped(LocalAim)
+        return kwargs
+
+    def save(self, data) -> str:
+        entry = services.framework_metric_add(partnership=self.partnership,
+                                              user=self.request.user, metric=data["metric"],
+                                              aim=data["aim"])
+        return f"{entry.metric.name} is now in the framework."
+
+
+class LocalMetricCreateView(FrameworkFormView):
+    form_class = LocalMetricForm
+    heading = "Create a local metric"
+
+    def save(self, data) -> str:
+        metric = services.local_metric_create(partnership=self.partnership,
+                                              user=self.request.user, **data)
+        return f"Local metric created: {metric.name}. Add it to the framework to track it."
+
+
+class TargetCreateView(FrameworkFormView):
+    form_class = TargetForm
+    heading = "Add a target"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["metrics"] = self.metrics()
+        return kwargs
+
+    def save(self, data) -> str:
+        target = services.target_create(partnership=self.partnership, user=self.request.user,
+                                        **data)
+        return f"Target added: {target.description}."
+
+
+class FrameworkRemoveView(DataViewMixin, View):
+    """POST only: removes a framework entry or a target of this partnership."""
+
+    model = None
+
+    def post(self, request, *args, **kwargs):
+        try:
+            row = self.scoped(self.model, access.LOAD_DATA).get(pk=kwargs["pk"])
+        except self.model.DoesNotExist:
+            raise Http404("Not found") from None
+        if self.model.__name__ == "Target":
+            services.target_delete(target=row, user=request.user)
+            messages.success(request, f"Target removed: {row.description}.")
+        else:
+            services.framework_metric_remove(entry=row, user=request.user)
+            messages.success(request, f"{row.metric.name} is no longer in the framework.")
+        return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))

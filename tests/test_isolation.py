@@ -50,6 +50,18 @@ def batch(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.batches[side].pk}
 
 
+def framework_entry(t: Tenants, side: str) -> dict:
+    from outcomes.models import FrameworkMetric
+
+    return {**slug(t, side), "pk": FrameworkMetric.objects.get(partnership=t.partnership(side)).pk}
+
+
+def target(t: Tenants, side: str) -> dict:
+    from outcomes.models import Target
+
+    return {**slug(t, side), "pk": Target.objects.get(partnership=t.partnership(side)).pk}
+
+
 def api_slug(t: Tenants, side: str) -> dict:
     return {"slug": t.partnership(side).slug}
 
@@ -113,6 +125,15 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:framework": Expectation(
+        get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=slug),
+    "outcomes:aim_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:framework_metric_add": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:local_metric_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:target_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    "outcomes:framework_metric_remove": Expectation(
+        get=DATA_NO_POST, post=DATA_ACTION, kwargs=framework_entry),
+    "outcomes:target_remove": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=target),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     # Lists show only what the user may see: empty rather than refused.
     "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=403)),
@@ -240,7 +261,7 @@ def test_access(tenants, name, role):
 
 OBJECT_URLS = {
     name: expectation for name, expectation in EXPECTATIONS.items()
-    if expectation.kwargs in (member, batch)
+    if expectation.kwargs in (member, batch, framework_entry, target)
 }
 
 

@@ -42,3 +42,17 @@ def test_enter_a_value_page(live_server, page, axe_source, tenants):
     page.get_by_role("button", name="Save the value").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page, axe_source) == []
+
+
+def test_framework_pages(live_server, page, axe_source, tenants):
+    sign_in(page, live_server.url, "a_analyst")
+    page.goto(f"{live_server.url}/partnerships/rotherham/data/framework/")
+    assert page.get_by_role("heading", name="Outcomes framework and targets").is_visible()
+    assert axe_violations(page, axe_source) == []
+    for link, button in [("Add a target", "Add the target"),
+                         ("Create a local metric", "Create the metric")]:
+        page.goto(f"{live_server.url}/partnerships/rotherham/data/framework/")
+        page.get_by_role("link", name=link).click()
+        page.get_by_role("button", name=button).click()
+        assert page.locator(".govuk-error-summary").is_visible()
+        assert axe_violations(page, axe_source) == []
