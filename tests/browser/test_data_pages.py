@@ -26,11 +26,11 @@ def test_upload_preview_and_apply(live_server, page, axe_source, tenants, tmp_pa
     assert page.get_by_text("area E08000019 is not in Rotherham CDP").is_visible()
     assert axe_violations(page, axe_source) == []
 
-    page.get_by_role("button", name="Import 1 values").click()
+    page.get_by_role("button", name="Import 1 value").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page, axe_source) == []
     page.get_by_label("Import only the valid rows and leave out the 1 rejected").check()
-    page.get_by_role("button", name="Import 1 values").click()
+    page.get_by_role("button", name="Import 1 value").click()
     assert page.get_by_text("Imported: 1 new, 0 changed, 0 unchanged.").is_visible()
     assert page.get_by_role("button", name="Roll back this import").is_visible()
     assert axe_violations(page, axe_source) == []

@@ -198,7 +198,7 @@ def test_command_dry_run_and_errors(tenants, tmp_path):
     assert "1 would be inserted" in out.getvalue()
     assert "line 3: rejected: value 'oops' is not a number" in out.getvalue()
     assert values(tenants) == {}
-    with pytest.raises(CommandError, match="1 rows rejected, so nothing was imported"):
+    with pytest.raises(CommandError, match="1 row rejected, so nothing was imported"):
         call_command("import_observations", str(path), "--partnership", "rotherham",
                      "--user", "a_analyst", stdout=io.StringIO())
     with pytest.raises(CommandError, match="cannot load data into a partnership 'darlington'"):

@@ -52,8 +52,9 @@ class Command(BaseCommand):
         if batch.status == ImportBatch.Status.FAILED:
             raise CommandError(f"{path.name}: {batch.failure}")
         if batch.status == ImportBatch.Status.PREVIEW and not options["dry_run"]:
+            rows = "row" if batch.rejected == 1 else "rows"
             raise CommandError(
-                f"{batch.rejected} rows rejected, so nothing was imported; fix them or "
+                f"{batch.rejected} {rows} rejected, so nothing was imported; fix them or "
                 "pass --accept-valid"
             )
 
