@@ -286,6 +286,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # The beat schedule lives in cdp/celery.py, next to the tasks it names.
 
+# --- Cache -----------------------------------------------------------------------------
+# Shared by web and workers (an import's progress bar reads what its worker writes), so it
+# lives in Redis whenever Celery does; the embedded default keeps it in process.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip() or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+         "KEY_PREFIX": "cdp"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

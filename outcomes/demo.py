@@ -86,7 +86,8 @@ TARGETS = {
     ],
     "york": [
         ("digital_iba", "15,000 digital IBA interventions by July 2024",
-         0, "2021/22", date(2022, 3, 31), 15000, "Jul 2024", date(2024, 7, 31), "Seed 003"),
+         0, "2021/22", date(2022, 3, 31), 15000, "Jul 2024", date(2024, 7, 31),
+         "Seed 003; the baseline of 0 before 2022/23 is assumed"),
     ],
 }
 

@@ -203,6 +203,7 @@ class ImportBatch(models.Model):
         COMPLETE = "complete", "Imported"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        DRY_RUN = "dry_run", "Checked only (dry run)"
         ROLLED_BACK = "rolled_back", "Rolled back"
 
     partnership = models.ForeignKey(
@@ -285,7 +286,9 @@ class ObservationValues(models.Model):
     upper_ci = models.FloatField("upper 95% CI", null=True, blank=True)
     value_note = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=200, blank=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     KEY_FIELDS = (
         "metric_id", "area_code", "period_start", "period_end", "period_year_type",

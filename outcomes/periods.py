@@ -90,11 +90,16 @@ def _quarter_end(year: int, quarter: int, year_type: str) -> date:
     return _last_day(first.year + (month - 1) // 12, (month - 1) % 12 + 1)
 
 
+FULL_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+
+
 def _month(name: str) -> int:
-    try:
-        return MONTHS[name[:3].lower()]
-    except KeyError:
-        raise PeriodError(f"{name!r} is not a month") from None
+    """Jan or January (any case), and the usual Sept; not anything else starting Jan."""
+    lower = name.lower()
+    number = MONTHS.get(lower) or FULL_MONTHS.get(lower) or (9 if lower == "sept" else None)
+    if number is None:
+        raise PeriodError(f"{name!r} is not a month")
+    return number
 
 
 FY = r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})"
@@ -118,6 +123,7 @@ def parse_period(raw: str) -> Period:
     if raw is None:
         raise PeriodError("the period is empty")
     label = re.sub(r"\s+", " ", str(raw).strip())
+    label = re.sub(r"(?<=\s)q([1-4])\b", r"Q\1", label)  # 2023/24 q1
     label = re.sub(r"\s*-\s*", " - ", label) if re.search(r"\d\s+-|-\s+\d|\s-\s", label) else label
     if not label:
         raise PeriodError("the period is empty")

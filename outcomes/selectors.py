@@ -63,9 +63,13 @@ def framework_for_partnership(*, partnership, user) -> dict:
         .filter(partnership=partnership, metric_id__in=metric_ids, sex__in=["", "Persons"],
                 category="", value__isnull=False)
         .order_by("metric_id", "-period_end")
-        .values("metric_id", "period_label", "period_end", "value")
+        .values("metric_id", "period_label", "period_end", "value", "area_name", "area_code")
     )
-    for row in rows:
+    several_areas = partnership.local_authorities.count() > 1
+    for row in rows.iterator(chunk_size=2000):
+        if several_areas:
+            # Say which area the figure is for; the dashboards compare areas side by side.
+            row["period_label"] = f"{row['period_label']}, {row['area_name'] or row['area_code']}"
         latest.setdefault(row["metric_id"], row)
     for target in targets:
         value = latest.get(target.metric_id)

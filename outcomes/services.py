@@ -104,12 +104,18 @@ def _require_load_data(user, partnership: Partnership) -> None:
 
 
 def _read(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
-    data = (Path(settings.MEDIA_ROOT) / batch.stored_file).read_bytes()
-    if batch.format == ImportBatch.Format.FINGERTIPS:
-        return fingertips.read(data)
-    if batch.format == ImportBatch.Format.MANUAL:
-        return tidy.read_csv(data)
-    return tidy.read(data, batch.file_name)
+    """The batch's rows, streamed from its stored file."""
+    try:
+        stream = open(Path(settings.MEDIA_ROOT) / batch.stored_file, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise FileProblem(f"the uploaded file is no longer available ({error.strerror})") from None
+    with stream:
+        if batch.format == ImportBatch.Format.FINGERTIPS:
+            yield from fingertips.read(stream)
+        elif batch.format == ImportBatch.Format.MANUAL:
+            yield from tidy.read_csv(stream)
+        else:
+            yield from tidy.read(stream, batch.file_name)
 
 
 # --- Progress, readable by the page while a worker runs -------------------------------------
@@ -208,7 +214,12 @@ class _Context:
         return metric
 
     def area_problem(self, row: SourceRow) -> str | None:
-        if is_benchmark_area(row.area_code) or row.area_code in self.areas:
+        if is_benchmark_area(row.area_code):
+            if self.batch.created_by.is_superuser:
+                return None
+            return ("skip:England and regional figures are shared benchmarks, loaded by the "
+                    "national administrators")
+        if row.area_code in self.areas:
             return None
         name = f" ({row.area_name})" if row.area_name else ""
         return f"area {row.area_code}{name} is not in {self.partnership}"
@@ -251,7 +262,7 @@ def _run(batch: ImportBatch, *, write: bool) -> Plan:
     """One pass over the file. With write=False it only counts; with True it applies."""
     context = _Context(batch)
     plan = Plan()
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, tuple[int, tuple]] = {}
     done = 0
 
     def problem(line: int, reason: str) -> None:
@@ -286,11 +297,17 @@ def _run(batch: ImportBatch, *, write: bool) -> Plan:
                 problem(item.line, reason)
                 continue
             key = (item.indicator, *item.key[1:])
+            values = tuple(_values(item).values())
             if key in seen:
-                problem(item.line,
-                        f"the same metric, area, period and breakdown as line {seen[key]}")
+                first_line, first_values = seen[key]
+                if first_values == values:
+                    # All-area-type downloads list an area once per area type: harmless.
+                    problem(item.line, f"skip:the same figure as line {first_line}")
+                else:
+                    problem(item.line, "the same metric, area, period and breakdown as line "
+                            f"{first_line}, with a different value")
                 continue
-            seen[key] = item.line
+            seen[key] = (item.line, values)
             yield metric, item
 
     for chunk in _chunks(matched(), CHUNK):
@@ -365,7 +382,7 @@ def _record(batch: ImportBatch, plan: Plan) -> None:
 # --- Validating, committing, rolling back ---------------------------------------------------
 def import_validate(*, batch_id: int) -> ImportBatch:
     """Reads the whole file and records what an import would do. Writes no observation."""
-    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
+    batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
     if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING):
         return batch  # already done: a retried task changes nothing
     batch.status = ImportBatch.Status.VALIDATING
@@ -376,6 +393,11 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     except FileProblem as error:
         ImportRowProblem.objects.filter(batch=batch).delete()
         return _fail(batch, str(error))
+    except Exception:  # a stopped worker, a bug: never leave the batch "checking" for ever
+        log.exception("checking import %s failed", batch.pk)
+        ImportRowProblem.objects.filter(batch=batch).delete()
+        _fail(batch, "Checking the file stopped with an unexpected error. Try again.")
+        raise
     with transaction.atomic():
         _record(batch, plan)
         batch.status = ImportBatch.Status.PREVIEW
@@ -392,6 +414,8 @@ def _fail(batch: ImportBatch, reason: str) -> ImportBatch:
 
 
 def _check_committable(batch: ImportBatch, accept_valid: bool) -> None:
+    if batch.status == ImportBatch.Status.IMPORTING:
+        raise ValidationError("This import is already being applied.")
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ValidationError(f"This import is {batch.get_status_display().lower()}.")
     if batch.rejected and not accept_valid:
@@ -416,14 +440,18 @@ def import_commit(
     *, batch_id: int, user, accept_valid: bool = False, queued: bool = False
 ) -> ImportBatch:
     """Applies the batch in one transaction. Rejected rows must be accepted first."""
-    batch = ImportBatch.objects.select_related("partnership").get(pk=batch_id)
+    batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
     _require_load_data(user, batch.partnership)
     if batch.status == ImportBatch.Status.COMPLETE:
         return batch  # a retried task changes nothing
     if not (queued and batch.status == ImportBatch.Status.IMPORTING):
         _check_committable(batch, accept_valid)
+        # Only one request may move it on: a double click finds it already importing.
+        moved = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+            status=ImportBatch.Status.IMPORTING)
+        if not moved:
+            raise ValidationError("This import is already being applied.")
     batch.status = ImportBatch.Status.IMPORTING
-    batch.save(update_fields=["status"])
     try:
         with transaction.atomic():
             ImportRowProblem.objects.filter(batch=batch).delete()
@@ -510,7 +538,12 @@ def import_file(
         create_missing_metrics=create_missing_metrics,
     )
     batch = import_validate(batch_id=batch.pk)
-    if dry_run or batch.status != ImportBatch.Status.PREVIEW:
+    if dry_run and batch.status == ImportBatch.Status.PREVIEW:
+        # Checked only: it can be read but never applied.
+        batch.status = ImportBatch.Status.DRY_RUN
+        batch.save(update_fields=["status"])
+        return batch
+    if batch.status != ImportBatch.Status.PREVIEW:
         return batch
     if batch.rejected and not accept_valid:
         return batch

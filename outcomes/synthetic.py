@@ -101,6 +101,7 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
                         count=count, denominator=denominator, source=SYNTHETIC,
                         value_note=SYNTHETIC, batch=batch,
                     ))
-        Benchmark.objects.bulk_create(rows, batch_size=2000)
+        # Real benchmark values, where held, win: synthetic ones only fill the gaps.
+        Benchmark.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         created["benchmarks"] = len(rows)
     return created

@@ -11,6 +11,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(),
          name="import_progress"),
+    path("imports/<int:pk>/rows-left-out.csv", views.ImportProblemsCsvView.as_view(),
+         name="import_problems_csv"),
     path("imports/<int:pk>/apply/", views.ImportCommitView.as_view(), name="import_commit"),
     path("imports/<int:pk>/cancel/", views.ImportCancelView.as_view(), name="import_cancel"),
     path("imports/<int:pk>/roll-back/", views.ImportRollbackView.as_view(),

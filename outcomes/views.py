@@ -1,7 +1,10 @@
+import csv
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
@@ -321,3 +324,27 @@ class FrameworkRemoveView(DataViewMixin, View):
             services.framework_metric_remove(entry=row, user=request.user)
             messages.success(request, f"{row.metric.name} is no longer in the framework.")
         return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))
+
+
+class ImportProblemsCsvView(DataViewMixin, View):
+    """Every row an import left out, as CSV, streamed (a national file may have many)."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        rows = batch.problems.order_by("line").values_list("line", "kind", "reason")
+
+        def lines():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(["line", "what_happened", "why"])
+            for row in rows.iterator(chunk_size=2000):
+                writer.writerow(row)
+                if buffer.tell() > 65536:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-rows.csv"'
+        return response

@@ -121,6 +121,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     "outcomes:import_detail": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
     "outcomes:import_progress": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
+    "outcomes:import_problems_csv": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
     "outcomes:import_commit": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
@@ -142,6 +143,18 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(405, anonymous=403),
         kwargs=lambda t, side: {"pk": t.batches[side].pk},
         other_post=expect(405, anonymous=403),
+    ),
+    "api:import-apply": Expectation(
+        get=expect(405, anonymous=403),
+        post=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        kwargs=lambda t, side: {"pk": t.batches[side].pk},
+        other_get=expect(405, anonymous=403),
+    ),
+    "api:import-roll-back": Expectation(
+        get=expect(405, anonymous=403),
+        post=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        kwargs=lambda t, side: {"pk": t.batches[side].pk},
+        other_get=expect(405, anonymous=403),
     ),
     "api:import-problems": Expectation(
         get=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),

@@ -44,3 +44,9 @@ class ImportRowProblemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRowProblem
         fields = ["line", "kind", "reason"]
+
+
+class ImportApplySerializer(serializers.Serializer):
+    accept_valid = serializers.BooleanField(
+        default=False, help_text="Import the valid rows even when others are rejected"
+    )

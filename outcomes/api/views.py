@@ -15,9 +15,15 @@ from .. import services, tasks
 from ..filtersets import ImportBatchFilterSet
 from ..importers import FileProblem
 from ..models import ImportBatch
-from .serializers import ImportBatchSerializer, ImportCreateSerializer, ImportRowProblemSerializer
+from .serializers import (
+    ImportApplySerializer,
+    ImportBatchSerializer,
+    ImportCreateSerializer,
+    ImportRowProblemSerializer,
+)
 
 BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_ROWS = 5000
 
 
 class ImportBatchViewSet(
@@ -26,9 +32,9 @@ class ImportBatchViewSet(
     """Imports of observations into partnerships you load data for.
 
     POST a file to check it and, unless it is a dry run or has rejected rows you have not
-    accepted, apply it. Files over 256 KB are checked in the background: the answer is 202 and
-    the batch's `status` moves from `queued` to `preview`; apply a previewed batch from the
-    upload page.
+    accepted, apply it. Files over 256 KB are checked in the background: the answer is 202,
+    the batch's `status` moves from `queued` to `preview`, and `POST imports/{id}/apply/`
+    applies it.
     """
 
     queryset = ImportBatch.objects.select_related("partnership", "created_by")
@@ -85,3 +91,40 @@ class ImportBatchViewSet(
         batch = self.get_object()
         page = self.paginate_queryset(batch.problems.order_by("pk"))
         return self.get_paginated_response(ImportRowProblemSerializer(page, many=True).data)
+
+    @extend_schema(request=ImportApplySerializer, responses={200: ImportBatchSerializer,
+                                                              202: ImportBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        """Applies a checked import. Rejected rows must be accepted with `accept_valid`."""
+        batch = self.get_object()
+        form = ImportApplySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        accept = form.validated_data["accept_valid"]
+        try:
+            if batch.rows_total > BACKGROUND_ROWS:
+                batch = services.import_queue_commit(batch=batch, user=request.user,
+                                                     accept_valid=accept)
+                transaction.on_commit(
+                    lambda: tasks.commit_import.delay(batch.pk, request.user.pk, accept))
+                answer = status.HTTP_202_ACCEPTED
+            else:
+                batch = services.import_commit(batch_id=batch.pk, user=request.user,
+                                               accept_valid=accept)
+                answer = status.HTTP_200_OK
+        except DjangoValidationError as error:
+            raise ValidationError({"non_field_errors": error.messages}) from None
+        return Response(ImportBatchSerializer(batch, context={"request": request}).data,
+                        status=answer)
+
+    @extend_schema(request=None, responses=ImportBatchSerializer)
+    @action(detail=True, methods=["post"], url_path="roll-back")
+    def roll_back(self, request, pk=None):
+        """Undoes an applied import: its new values go, changed ones get their old values."""
+        batch = self.get_object()
+        try:
+            services.import_rollback(batch=batch, user=request.user)
+        except DjangoValidationError as error:
+            raise ValidationError({"non_field_errors": error.messages}) from None
+        batch.refresh_from_db()
+        return Response(ImportBatchSerializer(batch, context={"request": request}).data)

@@ -7,9 +7,14 @@ areas and partnerships needs the database and happens in `outcomes.services`.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from ..periods import Period, PeriodError, parse_period
 
@@ -55,21 +60,44 @@ class RowError:
     reason: str
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def binary(data: bytes | BinaryIO) -> BinaryIO:
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+
+
+def open_text(data: bytes | BinaryIO) -> TextIO:
+    """The file as text, read as it is needed: UTF-8 (with or without a byte-order mark),
+    else Windows-1252 as Excel saves it. The encoding is found by streaming through once."""
+    stream = binary(data)
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
     try:
-        return data.decode("utf-8")
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        encoding = "cp1252"
+    stream.seek(0)
+    return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+
+
+def csv_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) for each CSV record; a malformed file is a FileProblem, not a crash."""
+    reader = csv.reader(text)
+    try:
+        for record in reader:
+            yield reader.line_num, record
+    except csv.Error as error:
+        raise FileProblem(
+            f"line {reader.line_num} cannot be read as CSV ({error}); a quote may be missing"
+        ) from None
 
 
 def normalise_header(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
 
 
-def number(raw: object, column: str, *, missing_sentinel: bool = False) -> float | None:
+def number(raw: object, column: str) -> float | None:
     """A cell as a float; empty is None. Raises ValueError with a reason for bad numbers."""
     if raw is None:
         return None
@@ -89,12 +117,10 @@ def number(raw: object, column: str, *, missing_sentinel: bool = False) -> float
         raise ValueError(f"{column} {str(raw).strip()!r} is not a finite number")
     if abs(value) > 1e15:
         raise ValueError(f"{column} {str(raw).strip()!r} is too large")
-    if missing_sentinel and value == -1:
-        return None  # Fingertips' "no value"
     return value
 
 
-def build_row(line: int, cells: dict[str, object], *, missing_sentinel: bool) -> SourceRow:
+def build_row(line: int, cells: dict[str, object]) -> SourceRow:
     """Types one row's cells. Raises ValueError with the reason it cannot."""
 
     def text(name: str, limit: int = 150) -> str:
@@ -114,7 +140,7 @@ def build_row(line: int, cells: dict[str, object], *, missing_sentinel: bool) ->
     except PeriodError as error:
         raise ValueError(f"the time period cannot be read: {error}") from None
     values = {
-        name: number(cells.get(name), label, missing_sentinel=missing_sentinel)
+        name: number(cells.get(name), label)
         for name, label in (
             ("value", "value"), ("lower_ci", "lower CI"), ("upper_ci", "upper CI"),
             ("count", "count"), ("denominator", "denominator"),

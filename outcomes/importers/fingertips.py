@@ -9,11 +9,10 @@ never 0); fractional counts; every sex, age and deprivation category as its own 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
-from . import FileProblem, RowError, SourceRow, build_row, decode, normalise_header
+from . import FileProblem, RowError, SourceRow, build_row, csv_records, normalise_header, open_text
 
 COLUMNS = {
     "indicator id": "indicator",
@@ -36,11 +35,12 @@ COLUMNS = {
 REQUIRED = ["indicator id", "area code", "time period", "value"]
 
 
-def read(data: bytes, *, source: str = "Fingertips (OHID)") -> Iterator[SourceRow | RowError]:
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read(
+    data: bytes | BinaryIO, *, source: str = "Fingertips (OHID)"
+) -> Iterator[SourceRow | RowError]:
+    records = csv_records(open_text(data))
     try:
-        header = next(reader)
+        _, header = next(records)
     except StopIteration:
         raise FileProblem("the file is empty") from None
     names = [normalise_header(h) for h in header]
@@ -53,8 +53,7 @@ def read(data: bytes, *, source: str = "Fingertips (OHID)") -> Iterator[SourceRo
         )
     index = {COLUMNS[n]: i for i, n in enumerate(names) if n in COLUMNS}
     width = len(header)
-    for record in reader:
-        line = reader.line_num  # the physical line the record ends on
+    for line, record in records:  # line: where the record ends
         if not record or all(not cell.strip() for cell in record):
             continue
         if len(record) < width:
@@ -65,6 +64,6 @@ def read(data: bytes, *, source: str = "Fingertips (OHID)") -> Iterator[SourceRo
         cells = {name: record[i] for name, i in index.items()}
         cells["source"] = source
         try:
-            yield build_row(line, cells, missing_sentinel=True)
+            yield build_row(line, cells)
         except ValueError as error:
             yield RowError(line, str(error))

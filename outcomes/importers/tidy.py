@@ -7,12 +7,20 @@ Headings are matched ignoring case, spaces and underscores ("Area code" = "area_
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
-from . import FileProblem, RowError, SourceRow, build_row, decode, normalise_header
+from . import (
+    FileProblem,
+    RowError,
+    SourceRow,
+    binary,
+    build_row,
+    csv_records,
+    normalise_header,
+    open_text,
+)
 
 COLUMNS = {
     "metric": "indicator",
@@ -62,29 +70,24 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[SourceR
             if name and cells.get(name) in (None, ""):
                 cells[name] = cell
         try:
-            yield build_row(line, cells, missing_sentinel=False)
+            yield build_row(line, cells)
         except ValueError as error:
             yield RowError(line, str(error))
 
 
-def read_csv(data: bytes) -> Iterator[SourceRow | RowError]:
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+def read_csv(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
+    records = csv_records(open_text(data))
     try:
-        header = next(reader)
+        _, header = next(records)
     except StopIteration:
         raise FileProblem("the file is empty") from None
-
-    def records():
-        for record in reader:
-            yield reader.line_num, record
-
-    return _rows(header, records())
+    return _rows(header, records)
 
 
-def check_xlsx(data: bytes) -> None:
+def check_xlsx(data: bytes | BinaryIO) -> None:
     """Refuses what is not an XLSX, and zip bombs dressed as one, before anything is unpacked."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(binary(data))
     except zipfile.BadZipFile:
         raise FileProblem("this is not an Excel (.xlsx) workbook") from None
     with archive:
@@ -99,12 +102,14 @@ def check_xlsx(data: bytes) -> None:
             )
 
 
-def read_xlsx(data: bytes) -> Iterator[SourceRow | RowError]:
+def read_xlsx(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
     from openpyxl import load_workbook
 
-    check_xlsx(data)
+    stream = binary(data)
+    check_xlsx(stream)
+    stream.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         raise FileProblem(f"the workbook cannot be opened: {error}") from None
     sheet = workbook.worksheets[0]
@@ -123,15 +128,25 @@ def read_xlsx(data: bytes) -> Iterator[SourceRow | RowError]:
 
 
 def _cell(value):
-    """Excel dates arrive as datetimes: pass them on as ISO text, to be judged as text."""
+    """Excel turns "Apr 2024" into 1 April 2024: the first of a month reads as that month.
+    Any other date is passed on as ISO text, to be judged (and refused) as a period."""
     from datetime import date, datetime
 
     if isinstance(value, datetime | date):
+        midnight = not isinstance(value, datetime) or value.time() == datetime.min.time()
+        if value.day == 1 and midnight:
+            return value.strftime("%b %Y")
+        if midnight and isinstance(value, datetime):
+            return value.date().isoformat()
         return value.isoformat()
     return value
 
 
-def read(data: bytes, file_name: str) -> Iterator[SourceRow | RowError]:
-    if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return read_xlsx(data)
-    return read_csv(data)
+def read(data: bytes | BinaryIO, file_name: str) -> Iterator[SourceRow | RowError]:
+    stream = binary(data)
+    stream.seek(0)
+    is_zip = stream.read(2) == b"PK"
+    stream.seek(0)
+    if file_name.lower().endswith((".xlsx", ".xlsm")) or is_zip:
+        return read_xlsx(stream)
+    return read_csv(stream)

@@ -87,7 +87,7 @@ def test_the_printed_users_are_the_readme_table(debug):
         printed.add(username)
         assert "demo-password-not-for-production" in rest
     readme = README.read_text()
-    in_readme = set(re.findall(r"^\| `([a-z.\-]+)` \|", readme, re.MULTILINE))
+    in_readme = set(re.findall(r"^\| `([a-z\-]+\.[a-z\-]+)` \|", readme, re.MULTILINE))
     assert printed == in_readme
     assert "demo-password-not-for-production" in readme
 

@@ -86,6 +86,16 @@ def test_embedded_default_is_sqlite_in_the_project_folder_with_eager_tasks():
     assert value == f"django.db.backends.sqlite3 {ROOT / 'db.sqlite3'} True"
 
 
+def test_the_cache_is_shared_through_redis_when_celery_uses_redis():
+    value = settings_value(
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION')",
+        env={"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "redis://broker.internal:6379/0"},
+    )
+    assert value == "django.core.cache.backends.redis.RedisCache redis://broker.internal:6379/0"
+    embedded = settings_value("settings.CACHES['default']['BACKEND']", env={"DJANGO_DEBUG": "1"})
+    assert embedded == "django.core.cache.backends.locmem.LocMemCache"
+
+
 def test_database_and_broker_urls_are_read_from_the_environment():
     value = settings_value(
         "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['HOST'], "

@@ -23,7 +23,7 @@ def test_dry_run_then_apply_with_accepted_rejects(client, tenants):
     response = post(client, dry_run="true")
     assert response.status_code == 201
     body = response.json()
-    assert (body["status"], body["inserted"], body["rejected"]) == ("preview", 1, 1)
+    assert (body["status"], body["inserted"], body["rejected"]) == ("dry_run", 1, 1)
     assert not Observation.objects.filter(metric__code="continuity_of_care").exists()
 
     problems = client.get(body["problems_url"]).json()["results"]
@@ -59,3 +59,18 @@ def test_list_is_scoped_and_filterable(client, tenants):
     client.force_login(tenants.users["superuser"])
     rows = client.get("/api/v1/imports/?partnership=darlington").json()["results"]
     assert {r["partnership"] for r in rows} == {"darlington"}
+
+
+def test_check_then_apply_then_roll_back_over_the_api(client, tenants):
+    client.force_login(tenants.users["a_analyst"])
+    checked = post(client, dry_run="false").json()  # rejected rows: held back
+    assert checked["status"] == "preview"
+    refused = client.post(f"/api/v1/imports/{checked['id']}/apply/")
+    assert refused.status_code == 400
+    assert "1 row cannot be imported" in str(refused.json())
+    applied = client.post(f"/api/v1/imports/{checked['id']}/apply/", {"accept_valid": "true"})
+    assert applied.status_code == 200 and applied.json()["status"] == "complete"
+    assert Observation.objects.filter(metric__code="continuity_of_care").count() == 1
+    rolled = client.post(f"/api/v1/imports/{checked['id']}/roll-back/")
+    assert rolled.json()["status"] == "rolled_back"
+    assert not Observation.objects.filter(metric__code="continuity_of_care").exists()

@@ -159,14 +159,18 @@ def test_tidy_xlsx():
     data = xlsx([
         ["metric", "area_code", "period", "value", "count"],
         ["numbers_in_treatment", "E08000018", "2022/23", 2153, 2153],
+        # Excel turns "Apr 2023" typed in a cell into 1 April 2023.
         ["numbers_in_treatment", "E08000018", datetime(2023, 4, 1), 2200, None],
+        ["numbers_in_treatment", "E08000018", datetime(2023, 4, 15), 2210, None],
         [None, None, None, None, None],
         ["numbers_in_treatment", "E08000018", "2021/22", "n/a", None],
     ])
     rows = list(tidy.read(data, "figures.xlsx"))
     assert rows[0].value == 2153 and rows[0].line == 2
-    assert isinstance(rows[1], RowError) and rows[1].line == 3
-    assert rows[2] == RowError(5, "value 'n/a' is not a number")
+    assert rows[1].period.label == "Apr 2023" and rows[1].value == 2200
+    assert isinstance(rows[2], RowError) and rows[2].line == 4
+    assert "'2023-04-15' is not a time period" in rows[2].reason
+    assert rows[3] == RowError(6, "value 'n/a' is not a number")
 
 
 def test_a_zip_bomb_dressed_as_xlsx_is_refused_before_unpacking():

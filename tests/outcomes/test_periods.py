@@ -60,3 +60,10 @@ def test_forgiving_spellings(written, canonical):
 def test_unreadable_periods_say_why(label, reason):
     with pytest.raises(PeriodError, match=reason):
         parse_period(label)
+
+
+def test_lower_case_quarters_and_full_month_names():
+    assert parse_period("2023/24 q1").label == "2023/24 Q1"
+    assert parse_period("September 2024").label == "Sep 2024"
+    with pytest.raises(PeriodError, match="'Aprilia' is not a month"):
+        parse_period("Aprilia 2024")

@@ -75,7 +75,7 @@ def test_rejected_rows_block_the_import_until_accepted(tenants):
         "continuity_of_care,E08000018,2022/23,41.5,,,,",
         "continuity_of_care,E08000019,2022/23,50,,,,",  # Sheffield: not Rotherham's
         "no_such_metric,E08000018,2022/23,1,,,,",
-        "continuity_of_care,E08000018,2022/23,41.5,,,,",  # duplicate of line 2
+        "continuity_of_care,E08000018,2022/23,41.6,,,,",  # line 2's key, another value
         "continuity_of_care,E08000018,someday,1,,,,",
         "continuity_of_care,E08000018,2021/22,x,,,,",
         "continuity_of_care,E08000018,2020/21,40,,50,45,",
@@ -88,7 +88,7 @@ def test_rejected_rows_block_the_import_until_accepted(tenants):
     assert reasons == [
         (3, "area E08000019 is not in Rotherham CDP"),
         (4, "unknown metric code 'no_such_metric'"),
-        (5, "the same metric, area, period and breakdown as line 2"),
+        (5, "the same metric, area, period and breakdown as line 2, with a different value"),
         (6, "the time period cannot be read: 'someday' is not a time period we can read"),
         (7, "value 'x' is not a number"),
         (8, "lower CI 50 is above upper CI 45"),
@@ -110,18 +110,72 @@ def test_only_analysts_and_admins_of_the_partnership_may_import(tenants):
     assert run(tenants, data, user="a_admin").status == "complete"
 
 
+BENCHMARK_ROWS = (
+    "continuity_of_care,E92000001,2022/23,45.0,,,,",
+    "continuity_of_care,E12000003,2022/23,44.0,,,,",
+    "continuity_of_care,E08000018,2022/23,41.5,,,,",
+)
+
+
 def test_england_and_region_rows_are_kept_as_benchmarks(tenants):
-    batch = run(tenants, tidy(
-        "continuity_of_care,E92000001,2022/23,45.0,,,,",
-        "continuity_of_care,E12000003,2022/23,44.0,,,,",
-        "continuity_of_care,E08000018,2022/23,41.5,,,,",
-    ))
+    batch = run(tenants, tidy(*BENCHMARK_ROWS), user="superuser")
     assert batch.inserted == 3
     assert set(Benchmark.objects.values_list("area_code", "value")) == {
         ("E92000001", 45.0), ("E12000003", 44.0)}
     assert Observation.objects.filter(batch=batch).count() == 1
-    services.import_rollback(batch=batch, user=tenants.users["a_analyst"])
+    services.import_rollback(batch=batch, user=tenants.users["superuser"])
     assert not Benchmark.objects.exists()
+
+
+def test_a_partnership_cannot_change_the_shared_benchmarks(tenants):
+    run(tenants, tidy(*BENCHMARK_ROWS), user="superuser")
+    darlington = run(tenants, tidy("continuity_of_care,E92000001,2022/23,99,,,,"),
+                     user="b_analyst", partnership=tenants.b)
+    assert (darlington.status, darlington.skipped, darlington.inserted) == ("complete", 1, 0)
+    assert "shared benchmarks" in darlington.problems.get().reason
+    assert Benchmark.objects.get(area_code="E92000001").value == 45.0
+
+
+def test_identical_repeats_are_skipped_and_suppressed_values_stay_null(tenants):
+    batch = run(tenants, tidy(
+        "continuity_of_care,E08000018,2022/23,41.5,,,,",
+        "continuity_of_care,E08000018,2022/23,41.5,,,,",
+        "continuity_of_care,E08000018,2021/22,,,,,Value suppressed for disclosure control",
+    ))
+    assert (batch.status, batch.inserted, batch.skipped, batch.rejected) == (
+        "complete", 2, 1, 0)
+    assert batch.problems.get().reason == "the same figure as line 2"
+    suppressed = Observation.objects.get(metric__code="continuity_of_care",
+                                         period_label="2021/22")
+    assert suppressed.value is None and suppressed.value_note.startswith("Value suppressed")
+
+
+def test_double_click_applies_once(tenants):
+    batch = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"), dry_run=False)
+    assert batch.status == "complete"
+    preview = services.import_start(
+        partnership=tenants.a, user=tenants.users["a_analyst"], file_name="again.csv",
+        data=tidy("continuity_of_care,E08000018,2023/24,47,,,,"), format="tidy")
+    services.import_validate(batch_id=preview.pk)
+    ImportBatch.objects.filter(pk=preview.pk).update(status="importing")  # the first click
+    with pytest.raises(ValidationError, match="already being applied"):
+        services.import_commit(batch_id=preview.pk, user=tenants.users["a_analyst"])
+
+
+def test_a_dry_run_cannot_be_applied_later(tenants):
+    batch = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"), dry_run=True)
+    assert batch.status == "dry_run"
+    with pytest.raises(ValidationError, match="checked only"):
+        services.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"])
+    assert values(tenants) == {}
+
+
+def test_a_malformed_csv_fails_the_batch_with_a_reason(tenants):
+    data = TIDY_HEADER.encode() + b'continuity_of_care,E08000018,"2022/23,41.5\n' + (
+        b"x" * 200_000) + b"\n"
+    batch = run(tenants, data)
+    assert batch.status == "failed"
+    assert "cannot be read as CSV" in batch.failure
 
 
 FINGERTIPS = (
@@ -151,11 +205,17 @@ def test_known_fingertips_indicator_is_matched_by_id(tenants):
     assert Observation.objects.get(batch=batch).metric.code == "drug_misuse_deaths"
 
 
-def test_files_are_stored_outside_the_web_root_with_random_names(tenants):
+def test_files_are_stored_outside_the_web_root_with_random_names(client, tenants):
+    import re
+
     batch = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"))
     stored = Path(settings.MEDIA_ROOT) / batch.stored_file
-    assert stored.exists() and "figures" not in stored.name
-    assert not str(stored).startswith(str(Path(settings.BASE_DIR) / "static"))
+    assert stored.exists()
+    assert re.fullmatch(r"imports/[0-9a-f]{32}\.csv", batch.stored_file)
+    # Nothing serves the uploads folder, signed in or not.
+    client.force_login(tenants.users["a_analyst"])
+    assert client.get(f"{settings.MEDIA_URL}{batch.stored_file}").status_code == 404
+    assert client.get(f"/static/../media/{batch.stored_file}").status_code == 404
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tenants, monkeypatch):

@@ -116,3 +116,13 @@ def test_a_hand_entered_value_is_checked_like_a_file(client, tenants):
         "metric": metric_id, "area_code": "E08000018", "period": "2023/24"})
     assert "Enter the value, or a note saying why there is none" in response.content.decode()
     assert not Observation.objects.filter(metric__code="county_lines_closed").exists()
+
+
+def test_every_row_left_out_can_be_downloaded(client, tenants):
+    client.force_login(tenants.users["a_analyst"])
+    upload(client, GOOD + BAD)
+    batch = ImportBatch.objects.get(file_name="figures.csv")
+    response = client.get(f"/partnerships/rotherham/data/imports/{batch.pk}/rows-left-out.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines() == [
+        "line,what_happened,why", "3,rejected,area E08000019 is not in Rotherham CDP"]

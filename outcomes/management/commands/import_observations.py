@@ -83,7 +83,8 @@ class Command(BaseCommand):
         return choices[0]
 
     def _report(self, batch: ImportBatch, *, dry_run: bool) -> None:
-        verb = "would be" if dry_run or batch.status == ImportBatch.Status.PREVIEW else "were"
+        pending = (ImportBatch.Status.PREVIEW, ImportBatch.Status.DRY_RUN)
+        verb = "would be" if dry_run or batch.status in pending else "were"
         self.stdout.write(
             f"{batch.file_name}: {batch.rows_total} rows. {batch.inserted} {verb} inserted, "
             f"{batch.updated} updated, {batch.unchanged} unchanged; {batch.skipped} skipped, "
