@@ -14,6 +14,7 @@ One import service serves the upload page, `manage.py import_observations` and t
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import uuid
@@ -262,7 +263,9 @@ def _run(batch: ImportBatch, *, write: bool) -> Plan:
     """One pass over the file. With write=False it only counts; with True it applies."""
     context = _Context(batch)
     plan = Plan()
-    seen: dict[tuple, tuple[int, tuple]] = {}
+    # A 128-bit digest of each key seen, with its first line and a hash of its values: a
+    # fraction of the memory of the keys themselves on a 100,000-row file.
+    seen: dict[bytes, tuple[int, int]] = {}
     done = 0
 
     def problem(line: int, reason: str) -> None:
@@ -296,8 +299,8 @@ def _run(batch: ImportBatch, *, write: bool) -> Plan:
             if reason:
                 problem(item.line, reason)
                 continue
-            key = (item.indicator, *item.key[1:])
-            values = tuple(_values(item).values())
+            key = hashlib.blake2b(repr(item.key).encode(), digest_size=16).digest()
+            values = hash(tuple(_values(item).values()))
             if key in seen:
                 first_line, first_values = seen[key]
                 if first_values == values:
@@ -332,6 +335,9 @@ def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> N
             metric_id__in=saved_metric_ids,
             area_code__in={r.area_code for _, r in rows},
             period_start__in={r.period.start for _, r in rows},
+            sex__in={r.sex for _, r in rows},
+            age__in={r.age for _, r in rows},
+            category__in={r.category for _, r in rows},
         ).values("pk", "batch_id", *model.KEY_FIELDS, *model.VALUE_FIELDS)
         for found in query:
             existing[tuple(found[f] for f in model.KEY_FIELDS)] = found
