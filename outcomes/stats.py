@@ -1,12 +1,297 @@
-"""Statistics for the dashboards. Pure functions: no ORM, no request (METHODS.md).
-
-This module grows with the dashboards; it starts with targets, which the catalogue needs.
+"""Statistics for the dashboards, as Fingertips computes them. Pure functions: no ORM, no
+request. Each section follows the section of ../shared/METHODS.md it names, and the tests
+check them against its worked examples.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+import numpy as np
+from scipy.stats import chi2, norm
+
+# §0. z for the two levels, computed rather than rounded; the trend threshold is χ²₁(0.998).
+Z95 = float(norm.ppf(0.975))
+Z998 = float(norm.ppf(0.999))
+TREND_THRESHOLD = 9.54953570608324
+
+
+def z_for(level: float) -> float:
+    return float(norm.ppf(1 - (1 - level) / 2))
+
+
+# --- §1 Confidence intervals ------------------------------------------------------------------
+def wilson_ci(x: float, n: float, *, level: float = 0.95, multiplier: float = 100
+              ) -> tuple[float, float, float]:
+    """§1.1 value and Wilson score limits of a proportion x/n, times the multiplier."""
+    if n <= 0 or not 0 <= x <= n:
+        raise ValueError("a proportion needs 0 <= x <= n and n > 0")
+    z = z_for(level)
+    root = z * math.sqrt(z * z + 4 * x * (1 - x / n))
+    lower = (2 * x + z * z - root) / (2 * (n + z * z))
+    upper = (2 * x + z * z + root) / (2 * (n + z * z))
+    return x / n * multiplier, lower * multiplier, upper * multiplier
+
+
+def count_ci(observed: float, *, level: float = 0.95) -> tuple[float, float]:
+    """§1.2 limits of a count: exact Poisson below 10, Byar's at 10 or more."""
+    if observed < 0:
+        raise ValueError("a count cannot be negative")
+    if observed < 10:
+        alpha = 1 - level
+        lower = 0.0 if observed == 0 else float(chi2.ppf(alpha / 2, 2 * observed)) / 2
+        upper = float(chi2.ppf(1 - alpha / 2, 2 * observed + 2)) / 2
+        return lower, upper
+    return byars_ci(observed, level=level)
+
+
+def byars_ci(observed: float, *, level: float = 0.95) -> tuple[float, float]:
+    z = z_for(level)
+    o = observed
+    lower = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3 if o > 0 else 0.0
+    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
+    return lower, upper
+
+
+def crude_rate_ci(observed: float, population: float, *, level: float = 0.95,
+                  per: float = 100_000) -> tuple[float, float, float]:
+    """§1.3 a crude rate per `per` and its limits."""
+    if population <= 0:
+        raise ValueError("the population must be positive")
+    lower, upper = count_ci(observed, level=level)
+    return observed / population * per, lower / population * per, upper / population * per
+
+
+def dsr_ci(events: Sequence[float], populations: Sequence[float], weights: Sequence[float],
+           *, level: float = 0.95, per: float = 100_000) -> tuple[float, float, float] | None:
+    """§1.4 a directly standardised rate (Dobson); None when fewer than 10 events in all."""
+    x = np.asarray(events, dtype=float)
+    n = np.asarray(populations, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    total = float(x.sum())
+    if total < 10:
+        return None
+    rate = float((w * x / n).sum() / w.sum())
+    variance = float((w**2 * x / n**2).sum() / w.sum() ** 2)
+    o_lower, o_upper = byars_ci(total, level=level)
+    spread = math.sqrt(variance / total)
+    return (rate * per, (rate + spread * (o_lower - total)) * per,
+            (rate + spread * (o_upper - total)) * per)
+
+
+# --- §2 Comparison with a benchmark -------------------------------------------------------------
+HIGHER_IS_BETTER = "higher_better"
+LOWER_IS_BETTER = "lower_better"
+NO_JUDGEMENT = "no_judgement"
+
+
+def compare_to_benchmark(
+    *,
+    value: float | None,
+    benchmark: float | None,
+    lower95: float | None,
+    upper95: float | None,
+    polarity: str,
+    lower998: float | None = None,
+    upper998: float | None = None,
+    two_levels: bool = False,
+) -> str:
+    """§2.2–2.3 the benchmark value tested against the area's confidence intervals.
+
+    One level gives Better / Similar / Worse (Lower / Similar / Higher without judgement);
+    two levels give the five bands. Anything that cannot be compared is "Not compared".
+    """
+    if value is None or benchmark is None or lower95 is None or upper95 is None:
+        return "Not compared"
+    if polarity not in (HIGHER_IS_BETTER, LOWER_IS_BETTER, NO_JUDGEMENT):
+        return "Not compared"
+    if lower95 <= benchmark <= upper95:
+        return "Similar"
+    direction = "higher" if value > benchmark else "lower"
+    strength = ""
+    if two_levels:
+        if lower998 is None or upper998 is None:
+            return "Not compared"
+        if lower998 <= benchmark <= lower95 or upper95 <= benchmark <= upper998:
+            strength = "95"
+        else:
+            strength = "99.8"
+    return _label(direction, strength, polarity)
+
+
+def _label(direction: str, strength: str, polarity: str) -> str:
+    if polarity == NO_JUDGEMENT:
+        if strength == "99.8":
+            return "Highest" if direction == "higher" else "Lowest"
+        return "Higher" if direction == "higher" else "Lower"
+    good = (direction == "higher") == (polarity == HIGHER_IS_BETTER)
+    word = "Better" if good else "Worse"
+    return f"{word} {strength}%" if strength else word
+
+
+# --- §3 Recent trend ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrendPoint:
+    value: float | None
+    lower95: float | None = None
+    upper95: float | None = None
+    count: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class Trend:
+    marker: str  # "Increasing", "Decreasing", "No significant change", "Cannot be calculated"
+    label: str
+    chi_square: float | None = None
+    slope: float | None = None
+    points_used: int = 0
+
+
+CANNOT = "Cannot be calculated"
+NO_CHANGE = "No significant change"
+
+
+def recent_trend(points: Sequence[TrendPoint], *, polarity: str, proportion: bool,
+                 single_year_periods: bool = True) -> Trend:
+    """§3 the trend over the five most recent points (`points` oldest first).
+
+    Proportions with counts and denominators use the Armitage χ² test for trend (test P);
+    other values use weighted regression on their 95% CIs (test W). Without what a test
+    needs the answer is "Cannot be calculated": no trend is invented.
+    """
+    if not single_year_periods:
+        return Trend(CANNOT, CANNOT)
+    run: list[TrendPoint] = []
+    for point in reversed(points):  # newest first, stop at the first gap
+        if not _usable(point, proportion):
+            break
+        run.append(point)
+    if len(run) < 5:
+        return Trend(CANNOT, CANNOT)
+    recent = list(reversed(run[:5]))
+    t = np.arange(1, 6, dtype=float)
+    if proportion:
+        if any(p.count == p.denominator for p in recent):
+            return Trend(CANNOT, CANNOT)
+        r = np.array([p.count for p in recent], dtype=float)
+        n = np.array([p.denominator for p in recent], dtype=float)
+        chi_square = _armitage(r, n, t)
+        slopes = [_logit_slope(r[keep], n[keep], t[keep]) for keep in _fits()]
+    else:
+        y = np.array([p.value for p in recent], dtype=float)
+        se = np.array([(p.upper95 - p.lower95) / 3.92 for p in recent], dtype=float)
+        if np.any(se <= 0):
+            return Trend(CANNOT, CANNOT)
+        w = 1 / se**2
+        slope, slope_se = _weighted_slope(y, w, t)
+        chi_square = (slope / slope_se) ** 2
+        slopes = [_weighted_slope(y[keep], w[keep], t[keep])[0] for keep in _fits()]
+    signs = {s >= 0 for s in slopes}  # 0 counts as positive
+    slope = slopes[0]
+    if len(signs) == 1 and chi_square > TREND_THRESHOLD and slope != 0:
+        marker = "Increasing" if slope > 0 else "Decreasing"
+    else:
+        marker = NO_CHANGE
+    return Trend(marker, trend_label(marker, polarity), float(chi_square), float(slope), 5)
+
+
+def _usable(point: TrendPoint, proportion: bool) -> bool:
+    if point.value is None:
+        return False
+    if proportion:
+        return point.count is not None and bool(point.denominator)
+    return point.lower95 is not None and point.upper95 is not None
+
+
+def _fits() -> list[np.ndarray]:
+    """All five points, then the five leave-one-out sets of four (§3.5)."""
+    everything = np.ones(5, dtype=bool)
+    return [everything] + [np.arange(5) != i for i in range(5)]
+
+
+def _armitage(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
+    big_n, big_r = n.sum(), r.sum()
+    numerator = big_n * (big_n * (r * t).sum() - big_r * (n * t).sum()) ** 2
+    denominator = big_r * (big_n - big_r) * (big_n * (n * t * t).sum() - (n * t).sum() ** 2)
+    return float(numerator / denominator)
+
+
+def _logit_slope(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
+    with np.errstate(divide="ignore"):
+        y = np.log(r / (n - r))
+    if not np.all(np.isfinite(y)):
+        return 0.0
+    return float(np.polyfit(t, y, 1)[0])
+
+
+def _weighted_slope(y: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    s1, s2, s3, s4, s5 = w.sum(), (w * y * t).sum(), (w * t).sum(), (w * y).sum(), (
+        w * t * t).sum()
+    spread = s1 * s5 - s3 * s3
+    return float((s1 * s2 - s3 * s4) / spread), float(math.sqrt(s1 / spread))
+
+
+def trend_label(marker: str, polarity: str) -> str:
+    """§3.7 the words Fingertips uses."""
+    if marker in (CANNOT, NO_CHANGE) or polarity == NO_JUDGEMENT:
+        return marker
+    better = (marker == "Increasing") == (polarity == HIGHER_IS_BETTER)
+    return f"{marker} and getting {'better' if better else 'worse'}"
+
+
+# --- §5 Quintiles and rank ----------------------------------------------------------------------
+QUINTILE_LABELS = ["Lowest quintile", "2nd lowest quintile", "Middle quintile",
+                   "2nd highest quintile", "Highest quintile"]
+
+
+def quintile_bounds(values: Sequence[float | None]) -> list[float] | None:
+    """[min, P20, P40, P60, P80, max] (Excel PERCENTILE.INC), or None below five values."""
+    valid = sorted(v for v in values if v is not None)
+    if len(valid) < 5:
+        return None
+    points = np.percentile(valid, [0, 20, 40, 60, 80, 100], method="linear")
+    return [round(float(p), 10) for p in points]
+
+
+def quintile(value: float | None, bounds: list[float] | None, *, polarity: str) -> int:
+    """1–5 (1 the best end when there is a judgement); 0 when it cannot be placed."""
+    if value is None or bounds is None:
+        return 0
+    category = next((i for i in range(1, 6) if value <= bounds[i]), 5)
+    return 6 - category if polarity == HIGHER_IS_BETTER else category
+
+
+def ranks(values: Sequence[float | None], *, polarity: str) -> list[int | None]:
+    """Rank 1 is best (highest when higher is better); ties share the first position."""
+    valid = [v for v in values if v is not None]
+    ordered = sorted(valid, reverse=polarity == HIGHER_IS_BETTER)
+    first = {}
+    for position, v in enumerate(ordered, start=1):
+        first.setdefault(v, position)
+    return [None if v is None else first[v] for v in values]
+
+
+# --- §6 Disclosure control ----------------------------------------------------------------------
+SUPPRESSED = "*"
+
+
+def disclose_count(count: float | None) -> float | str | None:
+    """A count shown outside its partnership: 1 to 4 are suppressed; 0 and 5+ are shown."""
+    if count is None:
+        return None
+    return SUPPRESSED if 0 < count < 5 else count
+
+
+def disclose_value(value: float | None, count: float | None) -> float | str | None:
+    """A rate or percentage built on a suppressed count is suppressed with it."""
+    if value is None:
+        return None
+    return SUPPRESSED if count is not None and 0 < count < 5 else value
 
 
 class TargetStatus(StrEnum):

@@ -51,3 +51,141 @@ def test_without_a_baseline_only_achieved_or_missed_can_be_said():
     assert target_status(**kwargs, latest_value=76, latest_date=date(2024, 6, 30)) == "achieved"
     assert target_status(**kwargs, latest_value=60, latest_date=date(2024, 6, 30)) == "no data"
     assert target_status(**kwargs, latest_value=60, latest_date=date(2025, 3, 31)) == "off track"
+
+
+# --- METHODS.md worked examples -------------------------------------------------------------
+from outcomes import stats  # noqa: E402
+
+
+def rounded(values, places=2):
+    return tuple(round(v, places) for v in values)
+
+
+def test_z_values():
+    assert round(stats.Z95, 9) == 1.959963985
+    assert round(stats.Z998, 9) == 3.090232306
+
+
+def test_wilson_45_of_120():
+    assert rounded(stats.wilson_ci(45, 120)) == (37.5, 29.35, 46.42)
+    assert rounded(stats.wilson_ci(45, 120, level=0.998))[1:] == (25.25, 51.60)
+
+
+def test_count_limits_exact_below_ten():
+    assert rounded(stats.count_ci(6)) == (2.20, 13.06)
+    assert rounded(stats.count_ci(6, level=0.998)) == (1.11, 18.06)
+    lower, upper = stats.count_ci(0)
+    assert lower == 0 and round(upper, 3) == 3.689
+
+
+def test_crude_rates():
+    assert rounded(stats.crude_rate_ci(27, 150_000)) == (18.0, 11.86, 26.19)
+    assert rounded(stats.crude_rate_ci(27, 150_000, level=0.998))[1:] == (9.13, 31.51)
+    assert rounded(stats.crude_rate_ci(6, 150_000)) == (4.0, 1.47, 8.71)
+    assert rounded(stats.crude_rate_ci(6, 150_000, level=0.998))[1:] == (0.74, 12.04)
+
+
+def test_dsr_toy_example():
+    args = ([5, 12, 20], [40000, 50000, 30000], [20000, 30000, 20000])
+    assert rounded(stats.dsr_ci(*args)) == (32.90, 23.12, 45.41)
+    assert rounded(stats.dsr_ci(*args, level=0.998))[1:] == (18.60, 53.41)
+    assert stats.dsr_ci([2, 3], [1000, 1000], [1, 1]) is None  # fewer than 10 events
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "one_level", "two_levels", "no_judgement"),
+    [(40.0, "Similar", "Similar", "Similar"),
+     (48.0, "Worse", "Worse 95%", "Lower"),
+     (52.0, "Worse", "Worse 99.8%", "Lowest")],
+)
+def test_benchmark_comparison_worked_example(benchmark, one_level, two_levels, no_judgement):
+    value, l95, u95 = stats.wilson_ci(45, 120)
+    _, l998, u998 = stats.wilson_ci(45, 120, level=0.998)
+    common = {"value": value, "benchmark": benchmark, "lower95": l95, "upper95": u95}
+    assert stats.compare_to_benchmark(**common, polarity="higher_better") == one_level
+    assert stats.compare_to_benchmark(**common, polarity="higher_better", lower998=l998,
+                                      upper998=u998, two_levels=True) == two_levels
+    assert stats.compare_to_benchmark(**common, polarity="no_judgement", lower998=l998,
+                                      upper998=u998, two_levels=True) == no_judgement
+
+
+def test_benchmark_comparison_edges():
+    assert stats.compare_to_benchmark(value=5, benchmark=4, lower95=4, upper95=6,
+                                      polarity="lower_better") == "Similar"  # inclusive
+    assert stats.compare_to_benchmark(value=5, benchmark=3, lower95=4, upper95=6,
+                                      polarity="lower_better") == "Worse"
+    assert stats.compare_to_benchmark(value=5, benchmark=3, lower95=None, upper95=6,
+                                      polarity="lower_better") == "Not compared"
+    assert stats.compare_to_benchmark(value=5, benchmark=3, lower95=4, upper95=6,
+                                      polarity="n/a") == "Not compared"
+
+
+SET_1 = [  # 2014 to 2018
+    stats.TrendPoint(24.67, 23.16, 26.25, 994, 40299),
+    stats.TrendPoint(24.6, 23.15, 26.19, 1023, 41527),
+    stats.TrendPoint(28, 26.44, 29.64, 1199, 42811),
+    stats.TrendPoint(30.2, 28.63, 31.9, 1332, 44064),
+    stats.TrendPoint(30.6, 28.98, 32.25, 1367, 44701),
+]
+SET_2 = [
+    stats.TrendPoint(20.5506, 18.1803, 23.1427, 209, 1017),
+    stats.TrendPoint(19.5952, 17.3444, 22.0602, 213, 1087),
+    stats.TrendPoint(19.0349, 16.8421, 21.4394, 213, 1119),
+    stats.TrendPoint(21.3966, 19.0918, 23.8975, 239, 1117),
+    stats.TrendPoint(18.4372, 16.2925, 20.7941, 210, 1139),
+]
+
+
+def test_trend_set_1_weighted_and_proportions():
+    weighted = stats.recent_trend(SET_1, polarity="higher_better", proportion=False)
+    assert round(weighted.chi_square, 2) == 46.77
+    assert round(weighted.slope, 4) == 1.7516
+    assert weighted.label == "Increasing and getting better"
+    armitage = stats.recent_trend(SET_1, polarity="lower_better", proportion=True)
+    assert round(armitage.chi_square, 2) == 47.90
+    # METHODS.md gives "+0.0653"; ln(r/(n-r)) on t from the counts gives 0.065250 (0.0653 to
+    # within 0.0001; the figure there may come from the rounded values).
+    assert armitage.slope == pytest.approx(0.0653, abs=1e-4)
+    assert armitage.label == "Increasing and getting worse"
+
+
+def test_trend_set_2_is_no_significant_change():
+    weighted = stats.recent_trend(SET_2, polarity="higher_better", proportion=False)
+    armitage = stats.recent_trend(SET_2, polarity="higher_better", proportion=True)
+    assert (round(weighted.chi_square, 2), weighted.label) == (0.46, "No significant change")
+    assert (round(armitage.chi_square, 2), armitage.label) == (0.40, "No significant change")
+
+
+def test_trend_cannot_be_calculated():
+    assert stats.recent_trend(SET_1[1:], polarity="higher_better", proportion=True).label == \
+        "Cannot be calculated"  # four points
+    gap = [*SET_1[:2], stats.TrendPoint(None), *SET_1[2:]]
+    assert stats.recent_trend(gap, polarity="higher_better", proportion=False).marker == \
+        "Cannot be calculated"  # the unbroken run is three
+    no_counts = [stats.TrendPoint(p.value, p.lower95, p.upper95) for p in SET_1]
+    assert stats.recent_trend(no_counts, polarity="higher_better", proportion=True).marker == \
+        "Cannot be calculated"  # no invented trend without counts
+    all_cases = [stats.TrendPoint(100, 0, 0, 5, 5), *SET_1[1:]]
+    assert stats.recent_trend(all_cases, polarity="higher_better", proportion=True).marker == \
+        "Cannot be calculated"  # count equal to denominator
+    assert stats.recent_trend(SET_1, polarity="higher_better", proportion=False,
+                              single_year_periods=False).marker == "Cannot be calculated"
+
+
+def test_quintiles_and_ranks():
+    values = [12, 15, 15, 18, 20, 22, 25, 25, 30, 41]
+    bounds = stats.quintile_bounds(values)
+    assert bounds == [12, 15, 19.2, 23.2, 26, 41]
+    assert [stats.quintile(v, bounds, polarity="lower_better") for v in values] == [
+        1, 1, 1, 2, 3, 3, 4, 4, 5, 5]
+    assert stats.quintile(41, bounds, polarity="higher_better") == 1
+    assert stats.quintile(None, bounds, polarity="higher_better") == 0
+    assert stats.quintile_bounds([1, 2, 3, 4]) is None
+    assert stats.ranks([10, 20, 20, None, 5], polarity="higher_better") == [3, 1, 1, None, 4]
+    assert stats.ranks([10, 20, 20, None, 5], polarity="lower_better") == [2, 3, 3, None, 1]
+
+
+def test_disclosure_control():
+    assert [stats.disclose_count(c) for c in (0, 1, 4, 5, None)] == [0, "*", "*", 5, None]
+    assert stats.disclose_value(33.3, 3) == "*"
+    assert stats.disclose_value(33.3, 12) == 33.3
