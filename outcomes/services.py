@@ -166,7 +166,10 @@ class _Context:
         self.batch = batch
         self.partnership = batch.partnership
         self.areas = dict(self.partnership.local_authorities.values_list("code", "name"))
-        metrics = list(Metric.objects.filter(Q(owner__isnull=True) | Q(owner=batch.partnership)))
+        metrics = list(
+            Metric.objects.for_user(batch.created_by)
+            .filter(Q(owner__isnull=True) | Q(owner=batch.partnership))
+        )
         # A partnership's own local metric wins over a national one with the same code.
         self.by_code = {m.code: m for m in sorted(metrics, key=lambda m: m.owner_id is not None)}
         self.by_fingertips_id = {
@@ -327,10 +330,13 @@ def _run(batch: ImportBatch, *, write: bool) -> Plan:
 def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> None:
     """Classifies rows as new, changed or unchanged against the table; writes if asked."""
     scope = {} if benchmark else {"partnership": batch.partnership}
+    # Benchmarks are shared; a partnership's rows are read through its scope, as everywhere.
+    held = (model.objects.all() if benchmark
+            else model.objects.for_user(batch.created_by, access.LOAD_DATA))
     existing = {}
     saved_metric_ids = {m.pk for m, _ in rows if m.pk}
     if saved_metric_ids:
-        query = model.objects.filter(
+        query = held.filter(
             **scope,
             metric_id__in=saved_metric_ids,
             area_code__in={r.area_code for _, r in rows},
@@ -633,7 +639,8 @@ def local_metric_create(
     frequency: str, source: str = "",
 ) -> Metric:
     _require_load_data(user, partnership)
-    if Metric.objects.filter(Q(owner__isnull=True) | Q(owner=partnership), code=code).exists():
+    usable = Metric.objects.for_user(user).filter(Q(owner__isnull=True) | Q(owner=partnership))
+    if usable.filter(code=code).exists():
         raise ValidationError(f"A metric with the code {code!r} already exists.")
     metric = Metric(owner=partnership, code=code, name=name, tier=Metric.Tier.LOCAL, unit=unit,
                     polarity=polarity, frequency=frequency, source=source)
