@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 ENGLAND = "E92000001"
 CHUNK = 2000
+# Larger files are checked, and larger batches applied, by a worker with a progress bar.
+BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_ROWS = 5000
 PROGRESS_TIMEOUT = 6 * 3600
 
 
@@ -531,6 +534,29 @@ def import_rollback(*, batch: ImportBatch, user) -> Rollback:
     batch.rolled_back_at = timezone.now()
     batch.save(update_fields=["status", "rolled_back_at"])
     return Rollback(removed=removed, restored=restored, kept=kept)
+
+
+def import_check(*, batch: ImportBatch, size: int) -> bool:
+    """Checks a small file now, or queues a large one for a worker. True if queued."""
+    if size > BACKGROUND_BYTES:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.validate_import.delay(batch.pk))
+        return True
+    import_validate(batch_id=batch.pk)
+    return False
+
+
+def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[ImportBatch, bool]:
+    """Applies a checked batch now, or hands a large one to a worker. Also says if queued."""
+    if batch.rows_total > BACKGROUND_ROWS:
+        from . import tasks
+
+        batch = import_queue_commit(batch=batch, user=user, accept_valid=accept_valid)
+        transaction.on_commit(
+            lambda: tasks.commit_import.delay(batch.pk, user.pk, accept_valid))
+        return batch, True
+    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid), False
 
 
 def import_file(

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .models import FrameworkMetric, Target
 
 app_name = "outcomes"
 
@@ -23,11 +22,11 @@ urlpatterns = [
     path("framework/metrics/add/", views.FrameworkMetricAddView.as_view(),
          name="framework_metric_add"),
     path("framework/metrics/<int:pk>/remove/",
-         views.FrameworkRemoveView.as_view(model=FrameworkMetric),
+         views.FrameworkMetricRemoveView.as_view(),
          name="framework_metric_remove"),
     path("framework/local-metrics/new/", views.LocalMetricCreateView.as_view(),
          name="local_metric_new"),
     path("framework/targets/new/", views.TargetCreateView.as_view(), name="target_new"),
     path("framework/targets/<int:pk>/remove/",
-         views.FrameworkRemoveView.as_view(model=Target), name="target_remove"),
+         views.TargetRemoveView.as_view(), name="target_remove"),
 ]

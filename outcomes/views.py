@@ -3,7 +3,6 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
@@ -11,7 +10,7 @@ from django.views.generic import FormView, TemplateView, View
 from partnerships import access
 from partnerships.mixins import PartnershipViewMixin
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .forms import (
     FrameworkMetricForm,
     ImportCommitForm,
@@ -22,11 +21,7 @@ from .forms import (
     TargetForm,
 )
 from .importers import FileProblem
-from .models import ImportBatch
-
-# Files larger than this are checked by a worker, with a progress bar; smaller ones at once.
-BACKGROUND_BYTES = 256 * 1024
-BACKGROUND_ROWS = 5000
+from .models import FrameworkMetric, ImportBatch, Target
 
 
 class DataViewMixin(PartnershipViewMixin):
@@ -74,10 +69,7 @@ class ImportUploadView(DataViewMixin, FormView):
         except FileProblem as error:
             form.add_error("file", str(error)[:1].upper() + str(error)[1:])
             return self.form_invalid(form)
-        if upload.size > BACKGROUND_BYTES:
-            transaction.on_commit(lambda: tasks.validate_import.delay(batch.pk))
-        else:
-            services.import_validate(batch_id=batch.pk)
+        services.import_check(batch=batch, size=upload.size)
         return HttpResponseRedirect(self.batch_url(batch))
 
 
@@ -123,17 +115,13 @@ class ImportCommitView(DataViewMixin, View):
             return view.render_to_response(view.get_context_data(commit_form=form), status=400)
         accept = form.cleaned_data["accept_valid"]
         try:
-            if batch.rows_total > BACKGROUND_ROWS:
-                services.import_queue_commit(batch=batch, user=request.user, accept_valid=accept)
-                transaction.on_commit(
-                    lambda: tasks.commit_import.delay(batch.pk, request.user.pk, accept)
-                )
-                messages.success(request, "The import has started.")
-                return HttpResponseRedirect(self.batch_url(batch))
-            batch = services.import_commit(batch_id=batch.pk, user=request.user,
-                                           accept_valid=accept)
+            batch, queued = services.import_apply(batch=batch, user=request.user,
+                                                  accept_valid=accept)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.batch_url(batch))
+        if queued:
+            messages.success(request, "The import has started.")
             return HttpResponseRedirect(self.batch_url(batch))
         messages.success(
             request,
@@ -308,7 +296,7 @@ class TargetCreateView(FrameworkFormView):
 
 
 class FrameworkRemoveView(DataViewMixin, View):
-    """POST only: removes a framework entry or a target of this partnership."""
+    """POST only: removes one of this partnership's rows of `model`, through `remove`."""
 
     model = None
 
@@ -317,13 +305,24 @@ class FrameworkRemoveView(DataViewMixin, View):
             row = self.scoped(self.model, access.LOAD_DATA).get(pk=kwargs["pk"])
         except self.model.DoesNotExist:
             raise Http404("Not found") from None
-        if self.model.__name__ == "Target":
-            services.target_delete(target=row, user=request.user)
-            messages.success(request, f"Target removed: {row.description}.")
-        else:
-            services.framework_metric_remove(entry=row, user=request.user)
-            messages.success(request, f"{row.metric.name} is no longer in the framework.")
+        messages.success(request, self.remove(row))
         return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))
+
+
+class FrameworkMetricRemoveView(FrameworkRemoveView):
+    model = FrameworkMetric
+
+    def remove(self, entry) -> str:
+        services.framework_metric_remove(entry=entry, user=self.request.user)
+        return f"{entry.metric.name} is no longer in the framework."
+
+
+class TargetRemoveView(FrameworkRemoveView):
+    model = Target
+
+    def remove(self, target) -> str:
+        services.target_delete(target=target, user=self.request.user)
+        return f"Target removed: {target.description}."
 
 
 class ImportProblemsCsvView(DataViewMixin, View):

@@ -1,6 +1,5 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -11,7 +10,7 @@ from partnerships import access
 from partnerships.api.base import ScopedViewSet
 from partnerships.models import Partnership
 
-from .. import services, tasks
+from .. import services
 from ..filtersets import ImportBatchFilterSet
 from ..importers import FileProblem
 from ..models import ImportBatch
@@ -21,9 +20,6 @@ from .serializers import (
     ImportCreateSerializer,
     ImportRowProblemSerializer,
 )
-
-BACKGROUND_BYTES = 256 * 1024
-BACKGROUND_ROWS = 5000
 
 
 class ImportBatchViewSet(
@@ -57,13 +53,13 @@ class ImportBatchViewSet(
             raise NotFound("No such partnership.")
         upload = data["file"]
         try:
-            if upload.size > BACKGROUND_BYTES:
+            if upload.size > services.BACKGROUND_BYTES:
                 batch = services.import_start(
                     partnership=partnership, user=request.user, file_name=upload.name,
                     data=upload.read(), format=data["format"],
                     create_missing_metrics=data["create_missing_metrics"],
                 )
-                transaction.on_commit(lambda: tasks.validate_import.delay(batch.pk))
+                services.import_check(batch=batch, size=upload.size)
                 answer = status.HTTP_202_ACCEPTED
             else:
                 batch = services.import_file(
@@ -102,16 +98,9 @@ class ImportBatchViewSet(
         form.is_valid(raise_exception=True)
         accept = form.validated_data["accept_valid"]
         try:
-            if batch.rows_total > BACKGROUND_ROWS:
-                batch = services.import_queue_commit(batch=batch, user=request.user,
-                                                     accept_valid=accept)
-                transaction.on_commit(
-                    lambda: tasks.commit_import.delay(batch.pk, request.user.pk, accept))
-                answer = status.HTTP_202_ACCEPTED
-            else:
-                batch = services.import_commit(batch_id=batch.pk, user=request.user,
-                                               accept_valid=accept)
-                answer = status.HTTP_200_OK
+            batch, queued = services.import_apply(batch=batch, user=request.user,
+                                                  accept_valid=accept)
+            answer = status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK
         except DjangoValidationError as error:
             raise ValidationError({"non_field_errors": error.messages}) from None
         return Response(ImportBatchSerializer(batch, context={"request": request}).data,

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outcomes import views
+from outcomes import services
 from outcomes.models import ImportBatch, Observation
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_upload_without_a_file_is_a_form_error(client, tenants):
 def test_a_large_file_is_checked_by_a_task_with_progress(
     client, tenants, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(views, "BACKGROUND_BYTES", 10)
+    monkeypatch.setattr(services, "BACKGROUND_BYTES", 10)
     client.force_login(tenants.users["a_analyst"])
     file = SimpleUploadedFile("big.csv", ("metric,area_code,period,value\n" + GOOD).encode())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
