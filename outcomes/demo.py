@@ -20,6 +20,9 @@ from . import services
 from .models import FrameworkMetric, ImportBatch, LocalAim, Metric, Target
 
 DEMO_FILE = "Figures from council minutes (demo).csv"
+AREA_NAMES = {"E08000018": "Rotherham", "E06000031": "Peterborough",
+              "E10000003": "Cambridgeshire", "E12000006": "East of England",
+              "E06000014": "York"}
 
 FIGURES = {
     "rotherham": [
@@ -67,6 +70,11 @@ AIMS = {
           "successful_completion_opiate", "successful_completion_non_opiate"]),
         ("Pursue: reduce drug supply and related crime",
          ["drug_offences", "county_lines_closed", "ocg_disruptions"]),
+    ],
+    "cambridgeshire-peterborough": [
+        ("Reduce drug-related deaths and harm",
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "successful_completion_opiate",
+          "successful_completion_non_opiate"]),
     ],
     "york": [
         ("Deliver a world-class treatment and recovery system",
@@ -136,11 +144,11 @@ def load_demo_outcomes() -> None:
             continue  # loaded before: nothing to change
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["metric", "area_code", "period", "value", "count", "value_note",
-                         "source"])
+        writer.writerow(["metric", "area_code", "area_name", "period", "value", "count",
+                         "value_note", "source"])
         for code, area, period, value, count, note in rows:
-            writer.writerow([code, area, period, value, "" if count is None else count, note,
-                             "Council minutes (seed)"])
+            writer.writerow([code, area, AREA_NAMES[area], period, value,
+                             "" if count is None else count, note, "Council minutes (seed)"])
         services.import_file(
             partnership=partnership, user=loader, file_name=DEMO_FILE,
             data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
