@@ -62,7 +62,8 @@ def page(browser):
 
 
 def axe_violations(page, axe_source: str) -> list[dict]:
-    """Runs axe-core for WCAG 2.x A and AA on the current page."""
+    """Runs axe-core for WCAG 2.x A and AA on the current page, once it has loaded."""
+    page.wait_for_load_state()
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
         """async () => await axe.run(document, {
