@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every CPU (pytest-xdist); `make test PYTEST_WORKERS=` runs it in one process.
+PYTEST_WORKERS ?= -n auto
 
 .PHONY: run test install assets migrate demo serve lint clean bench
 
@@ -14,7 +16,7 @@ run: install assets migrate demo serve
 
 ## make test: install and run the whole suite against real PostgreSQL and Redis
 test: install assets
-	DJANGO_DEBUG=1 $(PY) tests/services.py -- $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=1 $(PY) tests/services.py -- $(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(STAMP)/installed
 

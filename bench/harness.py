@@ -25,17 +25,18 @@ def setup_django() -> None:
 
 
 @contextlib.contextmanager
-def benchmark_database() -> Iterator[None]:
-    """A fresh database beside the configured one (bench_<name>), dropped afterwards.
+def benchmark_database(prefix: str = "bench") -> Iterator[None]:
+    """A fresh database beside the configured one (<prefix>_<name>), dropped afterwards.
 
-    Its own name, so that a benchmark and the test suite can run at the same time."""
+    Its own name, so that a benchmark and the test suite (or another benchmark with another
+    prefix) can run at the same time."""
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     if "sqlite" not in connection.settings_dict["ENGINE"]:
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{old_name}"
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{prefix}_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield

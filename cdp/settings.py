@@ -285,6 +285,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
 }
 # The beat schedule lives in cdp/celery.py, next to the tasks it names.
+# Changes to a partnership's data within this many seconds share one summary recompute.
+SUMMARY_DEBOUNCE_SECONDS = env_int("SUMMARY_DEBOUNCE_SECONDS", 10)
 
 # --- Cache -----------------------------------------------------------------------------
 # Shared by web and workers (an import's progress bar reads what its worker writes), so it
@@ -318,6 +320,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Stable names for the enums that share a field name, for clients generated from the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "outcomes.models.ImportBatch.Status",
+        "MilestoneStatusEnum": "actionplans.models.MilestoneStatus",
+        "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------

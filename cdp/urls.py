@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from partnerships.forms import MemberPasswordResetForm
 
-from . import views
+from . import dashboards, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -41,8 +41,21 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("partnerships/<slug:partnership_slug>/", dashboards.DashboardView.as_view(),
+         name="dashboard"),
+    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/",
+         dashboards.MetricView.as_view(), name="metric"),
+    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/data.csv",
+         dashboards.MetricCsvView.as_view(), name="metric_csv"),
+    path("partnerships/<slug:partnership_slug>/spine/", dashboards.SpineView.as_view(),
+         name="spine"),
+    path("partnerships/<slug:partnership_slug>/plan-progress.csv",
+         dashboards.PlanProgressCsvView.as_view(), name="plan_progress_csv"),
+    path("compare/", dashboards.CompareView.as_view(), name="compare"),
+    path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
     path("partnerships/<slug:partnership_slug>/data/", include("outcomes.urls")),
+    path("partnerships/<slug:partnership_slug>/plan/", include("actionplans.urls")),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from .models import Membership, NamedRole, Organisation, Partnership
@@ -41,3 +42,10 @@ def membership_list(*, partnership: Partnership, user) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def member_users(*, partnership: Partnership, user) -> QuerySet:
+    """The people who belong to the partnership, for choosing one (a key action's lead)."""
+    memberships = Membership.objects.for_user(user).filter(partnership=partnership)
+    return get_user_model().objects.filter(memberships__in=memberships).order_by(
+        "first_name", "username")

@@ -21,6 +21,7 @@ from . import access
 from .models import (
     LocalAuthority,
     Membership,
+    Organisation,
     Partnership,
     PartnershipGroupObjectPermission,
     Region,
@@ -240,6 +241,18 @@ def regional_membership_remove(*, membership: RegionalMembership) -> None:
 class Invitation:
     membership: Membership
     new_account: bool
+
+
+@transaction.atomic
+def organisation_get_or_create(
+    *, partnership: Partnership, name: str, sector: str = Organisation.Sector.OTHER
+) -> tuple[Organisation, bool]:
+    """The partnership's member organisation with this name (ignoring case), or a new one."""
+    name = " ".join(name.split())[:200]
+    existing = Organisation.objects.filter(partnership=partnership, name__iexact=name).first()
+    if existing is not None:
+        return existing, False
+    return Organisation.objects.create(partnership=partnership, name=name, sector=sector), True
 
 
 def _username_for(email: str) -> str:

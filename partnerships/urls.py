@@ -6,7 +6,8 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("", views.PartnershipChooserView.as_view(), name="chooser"),
-    path("<slug:partnership_slug>/", views.PartnershipOverviewView.as_view(), name="overview"),
+    path("<slug:partnership_slug>/about/", views.PartnershipOverviewView.as_view(),
+         name="overview"),
     path("<slug:partnership_slug>/members/", views.MemberListView.as_view(), name="members"),
     path(
         "<slug:partnership_slug>/members/add/",

@@ -20,7 +20,7 @@ class PartnershipChooserView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         partnerships = list(selectors.partnership_list_for_user(user=request.user))
         if len(partnerships) == 1:
-            return redirect("partnerships:overview", partnership_slug=partnerships[0].slug)
+            return redirect("dashboard", partnership_slug=partnerships[0].slug)
         return self.render_to_response(self.get_context_data(partnerships=partnerships))
 
 

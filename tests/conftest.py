@@ -42,6 +42,9 @@ def celery_config(redis_url: str) -> dict:
         "task_reject_on_worker_lost": True,
         "task_serializer": "json",
         "accept_content": ["json"],
+        # Each pytest-xdist worker has its own test database: it gets its own queue too, so
+        # that no other worker's (or other run's) embedded Celery worker runs its tasks.
+        "task_default_queue": f"cdp-test-{os.getpid()}",
     }
 
 
@@ -84,7 +87,8 @@ class Tenants:
         )
 
         # A transactional test before this one may have flushed the migration's geography.
-        load_geography(Region, LocalAuthority)
+        if not LocalAuthority.objects.filter(code="E06000005").exists():
+            load_geography(Region, LocalAuthority)
         user_model = get_user_model()
         yorkshire = Region.objects.get(code="E12000003")
         north_east = Region.objects.get(code="E12000001")
@@ -128,6 +132,10 @@ class Tenants:
             "national", "n@example.org", PASSWORD
         )
         self._outcomes_rows()
+        self._plan_rows()
+        from outcomes.services import summaries_recompute
+
+        summaries_recompute(partnership_ids=[self.a.pk, self.b.pk])
         self.memberships = {
             side: Membership.objects.get(user=self.users[f"{side}_lead"])
             for side in ("a", "b")
@@ -148,7 +156,8 @@ class Tenants:
             Target,
         )
 
-        load_framework(Outcome, Metric)
+        if not Metric.objects.filter(owner=None, code="numbers_in_treatment").exists():
+            load_framework(Outcome, Metric)
         self.batches = {}
         in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
         for side, partnership, area in (("a", self.a, "E08000018"), ("b", self.b, "E06000005")):
@@ -177,6 +186,48 @@ class Tenants:
                 tier=Metric.Tier.LOCAL, unit=Metric.Unit.COUNT,
                 polarity=Metric.Polarity.HIGHER_IS_BETTER, frequency=Metric.Frequency.ANNUAL,
             )
+
+    def _plan_rows(self) -> None:
+        """One row of every action-plan model in each partnership, made through the services
+        so that each has its history."""
+        from datetime import date
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from actionplans import services as plans
+        from actionplans.models import PlanImport
+        from outcomes.models import Metric
+        from partnerships.models import Organisation
+
+        self.plans, self.milestones, self.risks, self.asks, self.plan_imports = {}, {}, {}, {}, {}
+        in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
+        for side, partnership in (("a", self.a), ("b", self.b)):
+            lead = self.users[f"{side}_lead"]
+            plan = plans.action_plan_save(partnership=partnership, user=lead,
+                                          title=f"{partnership.name} action plan", first_year=2022)
+            objective = plans.objective_create(
+                plan=plan, user=lead, title="Develop continuity of care",
+                priority="treatment", strand="prevent")
+            action = plans.key_action_create(
+                objective=objective, user=lead, title="Continuity of care pathway", lead=lead,
+                responsible_partners=Organisation.objects.filter(partnership=partnership))
+            self.plans[side] = plan
+            milestone = plans.milestone_create(
+                key_action=action, user=lead, title="Prison leavers seen within 3 weeks",
+                due_date=date(2023, 3, 31), status="on_track", metrics=[in_treatment])
+            self.milestones[side] = plans.milestone_update(
+                milestone=milestone, user=lead, version=milestone.version,
+                changes={"progress_note": "Pathway agreed with probation"},
+                evidence_file=SimpleUploadedFile(f"{side}-minutes.pdf", b"%PDF-1.4 minutes"))
+            self.risks[side] = plans.risk_save(
+                partnership=partnership, user=lead, title="County lines exploitation",
+                likelihood=4, impact=4, owner="Police")
+            self.asks[side] = plans.ask_save(
+                partnership=partnership, user=lead, title="Naloxone in custody suites",
+                request="Distribute take home naloxone", directed_to="Responsible Authorities")
+            self.plan_imports[side] = PlanImport.objects.create(
+                partnership=partnership, created_by=lead, file_name=f"{side}-plan.csv",
+                stored_file=f"plans/{side}.csv")
 
     def partnership(self, side: str):
         return self.a if side == "a" else self.b

@@ -62,6 +62,28 @@ def target(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": Target.objects.get(partnership=t.partnership(side)).pk}
 
 
+def milestone(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.milestones[side].pk}
+
+
+def risk(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.risks[side].pk}
+
+
+def ask(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.asks[side].pk}
+
+
+def plan_import(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "pk": t.plan_imports[side].pk}
+
+
+def in_treatment() -> int:
+    from outcomes.models import Metric
+
+    return Metric.objects.get(code="numbers_in_treatment", owner=None).pk
+
+
 def api_slug(t: Tenants, side: str) -> dict:
     return {"slug": t.partnership(side).slug}
 
@@ -77,6 +99,12 @@ API_READ = expect(200, anonymous=403)
 DATA_PAGE = expect(403, anonymous=302, outsider=404, analyst=200, admin=200, superuser=200)
 DATA_NO_POST = expect(403, anonymous=302, outsider=404, analyst=405, admin=405, superuser=405)
 DATA_ACTION = expect(403, anonymous=302, outsider=404, analyst=302, admin=302, superuser=302)
+# Pages every member reads and nobody posts to.
+MEMBER_READ_ONLY = expect(405, anonymous=302, outsider=404)
+# Pages for those who change the action plan: leads and administrators.
+PLAN_PAGE = expect(403, anonymous=302, outsider=404, lead=200, admin=200, superuser=200)
+PLAN_NO_POST = expect(403, anonymous=302, outsider=404, lead=405, admin=405, superuser=405)
+PLAN_ACTION = expect(403, anonymous=302, outsider=404, lead=302, admin=302, superuser=302)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
@@ -98,6 +126,23 @@ EXPECTATIONS: dict[str, Expectation] = {
         get=expect(302, outsider=200, superuser=200),
         post=expect(405, anonymous=302),
     ),
+    "dashboard": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
+                             kwargs=slug),
+    "metric": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
+                          kwargs=lambda t, side: {**slug(t, side), "metric_id": in_treatment()}),
+    "metric_csv": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
+                              kwargs=lambda t, side: {**slug(t, side),
+                                                      "metric_id": in_treatment()}),
+    "spine": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
+                         kwargs=slug),
+    # Across partnerships: each sees only the partnerships they may (tested in
+    # tests/cdp/test_dashboards.py); the URL names no partnership.
+    "compare": Expectation(get=expect(200, anonymous=302), post=expect(405, anonymous=302)),
+    "compare_metric": Expectation(
+        get=expect(200, anonymous=302, outsider=404), post=expect(405, anonymous=302),
+        kwargs=lambda t, side: {"metric_id": in_treatment()}),
+    "plan_progress_csv": Expectation(get=MEMBER_PAGE,
+                                     post=expect(405, anonymous=302, outsider=404), kwargs=slug),
     "partnerships:overview": Expectation(
         get=MEMBER_PAGE,
         post=expect(405, anonymous=302, outsider=404),
@@ -135,6 +180,36 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:framework_metric_remove": Expectation(
         get=DATA_NO_POST, post=DATA_ACTION, kwargs=framework_entry),
     "outcomes:target_remove": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=target),
+    "actionplans:plan": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
+    "actionplans:plan_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:objective_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:key_action_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:milestone_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:milestone": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+                                         kwargs=milestone),
+    "actionplans:milestone_progress": Expectation(get=PLAN_PAGE, post=PLAN_PAGE,
+                                                  kwargs=milestone),
+    "actionplans:milestone_details": Expectation(get=PLAN_PAGE, post=PLAN_PAGE,
+                                                 kwargs=milestone),
+    "actionplans:milestone_evidence": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+                                                  kwargs=milestone),
+    "actionplans:risks": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
+    "actionplans:risk_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:risk_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=risk),
+    "actionplans:ask_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:ask_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=ask),
+    "actionplans:report": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
+    "actionplans:report_csv": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
+    "actionplans:plan_export": Expectation(
+        get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+        kwargs=lambda t, side: {**slug(t, side), "format": "xlsx"}),
+    "actionplans:plan_import_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    "actionplans:plan_import": Expectation(
+        get=PLAN_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=plan_import),
+    "actionplans:plan_import_apply": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
+                                                 kwargs=plan_import),
+    "actionplans:plan_import_cancel": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
+                                                  kwargs=plan_import),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     # Lists show only what the user may see: empty rather than refused.
     "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=403)),
@@ -169,6 +244,21 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(405, anonymous=403),
         kwargs=api_slug,
         # The route takes no POST at all, so 405 says nothing about whether the slug exists.
+        other_post=expect(405, anonymous=403),
+    ),
+    "api:action-plan-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:action-plan-detail": Expectation(
+        get=expect(200, anonymous=403, outsider=404),
+        post=expect(405, anonymous=403),
+        kwargs=lambda t, side: {"pk": t.plans[side].pk},
+        other_post=expect(405, anonymous=403),
+    ),
+    "api:milestone-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    # Read by every member; changed only by PATCH with If-Match (tests/actionplans/test_api.py).
+    "api:milestone-detail": Expectation(
+        get=expect(200, anonymous=403, outsider=404),
+        post=expect(405, anonymous=403),
+        kwargs=lambda t, side: {"pk": t.milestones[side].pk},
         other_post=expect(405, anonymous=403),
     ),
 }
@@ -252,7 +342,8 @@ def test_access(tenants, name, role):
     results = {"GET": status_of(client, "get", own, expectation.data, check_body=check)}
     wanted = {"GET": expectation.get[role]}
 
-    tenant_url = expectation.kwargs is not None and name != "password_reset_confirm"
+    tenant_url = expectation.kwargs is not None and name not in ("password_reset_confirm",
+                                                                 "compare_metric")
     if tenant_url:
         # Another partnership's URL: 404 for everyone but the national admin.
         other = reverse(name, kwargs=expectation.kwargs(tenants, "b"))
@@ -274,7 +365,8 @@ def test_access(tenants, name, role):
 
 OBJECT_URLS = {
     name: expectation for name, expectation in EXPECTATIONS.items()
-    if expectation.kwargs in (member, batch, framework_entry, target)
+    if expectation.kwargs in (member, batch, framework_entry, target, milestone, risk, ask,
+                              plan_import)
 }
 
 

@@ -16,15 +16,55 @@ PAGES = [
     ("a_analyst", "/partnerships/rotherham/data/imports/{batch}/", 9),
     ("a_viewer", "/partnerships/rotherham/data/framework/", 12),
     ("a_analyst", "/partnerships/rotherham/data/values/new/", 9),
+    ("a_viewer", "/partnerships/rotherham/plan/", 13),
+    ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true&status=on_track", 13),
+    ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 13),
+    ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 10),
+    ("a_viewer", "/partnerships/rotherham/plan/risks/", 9),
+    ("a_viewer", "/partnerships/rotherham/plan/report/?year=1", 13),
+    ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
+    ("a_lead", "/partnerships/rotherham/plan/import/", 9),
+    ("a_viewer", "/partnerships/rotherham/", 14),
+    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 12),
+    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/data.csv", 9),
+    ("a_viewer", "/partnerships/rotherham/spine/", 10),
+    ("regional", "/compare/{metric}/", 8),
     ("superuser", "/partnerships/", 6),
     ("a_viewer", "/api/v1/partnerships/", 7),
     ("a_analyst", "/api/v1/imports/", 6),
     ("a_analyst", "/api/v1/imports/{batch}/problems/", 7),
+    ("a_viewer", "/api/v1/action-plans/", 6),
+    ("a_viewer", "/api/v1/milestones/", 8),
 ]
 
 
 def grow(tenants) -> None:
-    """More of everything the pages list: members, imports, problems, observations."""
+    """More of everything the pages list: members, imports, problems, observations, and
+    objectives, key actions, milestones (with their history), risks and asks."""
+    from datetime import date
+
+    from actionplans import services as plans
+
+    lead = tenants.users["a_lead"]
+    milestone = tenants.milestones["a"]
+    for n in range(4):
+        objective = plans.objective_create(plan=tenants.plans["a"], user=lead,
+                                           title=f"Objective {n}", priority="demand",
+                                           strand="prevent")
+        action = plans.key_action_create(objective=objective, user=lead, title=f"Action {n}",
+                                         lead=lead,
+                                         responsible_partners=tenants.a.organisations.all())
+        for m in range(3):
+            plans.milestone_create(key_action=action, user=lead, title=f"Milestone {n}.{m}",
+                                   plan_year=1, due_date=date(2022, 6, 1) if m else None,
+                                   status="at_risk", metrics=milestone.metrics.all())
+        milestone = plans.milestone_update(milestone=milestone, user=lead,
+                                           version=milestone.version,
+                                           changes={"progress_note": f"Update {n}"})
+        plans.risk_save(partnership=tenants.a, user=lead, title=f"Risk {n}", likelihood=2,
+                        impact=3, owner="Board")
+        plans.ask_save(partnership=tenants.a, user=lead, title=f"Ask {n}", request="Help",
+                       directed_to="Responsible Authorities")
     for n in range(6):
         user = tenants.users["b_viewer"].__class__.objects.create_user(f"extra{n}")
         partnership_services.membership_create(partnership=tenants.a, user=user, role="viewer")
@@ -34,6 +74,20 @@ def grow(tenants) -> None:
                   f"{n}\ncontinuity_of_care,E08000019,2020,1\n").encode(),
             format="tidy", accept_valid=True,
         )
+    # More metrics with figures, and longer series: the dashboards read the summaries.
+    services.import_file(
+        partnership=tenants.a, user=tenants.users["a_analyst"], file_name="series.csv",
+        data=("metric,area_code,period,value\n" + "".join(
+            f"{code},E08000018,{year},{year - 2000}\n" for year in range(2001, 2020)
+            for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"))).encode(),
+        format="tidy", accept_valid=True,
+    )
+    from outcomes.models import FrameworkMetric, Metric
+
+    for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"):
+        FrameworkMetric.objects.create(partnership=tenants.a,
+                                       metric=Metric.objects.get(code=code, owner=None))
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
 
 
 def count(client, url: str) -> int:
@@ -46,7 +100,10 @@ def count(client, url: str) -> int:
 
 @pytest.mark.parametrize(("username", "url", "pinned"), PAGES, ids=[p[1] for p in PAGES])
 def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
-    url = url.format(batch=tenants.batches["a"].pk)
+    from outcomes.models import Metric
+
+    url = url.format(batch=tenants.batches["a"].pk, milestone=tenants.milestones["a"].pk,
+                     metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk)
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)

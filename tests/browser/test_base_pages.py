@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from .conftest import axe_violations
 
@@ -43,15 +44,15 @@ def test_sign_in_form_works_in_the_browser(live_server, page, axe_source):
     page.get_by_label("Username").fill("board.member")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # Someone with no partnership yet lands on the chooser, which says what to do.
     page.wait_for_url(f"{live_server.url}/partnerships/")
-    assert page.get_by_text("You are not a member of any partnership yet").is_visible()
-    assert page.get_by_text("Signed in as board.member").first.is_visible()
+    expect(page.get_by_text("You are not a member of any partnership yet")).to_be_visible()
+    expect(page.get_by_text("Signed in as board.member").first).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()

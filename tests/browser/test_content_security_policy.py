@@ -40,12 +40,19 @@ def test_no_page_violates_the_policy(live_server, strict_page, tenants):
         partnership=tenants.a, created_by=tenants.users["a_admin"], file_name="big.csv",
         format="tidy", status="validating", rows_total=100,
     )
-    for path in ["/partnerships/rotherham/", "/partnerships/rotherham/members/",
+    from outcomes.models import Metric
+
+    metric = Metric.objects.get(code="numbers_in_treatment", owner=None)
+    for path in ["/partnerships/rotherham/", f"/partnerships/rotherham/metrics/{metric.pk}/",
+                 "/partnerships/rotherham/about/", "/partnerships/rotherham/members/",
                  "/partnerships/rotherham/members/add/",
                  "/partnerships/rotherham/data/imports/new/",
                  f"/partnerships/rotherham/data/imports/{running.pk}/"]:
         page.goto(f"{live_server.url}{path}")
         assert page.locator("body.govuk-frontend-supported").count() == 1
+        if "/metrics/" in path or path == "/partnerships/rotherham/":
+            # plotly.js has drawn (and would have tried to inject its styles by now).
+            page.wait_for_selector(".cdp-chart--drawn .main-svg")
         visited.append((path, page.evaluate("window.__cspViolations")))
     assert [(path, v) for path, v in visited if v] == []
 

@@ -1,6 +1,7 @@
 """An analyst uploads a file in a real browser: every step accessible, rejects explained."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import axe_violations
 from .test_partnership_pages import sign_in
@@ -22,17 +23,17 @@ def test_upload_preview_and_apply(live_server, page, axe_source, tenants, tmp_pa
     page.get_by_label("Upload a file").set_input_files(str(figures))
     page.get_by_label("A table of our own (tidy CSV or XLSX)").check()
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_role("heading", name="What this import would do").is_visible()
-    assert page.get_by_text("area E08000019 is not in Rotherham CDP").is_visible()
+    expect(page.get_by_role("heading", name="What this import would do")).to_be_visible()
+    expect(page.get_by_text("area E08000019 is not in Rotherham CDP")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_role("button", name="Import 1 value").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert axe_violations(page, axe_source) == []
     page.get_by_label("Import only the valid rows and leave out the 1 rejected").check()
     page.get_by_role("button", name="Import 1 value").click()
-    assert page.get_by_text("Imported: 1 new, 0 changed, 0 unchanged.").is_visible()
-    assert page.get_by_role("button", name="Roll back this import").is_visible()
+    expect(page.get_by_text("Imported: 1 new, 0 changed, 0 unchanged.")).to_be_visible()
+    expect(page.get_by_role("button", name="Roll back this import")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
 
@@ -40,19 +41,19 @@ def test_enter_a_value_page(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "a_admin")
     page.goto(f"{live_server.url}/partnerships/rotherham/data/values/new/")
     page.get_by_role("button", name="Save the value").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
 
 def test_framework_pages(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "a_analyst")
     page.goto(f"{live_server.url}/partnerships/rotherham/data/framework/")
-    assert page.get_by_role("heading", name="Outcomes framework and targets").is_visible()
+    expect(page.get_by_role("heading", name="Outcomes framework and targets")).to_be_visible()
     assert axe_violations(page, axe_source) == []
     for link, button in [("Add a target", "Add the target"),
                          ("Create a local metric", "Create the metric")]:
         page.goto(f"{live_server.url}/partnerships/rotherham/data/framework/")
         page.get_by_role("link", name=link).click()
         page.get_by_role("button", name=button).click()
-        assert page.locator(".govuk-error-summary").is_visible()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
         assert axe_violations(page, axe_source) == []

@@ -1,6 +1,7 @@
 """Partnership pages in a real browser, as an administrator: axe-clean, forms usable."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -21,25 +22,27 @@ def test_admin_pages_are_accessible_and_adding_a_member_works(
     live_server, page, axe_source, tenants
 ):
     sign_in(page, live_server.url, "a_admin")
-    # One partnership: straight to its overview.
+    # One partnership: straight to its dashboard.
     assert page.url == f"{live_server.url}/partnerships/rotherham/"
-    assert page.get_by_role("heading", name="Rotherham CDP").is_visible()
+    expect(page.get_by_role("heading", name="Rotherham CDP")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name="About the partnership").click()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_role("link", name="Manage members").click()
-    assert page.get_by_role("heading", name="Members and roles").is_visible()
+    expect(page.get_by_role("heading", name="Members and roles")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_role("link", name="Add a member").click()
     page.get_by_role("button", name="Add member").click()  # nothing filled in
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_label("Email address").fill("new.analyst@example.org")
     page.get_by_label("Analyst (loads data)").check()
     page.get_by_role("button", name="Add member").click()
-    assert page.get_by_text("new.analyst@example.org added as analyst").is_visible()
-    assert page.get_by_role("cell", name="new.analyst@example.org").is_visible()
+    expect(page.get_by_text("new.analyst@example.org added as analyst")).to_be_visible()
+    expect(page.get_by_role("cell", name="new.analyst@example.org")).to_be_visible()
 
 
 def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
@@ -53,5 +56,12 @@ def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "regional")
     assert page.url == f"{live_server.url}/partnerships/"
     links = page.locator("main a.govuk-link").all_inner_texts()
-    assert links == ["Rotherham CDP", "York CDP"]
+    assert links == ["Rotherham CDP", "York CDP",
+                     "Compare these partnerships on the national metrics"]
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name="Compare these partnerships on the national metrics").click()
+    expect(page.get_by_role("heading", name="Compare partnerships")).to_be_visible()
+    page.get_by_role("link", name="The numbers in treatment for adults and young people").click()
+    expect(page.get_by_text("1 area compared")).to_be_visible()
+    page.wait_for_selector(".cdp-chart--drawn .main-svg")
     assert axe_violations(page, axe_source) == []

@@ -33,8 +33,14 @@ def test_tenant_models_are_found():
 
 @pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m.__name__)
 def test_every_tenant_model_has_a_required_partnership_and_for_user(model):
+    tracked = getattr(model, "instance_type", None)
+    if tracked is not None:
+        # django-simple-history's copy of a row: its foreign keys are always nullable, and
+        # it holds the partnership of the row it copies, which must be required.
+        assert tracked._meta.get_field("partnership").null is False
     field = model._meta.get_field("partnership")
-    assert field.null is False, f"{model.__name__}.partnership must be required"
+    assert tracked is not None or field.null is False, (
+        f"{model.__name__}.partnership must be required")
     assert field.db_index, f"{model.__name__}.partnership must be indexed"
     assert isinstance(model.objects.all(), access.ScopedQuerySet), (
         f"{model.__name__} must use partnerships.access.ScopedQuerySet"

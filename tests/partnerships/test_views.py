@@ -33,7 +33,7 @@ def test_someone_with_no_partnership_is_told_what_to_do(client, tenants):
 
 def test_overview_shows_geography_governance_documents_and_members(client, tenants):
     client.force_login(tenants.users["a_viewer"])
-    html = client.get("/partnerships/rotherham/").content.decode()
+    html = client.get("/partnerships/rotherham/about/").content.decode()
     assert "Rotherham" in html and "E08000018" in html
     assert "Yorkshire and The Humber" in html
     assert "Safer Rotherham Partnership" in html
@@ -45,23 +45,23 @@ def test_overview_shows_geography_governance_documents_and_members(client, tenan
     # Only administrators are offered member management.
     assert "Manage members" not in html
     client.force_login(tenants.users["a_admin"])
-    assert "Manage members" in client.get("/partnerships/rotherham/").content.decode()
+    assert "Manage members" in client.get("/partnerships/rotherham/about/").content.decode()
 
 
 def test_overview_query_count_is_pinned(client, tenants, django_assert_num_queries):
     client.force_login(tenants.users["a_viewer"])
-    client.get("/partnerships/rotherham/")  # warm caches (content types)
+    client.get("/partnerships/rotherham/about/")  # warm caches (content types)
     # session, user, actions, partnership, overview + 7 prefetches, and the session's
     # renewal (savepoint, update, release).
     with django_assert_num_queries(15):
-        response = client.get("/partnerships/rotherham/")
+        response = client.get("/partnerships/rotherham/about/")
     assert response.status_code == 200
     # More members and documents do not add queries.
     for n in range(5):
         services.member_invite(partnership=tenants.a, email=f"p{n}@example.org", role="viewer",
                                invited_by=tenants.users["a_admin"], site_url="http://testserver")
     with django_assert_num_queries(15):
-        client.get("/partnerships/rotherham/")
+        client.get("/partnerships/rotherham/about/")
 
 
 def test_admin_adds_a_member_by_email(

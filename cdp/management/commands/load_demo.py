@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from actionplans.demo import load_demo_plans
 from outcomes.demo import load_demo_outcomes
+from outcomes.services import summaries_deferred, summaries_recompute
 from partnerships.demo import load_demo_partnerships
 
 
@@ -23,8 +25,12 @@ class Command(BaseCommand):
                 "refusing to load demo users with a published password in production mode "
                 "(DJANGO_DEBUG off); pass --allow-production to do it anyway"
             )
-        users = load_demo_partnerships()
-        load_demo_outcomes()
+        with summaries_deferred():
+            users = load_demo_partnerships()
+            load_demo_outcomes()
+            load_demo_plans()
+        # The demo's dashboards are ready at once, whether or not a worker runs.
+        summaries_recompute()
         rows = [("username", "partnership", "role", "password")] + [
             (u.username, u.partnership, u.role, u.password) for u in users
         ]

@@ -1,0 +1,77 @@
+"""One FilterSet per model, shared by the plan page and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.forms import CheckboxSelectMultiple
+
+from partnerships.models import Organisation
+
+from .models import FINISHED, ActionPlan, Milestone, MilestoneStatus, Priority, Strand
+from .progress import last_ended_financial_year_end
+
+
+def overdue_q(today: date) -> Q:
+    """Milestones past their due date, or past the end of their plan year, and not finished."""
+    ended = last_ended_financial_year_end(today)
+    late = Q(due_date__lt=today) | Q(
+        due_date__isnull=True, plan_year__isnull=False,
+        plan_year__lte=ended - F("key_action__objective__plan__first_year"),
+    )
+    return late & ~Q(status__in=FINISHED)
+
+
+class ActionPlanFilterSet(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(field_name="partnership__slug",
+                                            help_text="Partnership slug, e.g. rotherham")
+
+    class Meta:
+        model = ActionPlan
+        fields = ["partnership"]
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(
+        field_name="partnership__slug", help_text="Partnership slug, e.g. rotherham")
+    status = django_filters.MultipleChoiceFilter(
+        choices=MilestoneStatus.choices, label="Status",
+        widget=CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Overdue only",
+        help_text="true: only overdue milestones; false: only those not overdue.")
+    lead = django_filters.ModelChoiceFilter(
+        field_name="key_action__lead", queryset=get_user_model().objects.none(),
+        label="Lead", empty_label="Any lead")
+    partner = django_filters.ModelChoiceFilter(
+        field_name="key_action__responsible_partners", queryset=Organisation.objects.none(),
+        label="Responsible partner", empty_label="Any partner")
+    year = django_filters.NumberFilter(
+        field_name="plan_year", label="Plan year", help_text="1, 2, 3… of the plan")
+    priority = django_filters.ChoiceFilter(
+        field_name="key_action__objective__priority", choices=Priority.choices,
+        label="National priority", empty_label="Any priority")
+    strand = django_filters.ChoiceFilter(
+        field_name="key_action__objective__strand", choices=Strand.choices,
+        label="4P strand", empty_label="Any strand")
+
+    class Meta:
+        model = Milestone
+        fields = ["partnership", "status", "overdue", "lead", "partner", "year", "priority",
+                  "strand"]
+
+    def __init__(self, *args, leads=None, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leads is not None:
+            self.filters["lead"].queryset = leads
+        if partners is not None:
+            self.filters["partner"].queryset = partners
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = overdue_q(date.today())
+        return queryset.filter(late) if value else queryset.exclude(late)

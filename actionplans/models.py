@@ -1,0 +1,414 @@
+"""A partnership's action plan, its milestones and their history, its risks and its asks.
+
+The plan follows the seeds: objectives under the three national priorities, each also tagged
+with a 4P strand (York tags "Pursue (Police – Purs 1)" inside a priority); key actions with
+responsible partners and a lead; milestones with a due date or plan year, a status, progress
+and evidence. Whether a milestone is overdue is derived (`selectors`), never stored.
+
+Every change is kept by django-simple-history: who, when, and what changed from what.
+Milestones also carry a `version` that each save increments: an edit made from an older
+version is refused (`services.StaleEdit`), never merged silently.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from outcomes.models import Metric
+from partnerships.access import ScopedQuerySet
+from partnerships.models import Organisation, Partnership
+
+
+class ScopedHistory(models.Model):
+    """The base of every historical model here: history is tenant data too."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class KeptHistory(HistoricalRecords):
+    """django-simple-history's records, reachable from the model as `_kept_history` so that
+    a service can write one history row for a save and its many-to-many changes together."""
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls._kept_history = self
+
+
+def kept_history(**kwargs) -> KeptHistory:
+    return KeptHistory(bases=[ScopedHistory], **kwargs)
+
+
+class Priority(models.TextChoices):
+    """The three national priorities of From Harm to Hope."""
+
+    SUPPLY = "supply", "Break drug supply chains"
+    TREATMENT = "treatment", "Deliver a world-class treatment and recovery system"
+    DEMAND = "demand", "Achieve a generational shift in demand for drugs"
+
+
+class Strand(models.TextChoices):
+    """The 4P strands (Prepare, Prevent, Protect, Pursue)."""
+
+    PREPARE = "prepare", "Prepare"
+    PREVENT = "prevent", "Prevent"
+    PROTECT = "protect", "Protect"
+    PURSUE = "pursue", "Pursue"
+
+
+def financial_year_label(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+class ActionPlan(models.Model):
+    """A partnership's multi-year plan, from draft to signed off."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="action_plans"
+    )
+    title = models.CharField(max_length=200)
+    first_year = models.PositiveSmallIntegerField(
+        help_text="The financial year the plan starts: 2022 for 2022/23.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many years it spans: 3 for 2022/23 to 2024/25.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    signed_off_on = models.DateField(null=True, blank=True)
+    signed_off_by = models.CharField(
+        max_length=200, blank=True, help_text="The board that signed it off."
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership"], name="one_action_plan_per_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def span(self) -> str:
+        return f"{financial_year_label(self.first_year)} to {self.last_year_label}"
+
+    @property
+    def last_year_label(self) -> str:
+        return financial_year_label(self.first_year + self.years - 1)
+
+    def year_label(self, plan_year: int) -> str:
+        """'Year 2 (2023/24)'."""
+        return f"Year {plan_year} ({financial_year_label(self.first_year + plan_year - 1)})"
+
+    def year_end(self, plan_year: int) -> date:
+        """The last day of a plan year: 31 March of the following calendar year."""
+        return date(self.first_year + plan_year, 3, 31)
+
+    def plan_year_of(self, day: date) -> int | None:
+        """The plan year a date falls in, or None if it is outside the plan."""
+        financial_year = day.year if day.month >= 4 else day.year - 1
+        plan_year = financial_year - self.first_year + 1
+        return plan_year if 1 <= plan_year <= self.years else None
+
+
+class Objective(models.Model):
+    """What the partnership will do, under a national priority and a 4P strand."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="objectives"
+    )
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="objectives")
+    priority = models.CharField(max_length=12, choices=Priority.choices, blank=True)
+    strand = models.CharField(max_length=10, choices=Strand.choices, blank=True)
+    title = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "priority", "strand", "title"], name="objective_unique_in_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyAction(models.Model):
+    """How an objective will be met: responsible partners and a lead."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="key_actions"
+    )
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    reference = models.CharField(
+        max_length=40, blank=True, help_text="The partner's own reference, e.g. Police – Purs 1."
+    )
+    title = models.CharField(max_length=500)
+    responsible_partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="key_actions"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="led_actions",
+        help_text="The member who answers for it and updates its milestones.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history(m2m_fields=[responsible_partners])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "title"], name="key_action_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed"
+
+
+# Each status's GOV.UK tag colour: the words say it too, colour is never the only signal.
+STATUS_TAG_CLASSES = {
+    MilestoneStatus.NOT_STARTED: "govuk-tag--light-blue",
+    MilestoneStatus.ON_TRACK: "govuk-tag--green",
+    MilestoneStatus.AT_RISK: "govuk-tag--yellow",
+    MilestoneStatus.OFF_TRACK: "govuk-tag--red",
+    MilestoneStatus.COMPLETE: "govuk-tag--blue",
+    MilestoneStatus.CLOSED: "govuk-tag--grey",
+}
+
+# A milestone in one of these is finished: it can no longer be overdue.
+FINISHED = frozenset({MilestoneStatus.COMPLETE, MilestoneStatus.CLOSED})
+
+
+def evidence_path(instance: Milestone, file_name: str) -> str:
+    """Evidence is stored outside the web root under a random name; its own name is kept."""
+    return f"evidence/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:8]}"
+
+
+class Milestone(models.Model):
+    """What will show a key action is done, by when, and how it is going."""
+
+    Status = MilestoneStatus
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="milestones"
+    )
+    key_action = models.ForeignKey(KeyAction, on_delete=models.CASCADE, related_name="milestones")
+    title = models.TextField()
+    due_date = models.DateField(null=True, blank=True)
+    plan_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Year 1, 2 or 3 of the plan, for milestones set by year (York's plan).",
+    )
+    status = models.CharField(
+        max_length=12, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
+    )
+    status_is_synthetic = models.BooleanField(
+        default=False, help_text="Demo data only: the status is invented, not from the source."
+    )
+    progress_note = models.TextField(blank=True)
+    progress_on = models.DateField(
+        null=True, blank=True, help_text="The date of the latest progress update."
+    )
+    evidence_link = models.URLField(max_length=500, blank=True)
+    evidence_file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
+    evidence_file_name = models.CharField(max_length=255, blank=True)
+    metrics = models.ManyToManyField(
+        Metric, blank=True, related_name="+", help_text="Its performance measures."
+    )
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history(excluded_fields=["version", "updated_at"], m2m_fields=[metrics])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["partnership", "status"], name="milestone_status")]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    @property
+    def status_tag_class(self) -> str:
+        return STATUS_TAG_CLASSES.get(self.status, "govuk-tag--grey")
+
+    @property
+    def etag(self) -> str:
+        return f'"milestone-{self.pk}-v{self.version}"'
+
+
+class Risk(models.Model):
+    """An entry in the partnership's risk register (seed 002: county lines, cuckooing)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MANAGED = "managed", "Being managed"
+        CLOSED = "closed", "Closed"
+
+    SCALE = [(1, "1 – Very low"), (2, "2 – Low"), (3, "3 – Medium"), (4, "4 – High"),
+             (5, "5 – Very high")]
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField(choices=SCALE)
+    impact = models.PositiveSmallIntegerField(choices=SCALE)
+    owner = models.CharField(max_length=200, help_text="Who manages it: a person or a group.")
+    mitigation = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_is_synthetic = models.BooleanField(default=False)
+    raised_on = models.DateField(default=date.today)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history()
+
+    class Meta:
+        ordering = ["status", "-raised_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def rating(self) -> str:
+        """High (15 and over), medium (8 to 14) or low, as on a 5 × 5 risk matrix."""
+        return "High" if self.score >= 15 else "Medium" if self.score >= 8 else "Low"
+
+
+class Ask(models.Model):
+    """A request for assistance to responsible authorities (seed 002's "Assistance")."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Awaiting a response"
+        AGREED = "agreed", "Agreed"
+        DONE = "done", "Done"
+        DECLINED = "declined", "Declined"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="asks")
+    title = models.CharField(max_length=300)
+    request = models.TextField()
+    directed_to = models.CharField(
+        max_length=300, help_text="Who is asked: e.g. Responsible Authorities, schools."
+    )
+    raised_on = models.DateField(default=date.today)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_is_synthetic = models.BooleanField(default=False)
+    response = models.TextField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history()
+
+    class Meta:
+        ordering = ["status", "-raised_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanImport(models.Model):
+    """A plan spreadsheet uploaded for a preview, then applied in one transaction or dropped."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Ready to confirm"
+        APPLIED = "applied", "Imported"
+        CANCELLED = "cancelled", "Not imported"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_imports"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    stored_file = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    failure = models.TextField(blank=True)
+    # What the preview found, and (once applied) what was done: counts and row problems.
+    summary = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class PlanProgressSummary(models.Model):
+    """Milestone progress for one national priority or 4P strand of a partnership's plan:
+    computed with the dashboard summaries and replaced with them, in one transaction."""
+
+    class Axis(models.TextChoices):
+        PRIORITY = "priority", "National priority"
+        STRAND = "strand", "4P strand"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_progress"
+    )
+    axis = models.CharField(max_length=10, choices=Axis.choices)
+    key = models.CharField(max_length=12, blank=True, help_text="Empty: none given.")
+    label = models.CharField(max_length=100)
+    total = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    on_track = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    off_track = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    percent_complete = models.FloatField(default=0)
+    order = models.PositiveSmallIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["axis", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "axis", "key"],
+                                    name="plan_progress_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} {self.axis} {self.key}: {self.complete}/{self.total}"

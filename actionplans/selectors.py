@@ -1,0 +1,392 @@
+"""Reads of the action plan, in a fixed number of queries whatever its size."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
+
+from partnerships.models import Organisation, Partnership
+
+from .filtersets import MilestoneFilterSet
+from .models import (
+    ActionPlan,
+    Ask,
+    KeyAction,
+    Milestone,
+    MilestoneStatus,
+    Objective,
+    PlanImport,
+    Priority,
+    Risk,
+    Strand,
+)
+from .progress import due_by, is_overdue
+
+GROUPINGS = {"priority": ("Priority", Priority), "strand": ("4P strand", Strand)}
+
+
+def action_plan(*, partnership: Partnership, user) -> ActionPlan | None:
+    return ActionPlan.objects.for_user(user).filter(partnership=partnership).first()
+
+
+def milestones(*, partnership: Partnership, user) -> QuerySet[Milestone]:
+    """The partnership's milestones with everything the plan page and exports show."""
+    return (
+        Milestone.objects.for_user(user).filter(partnership=partnership)
+        .select_related("key_action__objective", "key_action__lead")
+        .prefetch_related(
+            "metrics",
+            Prefetch("key_action__responsible_partners",
+                     queryset=Organisation.objects.order_by("name")),
+        )
+        .order_by("key_action__objective__order", "key_action__objective_id",
+                  "key_action__order", "key_action_id", "order", "pk")
+    )
+
+
+def plan_leads(*, partnership: Partnership):
+    """Members who lead a key action, for the lead filter."""
+    return get_user_model().objects.filter(
+        led_actions__partnership=partnership).distinct().order_by("first_name", "username")
+
+
+def plan_partners(*, partnership: Partnership, user) -> QuerySet[Organisation]:
+    return Organisation.objects.for_user(user).filter(partnership=partnership).order_by("name")
+
+
+@dataclass
+class ActionRow:
+    action: KeyAction
+    milestones: list = field(default_factory=list)
+
+
+@dataclass
+class ObjectiveRow:
+    objective: Objective
+    actions: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    objectives: list[ObjectiveRow] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    total: int = 0
+
+    @property
+    def complete_percent(self) -> int:
+        return round(100 * self.counts["complete"] / self.total) if self.total else 0
+
+
+def annotate_due(items, plan: ActionPlan, today: date) -> None:
+    """Sets `due_by` and `is_overdue` on each milestone (derived, never stored)."""
+    for milestone in items:
+        milestone.due_by = due_by(milestone.due_date, milestone.plan_year, plan.first_year)
+        milestone.is_overdue = is_overdue(milestone.status, milestone.due_by, today)
+
+
+def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, grouping: str,
+              today: date | None = None) -> dict:
+    """The plan grouped by priority or strand, filtered, with counts by status."""
+    today = today or date.today()
+    # Each key action (with its objective, lead and partners) is loaded once and shared by its
+    # milestones, rather than copied onto each of them by select_related.
+    actions = {
+        action.pk: action for action in
+        KeyAction.objects.for_user(user).filter(partnership=partnership)
+        .select_related("objective", "lead")
+        .prefetch_related(Prefetch("responsible_partners",
+                                   queryset=Organisation.objects.order_by("name")))
+    }
+    scoped = (Milestone.objects.for_user(user).filter(partnership=partnership)
+              .order_by("key_action__objective__order", "key_action__objective_id",
+                        "key_action__order", "key_action_id", "order", "pk"))
+    filterset = MilestoneFilterSet(
+        params, queryset=scoped, leads=plan_leads(partnership=partnership),
+        partners=plan_partners(partnership=partnership, user=user),
+    )
+    items = list(filterset.qs) if filterset.is_valid() else []
+    for milestone in items:
+        milestone.key_action = actions[milestone.key_action_id]
+    annotate_due(items, plan, today)
+    attribute, choices = ("priority", Priority) if grouping == "priority" else ("strand", Strand)
+    groups = {value: Group(value, label) for value, label in choices.choices}
+    groups[""] = Group("", "No priority given" if attribute == "priority" else "No strand given")
+    objective_rows: dict[int, ObjectiveRow] = {}
+    action_rows: dict[int, ActionRow] = {}
+    counts: Counter = Counter()
+    for milestone in items:
+        milestone.short_title = _shorten(milestone.title, 240)
+        milestone.short_note = _shorten(milestone.progress_note, 200)
+        milestone.due_text = (f"{milestone.due_date:%-d %b %Y}" if milestone.due_date
+                              else f"Year {milestone.plan_year}" if milestone.plan_year else "")
+        milestone.progress_on_text = (f"{milestone.progress_on:%-d %b %Y}"
+                                      if milestone.progress_on else "")
+        action = milestone.key_action
+        objective = action.objective
+        group = groups[getattr(objective, attribute)]
+        if objective.pk not in objective_rows:
+            objective_rows[objective.pk] = ObjectiveRow(objective)
+            group.objectives.append(objective_rows[objective.pk])
+        if action.pk not in action_rows:
+            action_rows[action.pk] = ActionRow(action)
+            objective_rows[objective.pk].actions.append(action_rows[action.pk])
+        action_rows[action.pk].milestones.append(milestone)
+        group.counts[milestone.status] += 1
+        group.total += 1
+        counts[milestone.status] += 1
+        if milestone.is_overdue:
+            counts["overdue"] += 1
+            group.counts["overdue"] += 1
+    return {
+        "filterset": filterset,
+        "groups": [g for g in groups.values() if g.objectives],
+        "counts": [(value, label, counts[value]) for value, label in MilestoneStatus.choices],
+        "overdue_count": counts["overdue"],
+        "shown": len(items),
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def milestone_detail(*, partnership: Partnership, user, pk: int) -> Milestone:
+    """One milestone of the partnership, or Milestone.DoesNotExist."""
+    return (
+        Milestone.objects.for_user(user).filter(partnership=partnership)
+        .select_related("key_action__objective__plan", "key_action__lead")
+        .prefetch_related("metrics", "key_action__responsible_partners")
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+HISTORY_FIELDS = ("title", "due_date", "plan_year", "status", "progress_note", "progress_on",
+                  "evidence_link", "evidence_file_name")
+
+
+def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
+    """Every change to the milestone, newest first: who, when, what changed from what.
+
+    Three queries whatever the length of the history."""
+    from outcomes.models import Metric
+
+    records = list(
+        milestone.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    linked = Milestone._kept_history.m2m_models[Milestone._meta.get_field("metrics")]
+    metric_sets: dict[int, set] = {r.history_id: set() for r in records}
+    for history_id, metric_id in linked.objects.filter(
+            history_id__in=metric_sets).values_list("history_id", "metric_id"):
+        metric_sets[history_id].add(metric_id)
+    names = dict(Metric.objects.filter(
+        pk__in=set().union(*metric_sets.values())).values_list("pk", "name")
+    ) if records else {}
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        user = newer.history_user
+        who = (user.get_full_name() or user.username) if user else "System"
+        reason = newer.history_change_reason or ""
+        if older is None:
+            entries.append(HistoryEntry(newer.history_date, who, "Created", reason, []))
+            continue
+        changes = [
+            _describe(name, getattr(older, name), getattr(newer, name))
+            for name in HISTORY_FIELDS if getattr(older, name) != getattr(newer, name)
+        ]
+        old_metrics, new_metrics = metric_sets[older.history_id], metric_sets[newer.history_id]
+        if old_metrics != new_metrics:
+            def as_text(ids):
+                return "; ".join(sorted(names.get(i, "?") for i in ids)) or "None"
+            changes.append(("Performance measures", as_text(old_metrics), as_text(new_metrics)))
+        entries.append(HistoryEntry(newer.history_date, who, "Changed", reason, changes))
+    return entries
+
+
+def _describe(name: str, old, new) -> tuple[str, str, str]:
+    label = {"plan_year": "Plan year", "evidence_file_name": "Evidence file",
+             "progress_on": "Progress date"}.get(name) or (
+        Milestone._meta.get_field(name).verbose_name.capitalize())
+    if name == "status":
+        choices = dict(MilestoneStatus.choices)
+        return label, choices.get(old, old), choices.get(new, new)
+
+    def text(value) -> str:
+        if value in (None, ""):
+            return "None"
+        if isinstance(value, date):
+            return f"{value:%-d %B %Y}"
+        return str(value)
+    return label, text(old), text(new)
+
+
+def risks(*, partnership: Partnership, user) -> list[Risk]:
+    return list(Risk.objects.for_user(user).filter(partnership=partnership))
+
+
+def asks(*, partnership: Partnership, user) -> list[Ask]:
+    return list(Ask.objects.for_user(user).filter(partnership=partnership))
+
+
+def plan_imports(*, partnership: Partnership, user) -> QuerySet[PlanImport]:
+    return (PlanImport.objects.for_user(user, "edit_plan").filter(partnership=partnership)
+            .select_related("created_by"))
+
+
+# --- The annual progress report --------------------------------------------------------------
+REPORT_CATEGORIES = [
+    ("complete", "Completed"),
+    ("slipped", "Slipped (overdue)"),
+    ("at_risk", "At risk or off track"),
+    ("on_track", "On track"),
+    ("not_started", "Not started"),
+    ("closed", "Closed"),
+]
+
+
+def report_category(milestone: Milestone) -> str:
+    """One category per milestone: finished first, then overdue, then how it is going."""
+    if milestone.status in ("complete", "closed"):
+        return milestone.status
+    if milestone.is_overdue:
+        return "slipped"
+    if milestone.status in ("at_risk", "off_track"):
+        return "at_risk"
+    return milestone.status
+
+
+def default_report_year(plan: ActionPlan, today: date | None = None) -> int:
+    year = plan.plan_year_of(today or date.today())
+    if year is None:
+        return plan.years if (today or date.today()) > plan.year_end(plan.years) else 1
+    return year
+
+
+@dataclass
+class ReportRow:
+    label: str
+    counts: Counter
+    total: int
+
+    def cells(self):
+        return [self.counts[key] for key, _ in REPORT_CATEGORIES]
+
+
+def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int,
+                  today: date | None = None) -> dict:
+    """Progress against the plan for one plan year: by priority and by strand, the milestones
+    completed, slipped and at risk, and the linked outcome metrics with their latest values."""
+    from outcomes.selectors import latest_values
+
+    today = today or date.today()
+    items = list(milestones(partnership=partnership, user=user).filter(plan_year=year))
+    annotate_due(items, plan, today)
+    for milestone in items:
+        milestone.category = report_category(milestone)
+
+    def table(attribute: str, choices) -> list[ReportRow]:
+        rows = []
+        for value, label in [*choices.choices, ("", "None given")]:
+            chosen = [m for m in items if getattr(m.key_action.objective, attribute) == value]
+            if chosen:
+                rows.append(ReportRow(label, Counter(m.category for m in chosen), len(chosen)))
+        return rows
+
+    metrics = {}
+    for milestone in items:
+        for metric in milestone.metrics.all():
+            metrics.setdefault(metric.pk, metric)
+    latest = latest_values(partnership=partnership, user=user, metric_ids=list(metrics))
+    totals = Counter(m.category for m in items)
+    return {
+        "year": year,
+        "year_label": plan.year_label(year),
+        "years": [(y, plan.year_label(y)) for y in range(1, plan.years + 1)],
+        "categories": REPORT_CATEGORIES,
+        "total": ReportRow("All milestones", totals, len(items)),
+        "by_priority": table("priority", Priority),
+        "by_strand": table("strand", Strand),
+        "completed": [m for m in items if m.category == "complete"],
+        "slipped": [m for m in items if m.category == "slipped"],
+        "at_risk": [m for m in items if m.category == "at_risk"],
+        "milestones": items,
+        "metrics": [(metric, latest.get(pk)) for pk, metric in
+                    sorted(metrics.items(), key=lambda kv: kv[1].name)],
+        "today": today,
+    }
+
+
+def plan_rows(*, partnership: Partnership, user) -> list:
+    """The plan as spreadsheet rows, one per milestone, in the plan's order: what the export
+    writes and the import reads back."""
+    from .spreadsheet import PlanRow
+
+    rows = []
+    for m in milestones(partnership=partnership, user=user):
+        action, objective = m.key_action, m.key_action.objective
+        lead = action.lead
+        rows.append(PlanRow(
+            line=0, milestone_id=m.pk, priority=objective.priority, strand=objective.strand,
+            objective=objective.title, action_reference=action.reference,
+            key_action=action.title,
+            responsible_partners=tuple(p.name for p in action.responsible_partners.all()),
+            lead=lead.username if lead else "", milestone=m.title,
+            due_date=m.due_date, plan_year=m.plan_year, status=m.status,
+            progress=m.progress_note, progress_date=m.progress_on,
+            evidence_link=m.evidence_link,
+            performance_measures=tuple(sorted(metric.code for metric in m.metrics.all())),
+            version=m.version,
+        ))
+    return rows
+
+
+def plan_progress(*, partnership: Partnership, user) -> dict[str, list]:
+    """The recomputed progress rows, by axis: {"priority": [...], "strand": [...]}."""
+    from .models import PlanProgressSummary
+
+    rows = {"priority": [], "strand": []}
+    for row in PlanProgressSummary.objects.for_user(user).filter(partnership=partnership):
+        rows[row.axis].append(row)
+    return rows
+
+
+def milestones_needing_attention(*, partnership: Partnership, user, limit: int = 10,
+                                 today: date | None = None) -> tuple[list[Milestone], int]:
+    """Overdue milestones, then those at risk or off track, soonest due first; and how many
+    there are in all."""
+    from django.db.models import Q
+
+    from .filtersets import overdue_q
+
+    today = today or date.today()
+    needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
+               .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
+               .select_related("key_action__objective__plan")
+               .order_by("due_date", "plan_year", "pk"))
+    items = list(needing[:limit])
+    for milestone in items:
+        annotate_due([milestone], milestone.key_action.objective.plan, today)
+    return items, needing.count()
+
+
+def milestones_measured_by(*, partnership: Partnership, user, metric_id: int) -> list:
+    return list(Milestone.objects.for_user(user)
+                .filter(partnership=partnership, metrics__id=metric_id)
+                .select_related("key_action").order_by("due_date", "plan_year", "pk"))
