@@ -13,6 +13,16 @@ app.autodiscover_tasks()
 
 # Periodic work. Beat must run as exactly one process.
 app.conf.beat_schedule = {
+    # Everything, nightly: ranks among partnerships and anything left out of date.
+    "recompute-all-summaries": {
+        "task": "outcomes.tasks.recompute_all_summaries",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Partnerships whose recompute could not be queued (the broker was down): soon after.
+    "recompute-dirty-summaries": {
+        "task": "outcomes.tasks.recompute_dirty_summaries",
+        "schedule": crontab(minute="*/10"),
+    },
     "clear-expired-sessions": {
         "task": "cdp.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

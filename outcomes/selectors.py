@@ -41,22 +41,12 @@ def metrics_for_entry(*, partnership, user) -> QuerySet[Metric]:
     )
 
 
-def framework_for_partnership(*, partnership, user) -> dict:
-    """The local framework with each metric's latest value and targets, in a fixed number of
-    queries: aims, entries (with metrics), targets, and the latest values."""
-    from datetime import date
+def latest_values(*, partnership, user, metric_ids) -> dict[int, dict]:
+    """Each metric's latest value for the partnership (all persons, no category breakdown):
+    metric id -> period_label, period_end, value, area_name, area_code. One query (and one
+    to count the partnership's areas)."""
+    from .models import Observation
 
-    from .models import FrameworkMetric, LocalAim, Observation, Target
-    from .stats import target_status
-
-    aims = list(LocalAim.objects.for_user(user).filter(partnership=partnership))
-    entries = list(
-        FrameworkMetric.objects.for_user(user).filter(partnership=partnership)
-        .select_related("metric", "metric__outcome").order_by("aim__order", "order")
-    )
-    targets = list(Target.objects.for_user(user).filter(partnership=partnership)
-                   .select_related("metric"))
-    metric_ids = {e.metric_id for e in entries} | {t.metric_id for t in targets}
     latest: dict[int, dict] = {}
     rows = (
         Observation.objects.for_user(user)
@@ -71,6 +61,26 @@ def framework_for_partnership(*, partnership, user) -> dict:
             # Say which area the figure is for; the dashboards compare areas side by side.
             row["period_label"] = f"{row['period_label']}, {row['area_name'] or row['area_code']}"
         latest.setdefault(row["metric_id"], row)
+    return latest
+
+
+def framework_for_partnership(*, partnership, user) -> dict:
+    """The local framework with each metric's latest value and targets, in a fixed number of
+    queries: aims, entries (with metrics), targets, and the latest values."""
+    from datetime import date
+
+    from .models import FrameworkMetric, LocalAim, Target
+    from .stats import target_status
+
+    aims = list(LocalAim.objects.for_user(user).filter(partnership=partnership))
+    entries = list(
+        FrameworkMetric.objects.for_user(user).filter(partnership=partnership)
+        .select_related("metric", "metric__outcome").order_by("aim__order", "order")
+    )
+    targets = list(Target.objects.for_user(user).filter(partnership=partnership)
+                   .select_related("metric"))
+    metric_ids = {e.metric_id for e in entries} | {t.metric_id for t in targets}
+    latest = latest_values(partnership=partnership, user=user, metric_ids=metric_ids)
     for target in targets:
         value = latest.get(target.metric_id)
         target.status = target_status(
@@ -89,3 +99,88 @@ def framework_for_partnership(*, partnership, user) -> dict:
     ungrouped = [e for e in entries if e.aim_id is None]
     return {"aims": grouped, "ungrouped": ungrouped, "targets": targets,
             "today": date.today()}
+
+
+def summary_computed_at(*, partnership) -> datetime | None:
+    """When the partnership's summaries were last computed (the data they were read from)."""
+    from .models import SummaryState
+
+    return (SummaryState.objects.filter(partnership=partnership)
+            .values_list("computed_at", flat=True).first())
+
+
+def dashboard_summaries(*, partnership, user) -> list:
+    """The summaries of the metrics in the partnership's framework (of every metric it has
+    figures for, if it has not chosen any), with their metric and outcome. Two queries."""
+    from .models import FrameworkMetric, MetricSummary
+
+    # The series (every period) is for the metric page: tiles and the spine never need it.
+    summaries = (MetricSummary.objects.for_user(user).filter(partnership=partnership)
+                 .select_related("metric__outcome").defer("series")
+                 .order_by("metric__order", "area_code"))
+    chosen = FrameworkMetric.objects.for_user(user).filter(partnership=partnership)
+    if chosen.exists():
+        summaries = summaries.filter(metric__in=chosen.values("metric"))
+    return list(summaries)
+
+
+def metric_summaries(*, partnership, user, metric_id: int) -> list:
+    """One metric's summaries, one per area of the partnership that has figures."""
+    from .models import MetricSummary
+
+    return list(MetricSummary.objects.for_user(user)
+                .filter(partnership=partnership, metric_id=metric_id)
+                .select_related("metric").order_by("area_code"))
+
+
+def targets_for_metric(*, partnership, user, metric_id: int) -> list:
+    """The partnership's targets for one metric, soonest due first."""
+    from .models import Target
+
+    return list(Target.objects.for_user(user)
+                .filter(partnership=partnership, metric_id=metric_id).order_by("due_end"))
+
+
+def comparable_metrics(*, user):
+    """National metrics (published, so public) with figures in partnerships the user sees."""
+    from .models import Metric, MetricSummary
+
+    seen = MetricSummary.objects.for_user(user).filter(metric__owner__isnull=True)
+    return Metric.objects.filter(pk__in=seen.values("metric_id")).order_by("order", "name")
+
+
+def comparison(*, user, metric) -> dict:
+    """Every area the user may see, for the metric's latest common period: values with
+    disclosure control applied (this view crosses partnerships), ordered best first."""
+    from collections import Counter
+
+    from .models import MetricSummary
+    from .stats import disclose_value
+
+    rows = list(MetricSummary.objects.for_user(user).filter(metric=metric)
+                .select_related("partnership").defer("series")
+                .order_by("partnership__name", "area_code"))
+    if not rows:
+        return {"rows": [], "period": "", "england": None}
+    period_end, period = Counter((r.period_end, r.period_label) for r in rows).most_common(1)[0][0]
+    current = [r for r in rows if r.period_end == period_end]
+    table = []
+    for r in current:
+        # A count metric's figure is its value, whether or not a count column came with it.
+        count = r.count if r.count is not None or metric.unit != "count" else r.value
+        value = disclose_value(r.value, count) if metric.disclosure_control else r.value
+        hidden = value == "*"
+        table.append({
+            "label": f"{r.area_name or r.area_code} ({r.partnership.name})",
+            "partnership": r.partnership, "area_code": r.area_code,
+            "computed_at": r.computed_at,
+            "value": value, "lower_ci": None if hidden else r.lower_ci,
+            "upper_ci": None if hidden else r.upper_ci,
+            "england_comparison": "Not compared" if hidden else r.england_comparison,
+        })
+    # Best first; suppressed values last.
+    numeric = [r for r in table if isinstance(r["value"], int | float)]
+    numeric.sort(key=lambda r: r["value"], reverse=metric.polarity != "lower_better")
+    table = numeric + [r for r in table if not isinstance(r["value"], int | float)]
+    england = next((r.england_value for r in current if r.england_value is not None), None)
+    return {"rows": table, "period": period, "england": england}

@@ -14,13 +14,17 @@ One import service serves the upload page, `manage.py import_observations` and t
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnerships import access
-from partnerships.models import Partnership
+from partnerships.models import LocalAuthority, Partnership
 
 from .importers import MAX_FILE_BYTES, FileProblem, RowError, SourceRow, fingertips, tidy
 from .models import (
@@ -45,6 +49,9 @@ from .models import (
     Target,
 )
 from .periods import PeriodError, parse_period
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -475,6 +482,7 @@ def import_commit(
             batch.status = ImportBatch.Status.COMPLETE
             batch.finished_at = timezone.now()
             batch.save()
+            _request_summaries_for(batch)
     except FileProblem as error:
         return _fail(batch, str(error))
     except Exception:
@@ -533,6 +541,7 @@ def import_rollback(*, batch: ImportBatch, user) -> Rollback:
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.save(update_fields=["status", "rolled_back_at"])
+    _request_summaries_for(batch)
     return Rollback(removed=removed, restored=restored, kept=kept)
 
 
@@ -698,6 +707,7 @@ def target_create(
                 {"baseline_period": f"The baseline period cannot be read: {error}"}) from None
         if baseline.end >= due.end:
             raise ValidationError({"due_period": "The target must be due after its baseline."})
+    summaries_request(partnership_ids=[partnership.pk])
     return Target.objects.create(
         partnership=partnership, metric=metric, description=description,
         baseline_value=baseline_value, baseline_period=baseline.label if baseline else "",
@@ -710,3 +720,262 @@ def target_create(
 def target_delete(*, target, user) -> None:
     _require_load_data(user, target.partnership)
     target.delete()
+    summaries_request(partnership_ids=[target.partnership_id])
+
+
+# --- The dashboard summaries -------------------------------------------------------------------
+# Other apps add summaries of their own (the action plan's progress): each writer is called
+# with (partnership_ids, computed_at) inside the transaction that replaces the metric summaries.
+SUMMARY_WRITERS: list = []
+OBSERVATION_COLUMNS = (
+    "metric_id", "area_code", "area_name", "period_label", "period_start", "period_end",
+    "period_year_type", "period_sortable", "sex", "age", "category_type", "category", "value",
+    "count", "denominator", "lower_ci", "upper_ci", "value_note",
+)
+
+
+def _queued_key(partnership_id: int) -> str:
+    return f"summaries-queued:{partnership_id}"
+
+
+def _request_summaries_for(batch: ImportBatch) -> None:
+    """A batch changes its partnership's summaries; one that changed England's or a region's
+    figures changes every partnership's."""
+    if ObservationChange.objects.filter(batch=batch, benchmark=True).exists():
+        summaries_request(partnership_ids=Partnership.objects.values_list("pk", flat=True))
+    else:
+        summaries_request(partnership_ids=[batch.partnership_id])
+
+
+_deferred: ContextVar[bool] = ContextVar("summaries_deferred", default=False)
+
+
+@contextmanager
+def summaries_deferred():
+    """Within this block changes mark summaries dirty but queue no recompute: for bulk loads
+    (the demo) that recompute everything once at the end."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def summaries_request(*, partnership_ids: Iterable[int]) -> None:
+    """Marks the partnerships' summaries out of date and, once the transaction commits,
+    queues one recompute per partnership. Requests within the debounce window share one
+    recompute. If the broker cannot be reached the change stays marked and the sweep every
+    ten minutes recomputes it."""
+    from .models import SummaryState
+
+    ids = sorted(set(partnership_ids))
+    if not ids:
+        return
+    now = timezone.now()
+    SummaryState.objects.bulk_create([SummaryState(partnership_id=pk) for pk in ids],
+                                     ignore_conflicts=True)
+    # Locked in the same order as a recompute locks them: never a deadlock between the two.
+    locked = [s.pk for s in SummaryState.objects.select_for_update()
+              .filter(partnership_id__in=ids).order_by("partnership_id")]
+    SummaryState.objects.filter(pk__in=locked).update(dirty=True, changed_at=now)
+    if _deferred.get():
+        return
+    _request_after_commit(ids)
+
+
+def _request_after_commit(ids: list[int]) -> None:
+    """Collects the partnerships a transaction changes; one callback after its commit sees
+    to all of them. A rolled-back transaction's callback, and its ids, are dropped with it."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_summaries_pending", None)
+    live = pending is not None and any(
+        getattr(callback, "pending", None) is pending
+        for _, callback, *_ in connection.run_on_commit)
+    if live:
+        pending.update(ids)
+        return
+    pending = set(ids)
+    connection._summaries_pending = pending
+    flush = functools.partial(_flush_pending, pending)
+    flush.pending = pending
+    transaction.on_commit(flush, robust=True)
+
+
+def _flush_pending(pending: set[int]) -> None:
+    """After commit: one recompute for every partnership the transaction changed. Without a
+    broker (tasks in process) that is one run for all of them, not one per change."""
+    ids = sorted(pending)
+    pending.clear()
+    if not ids:
+        return
+    if _tasks_run_in_process():
+        summaries_recompute(partnership_ids=ids)
+        return
+    for partnership_id in ids:
+        _queue_recompute(partnership_id)
+
+
+def _tasks_run_in_process() -> bool:
+    """True with no broker (the embedded default): tasks run eagerly, in this process."""
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
+
+
+def _queue_recompute(partnership_id: int) -> None:
+    from .tasks import recompute_summaries
+
+    delay = settings.SUMMARY_DEBOUNCE_SECONDS
+    if cache.add(_queued_key(partnership_id), 1, timeout=delay * 6 + 60):
+        try:
+            recompute_summaries.apply_async((partnership_id,), countdown=delay)
+        except Exception:
+            # The broker is down: the change stays dirty for the sweep, and the next change
+            # may try to queue again at once.
+            cache.delete(_queued_key(partnership_id))
+            raise
+
+
+def _frame(queryset, columns) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(
+        queryset.values_list(*columns).iterator(chunk_size=20000), columns=list(columns))
+
+
+def summary_frames(*, partnership_ids: list[int] | None) -> dict:
+    """The rows the recompute needs, read into pandas with one query per table."""
+    from .models import MetricSummary
+
+    observations = Observation.objects.all()
+    targets = Target.objects.all()
+    partnerships = Partnership.objects.all()
+    if partnership_ids is not None:
+        observations = observations.filter(partnership_id__in=partnership_ids)
+        targets = targets.filter(partnership_id__in=partnership_ids)
+        partnerships = partnerships.filter(pk__in=partnership_ids)
+    frames = {
+        "observations": _frame(observations, ("partnership_id", *OBSERVATION_COLUMNS)),
+        "benchmarks": _frame(Benchmark.objects.all(), OBSERVATION_COLUMNS),
+        "metrics": _frame(Metric.objects.all(), ("id", "code", "unit", "polarity", "frequency",
+                                                  "disclosure_control")
+                          ).rename(columns={"id": "metric_id"}),
+        "targets": _frame(targets, ("partnership_id", "metric_id", "description",
+                                    "target_value", "due_period", "due_end", "baseline_value",
+                                    "baseline_end")),
+        "partnerships": _frame(partnerships, ("id", "region__code")).rename(
+            columns={"id": "partnership_id", "region__code": "region_code"}),
+        "peers": None,
+    }
+    if partnership_ids is not None:
+        # Ranks among every partnership: the others' latest values, from their summaries.
+        frames["peers"] = _frame(
+            MetricSummary.objects.exclude(partnership_id__in=partnership_ids),
+            ("partnership_id", "metric_id", "area_code", "period_end", "value", "count"))
+    return frames
+
+
+@dataclass(frozen=True)
+class Recompute:
+    partnerships: int
+    rows: int
+    seconds: float
+
+
+def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recompute:
+    """Recomputes the summaries of these partnerships (of all when None) and replaces each
+    partnership's rows in one transaction: readers see the old rows or the new, never a mix.
+
+    Safe to run twice at once: a partnership's rows are only replaced by figures read later
+    than the ones they hold, so an overlapping run that read older data writes nothing."""
+    import time
+
+    from . import aggregates, spine
+    from .models import SummaryRun
+
+    started = time.perf_counter()
+    read_at = timezone.now()
+    for partnership_id in partnership_ids or []:
+        cache.delete(_queued_key(partnership_id))  # later changes queue a run of their own
+    run = SummaryRun.objects.create(started_at=read_at)
+    try:
+        frames = summary_frames(partnership_ids=partnership_ids)
+        summary = aggregates.metric_summaries(**frames)
+        metrics = frames["metrics"]
+        summary = spine.ranges(
+            summary, frames["peers"],
+            set(metrics.loc[metrics["disclosure_control"], "metric_id"].tolist()),
+            set(metrics.loc[metrics["unit"] == "count", "metric_id"].tolist()))
+        rows = aggregates.records(summary)
+        # Figures loaded without an area name are named after their local authority.
+        names = dict(LocalAuthority.objects.values_list("code", "name"))
+        for row in rows:
+            if not row["area_name"]:
+                row["area_name"] = names.get(row["area_code"], "")
+        targets = partnership_ids if partnership_ids is not None else list(
+            Partnership.objects.values_list("pk", flat=True))
+        by_partnership: dict[int, list[dict]] = {pk: [] for pk in targets}
+        for row in rows:
+            by_partnership.setdefault(row["partnership_id"], []).append(row)
+        _replace_summaries(by_partnership, read_at)
+    except Exception:
+        run.status, run.finished_at = SummaryRun.Status.FAILED, timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        raise
+    run.status, run.finished_at = SummaryRun.Status.SUCCEEDED, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    log.info("summaries recomputed", extra={"partnerships": len(by_partnership),
+                                            "rows": len(rows)})
+    return Recompute(len(by_partnership), len(rows), time.perf_counter() - started)
+
+
+@transaction.atomic
+def _replace_summaries(by_partnership: dict[int, list[dict]], read_at) -> list[int]:
+    """Replaces the partnerships' summaries in one transaction, except where newer ones are
+    already there. Returns the partnerships replaced."""
+    from .models import MetricSummary, SummaryState
+
+    # A partnership deleted since the run started is left out, not a reason to fail them all.
+    ids = sorted(Partnership.objects.filter(pk__in=list(by_partnership))
+                 .values_list("pk", flat=True))
+    SummaryState.objects.bulk_create([SummaryState(partnership_id=pk) for pk in ids],
+                                     ignore_conflicts=True)
+    # Locked in a fixed order, so that overlapping runs wait for each other, not deadlock.
+    states = list(SummaryState.objects.select_for_update()
+                  .filter(partnership_id__in=ids).order_by("partnership_id"))
+    fresh = [state for state in states
+             if state.computed_at is None or state.computed_at <= read_at]
+    replaced = [state.partnership_id for state in fresh]
+    if not replaced:
+        return []
+    MetricSummary.objects.filter(partnership_id__in=replaced).delete()
+    MetricSummary.objects.bulk_create(
+        (MetricSummary(computed_at=read_at, **row)
+         for pk in replaced for row in by_partnership[pk]), batch_size=2000)
+    for write in SUMMARY_WRITERS:
+        write(replaced, read_at)
+    for state in fresh:
+        state.computed_at = read_at
+        if state.changed_at is None or state.changed_at <= read_at:
+            state.dirty = False
+    SummaryState.objects.bulk_update(fresh, ["computed_at", "dirty"], batch_size=1000)
+    return replaced
+
+
+def summaries_sweep() -> Recompute:
+    """The nightly run: every partnership, which also clears anything left marked dirty."""
+    return summaries_recompute(partnership_ids=None)
+
+
+def summaries_recompute_dirty() -> int:
+    """Recomputes the partnerships marked dirty for longer than the debounce window."""
+    from datetime import timedelta
+
+    from .models import SummaryState
+
+    cutoff = timezone.now() - timedelta(seconds=settings.SUMMARY_DEBOUNCE_SECONDS * 3)
+    ids = list(SummaryState.objects.filter(dirty=True, changed_at__lt=cutoff)
+               .values_list("partnership_id", flat=True))
+    if ids:
+        summaries_recompute(partnership_ids=ids)
+    return len(ids)

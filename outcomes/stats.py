@@ -208,10 +208,21 @@ def _usable(point: TrendPoint, proportion: bool) -> bool:
     return point.lower95 is not None and point.upper95 is not None
 
 
-def _fits() -> list[np.ndarray]:
-    """All five points, then the five leave-one-out sets of four (§3.5)."""
+def _masks() -> tuple[np.ndarray, ...]:
     everything = np.ones(5, dtype=bool)
-    return [everything] + [np.arange(5) != i for i in range(5)]
+    masks = (everything, *(np.arange(5) != i for i in range(5)))
+    for mask in masks:
+        mask.setflags(write=False)
+    return masks
+
+
+_FITS = _masks()
+
+
+def _fits() -> list[np.ndarray]:
+    """All five points, then the five leave-one-out sets of four (§3.5). The masks are made
+    once, read-only."""
+    return list(_FITS)
 
 
 def _armitage(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
@@ -221,19 +232,50 @@ def _armitage(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
     return float(numerator / denominator)
 
 
+# The fits below are on four or five points, once per summary row and six times per trend:
+# in closed form on Python floats, where numpy's set-up for arrays this small (np.polyfit
+# most of all) would cost many times the arithmetic.
 def _logit_slope(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
-    with np.errstate(divide="ignore"):
-        y = np.log(r / (n - r))
-    if not np.all(np.isfinite(y)):
-        return 0.0
-    return float(np.polyfit(t, y, 1)[0])
+    """The least-squares slope of ln(r/(n−r)) on t (what np.polyfit(t, y, 1) gives), or 0
+    if any of the logits is not finite: Σ(t−t̄)(y−ȳ) / Σ(t−t̄)²."""
+    times = t.tolist()
+    logits = []
+    for count, total in zip(r.tolist(), n.tolist(), strict=True):
+        odds = count / (total - count) if total != count else math.inf
+        if not 0 < odds < math.inf:  # also NaN: a logit of ±inf or NaN
+            return 0.0
+        logits.append(math.log(odds))
+    t_mean = _total(times) / len(times)
+    y_mean = _total(logits) / len(logits)
+    products = squares = 0.0
+    for time, logit in zip(times, logits, strict=True):
+        products += (time - t_mean) * (logit - y_mean)
+        squares += (time - t_mean) * (time - t_mean)
+    return products / squares
 
 
 def _weighted_slope(y: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[float, float]:
-    s1, s2, s3, s4, s5 = w.sum(), (w * y * t).sum(), (w * t).sum(), (w * y).sum(), (
-        w * t * t).sum()
+    """The weighted least-squares slope of y on t and its standard error. The sums are added
+    in order, as numpy adds a handful of values."""
+    s1 = s2 = s3 = s4 = s5 = 0.0
+    for value, weight, time in zip(y.tolist(), w.tolist(), t.tolist(), strict=True):
+        s1 += weight
+        s2 += weight * value * time
+        s3 += weight * time
+        s4 += weight * value
+        s5 += weight * time * time
     spread = s1 * s5 - s3 * s3
+    if spread == 0:  # numpy's inf or NaN (and warning) rather than ZeroDivisionError
+        spread = np.float64(spread)
     return float((s1 * s2 - s3 * s4) / spread), float(math.sqrt(s1 / spread))
+
+
+def _total(values: list[float]) -> float:
+    """The values added in order (as numpy adds a handful; sum() may compensate)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def trend_label(marker: str, polarity: str) -> str:

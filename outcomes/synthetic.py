@@ -43,8 +43,9 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     rng = random.Random(seed)
     regions = list(Region.objects.order_by("code"))
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
-    if admin is None:
-        admin = get_user_model().objects.create_user("synthetic.loader", is_active=False)
+    if admin is None:  # the same inactive loader user each time the generator runs
+        admin, _ = get_user_model().objects.get_or_create(
+            username="synthetic.loader", defaults={"is_active": False})
     metrics = list(Metric.objects.filter(owner__isnull=True))
     bases = {m.pk: rng.uniform(5, 60) if m.unit != Metric.Unit.COUNT else rng.uniform(20, 900)
              for m in metrics}

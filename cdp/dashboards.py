@@ -1,0 +1,230 @@
+"""The pages that compose the apps: a partnership's board dashboard and its metric pages.
+
+They read the recomputed summaries (outcomes.MetricSummary, actionplans.PlanProgressSummary),
+never the observations, so that their cost does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.views.generic import TemplateView, View
+
+from actionplans import selectors as plan_selectors
+from outcomes import charts
+from outcomes import selectors as outcome_selectors
+from outcomes.models import Metric, Outcome
+from partnerships.mixins import PartnershipViewMixin
+
+# GOV.UK tag colours for the comparison with England: words always say it too.
+COMPARISON_TAGS = {"Better": "govuk-tag--green", "Worse": "govuk-tag--red",
+                   "Similar": "govuk-tag--yellow", "Higher": "govuk-tag--blue",
+                   "Lower": "govuk-tag--blue"}
+TARGET_TAGS = {"achieved": "govuk-tag--green", "on track": "govuk-tag--green",
+               "off track": "govuk-tag--red"}
+
+
+def values_of(summary) -> dict:
+    """A summary's fields as plain values, without the series when it was not loaded."""
+    deferred = summary.get_deferred_fields()
+    return {f.attname: getattr(summary, f.attname) for f in summary._meta.fields
+            if f.attname not in deferred}
+
+
+def tile(summary) -> dict:
+    metric = summary.metric
+    values = values_of(summary)
+    return {
+        "summary": summary,
+        "metric": metric,
+        "value": charts.number(summary.value, metric.unit),
+        "sentence": charts.metric_sentence(name=metric.name, unit=metric.unit, summary=values),
+        "trend": charts.trend_sentence(values),
+        "target": charts.target_sentence(values, metric.unit),
+        "comparison_tag": COMPARISON_TAGS.get(summary.england_comparison, "govuk-tag--grey"),
+        "target_tag": TARGET_TAGS.get(summary.target_status, "govuk-tag--grey"),
+    }
+
+
+class DashboardView(PartnershipViewMixin, TemplateView):
+    """The partnership's home page: headline figures by outcome, the plan's progress and
+    what is overdue or at risk."""
+
+    template_name = "cdp/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, partnership = self.request.user, self.partnership
+        summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
+        outcomes = {o.pk: o for o in Outcome.objects.all()}
+        groups: dict = {}
+        for summary in summaries:
+            outcome = outcomes.get(summary.metric.outcome_id)
+            groups.setdefault(outcome, []).append(tile(summary))
+        ordered = sorted(groups.items(), key=lambda item: (
+            item[0] is None, item[0].kind != "strategic" if item[0] else True,
+            item[0].order if item[0] else 0))
+        progress = plan_selectors.plan_progress(partnership=partnership, user=user)
+        attention, attention_total = plan_selectors.milestones_needing_attention(
+            partnership=partnership, user=user)
+        context.update(
+            groups=ordered,
+            computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
+            progress=progress,
+            progress_charts=[
+                (axis, title, rows,
+                 charts.plan_progress_figure([vars(row) for row in rows], title=title),
+                 charts.progress_sentence([vars(row) for row in rows], by=by))
+                for axis, title, by in (
+                    ("priority", "Milestones by national priority", "national priority"),
+                    ("strand", "Milestones by 4P strand", "4P strand"))
+                if (rows := progress[axis])
+            ],
+            attention=attention,
+            attention_total=attention_total,
+        )
+        return context
+
+
+class MetricMixin(PartnershipViewMixin):
+    def get_metric(self) -> Metric:
+        """A national metric, or one of this partnership's own: another's is not found."""
+        metric = (outcome_selectors.metrics_for_entry(partnership=self.partnership,
+                                                      user=self.request.user)
+                  .filter(pk=self.kwargs["metric_id"]).first())
+        if metric is None:
+            raise Http404("No such metric")
+        return metric
+
+
+class MetricView(MetricMixin, TemplateView):
+    """One metric: its series with confidence intervals, England, the region and the target,
+    a sentence and a table for each of the partnership's areas, its value notes and the
+    milestones it measures."""
+
+    template_name = "cdp/metric.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        metric = self.get_metric()
+        user, partnership = self.request.user, self.partnership
+        areas = []
+        targets = outcome_selectors.targets_for_metric(partnership=partnership, user=user,
+                                                       metric_id=metric.pk)
+        for summary in outcome_selectors.metric_summaries(partnership=partnership, user=user,
+                                                         metric_id=metric.pk):
+            target = next((t for t in targets
+                           if t.description == summary.target_description), None)
+            figure = charts.metric_series_figure(
+                name=metric.name, unit=metric.unit, points=summary.series,
+                area_name=summary.area_name or summary.area_code,
+                region_name=partnership.region.name,
+                target=None if target is None else {
+                    "baseline_period": target.baseline_period,
+                    "baseline_value": target.baseline_value,
+                    "due_period": target.due_period, "target_value": target.target_value})
+            areas.append({**tile(summary), "figure": figure,
+                          "notes": [p for p in summary.series if p.get("value_note")]})
+        context.update(
+            metric=metric, areas=areas,
+            computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
+            milestones=plan_selectors.milestones_measured_by(
+                partnership=partnership, user=user, metric_id=metric.pk),
+        )
+        return context
+
+
+class MetricCsvView(MetricMixin, View):
+    """The chart's figures as CSV: one row per area and period."""
+
+    def get(self, request, *args, **kwargs):
+        from actionplans.spreadsheet import escape_formula
+
+        metric = self.get_metric()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.partnership.slug}-{metric.code}.csv"')
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["metric", "area_code", "area_name", "period", "value", "lower_ci",
+                         "upper_ci", "count", "england", "region", "value_note"])
+        for summary in outcome_selectors.metric_summaries(
+                partnership=self.partnership, user=request.user, metric_id=metric.pk):
+            for point in summary.series:
+                writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in (
+                    metric.code, summary.area_code, summary.area_name, point["period_label"],
+                    point.get("value"), point.get("lower_ci"), point.get("upper_ci"),
+                    point.get("count"), point.get("england"), point.get("region"),
+                    point.get("value_note") or "")])
+        return response
+
+
+class PlanProgressCsvView(PartnershipViewMixin, View):
+    """The plan progress charts' figures as CSV."""
+
+    def get(self, request, *args, **kwargs):
+        progress = plan_selectors.plan_progress(partnership=self.partnership, user=request.user)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.partnership.slug}-plan-progress.csv"')
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        columns = ["total", "complete", "on_track", "at_risk", "off_track", "not_started",
+                   "closed", "overdue", "percent_complete"]
+        writer.writerow(["grouping", "group", *columns])
+        for axis in ("priority", "strand"):
+            for row in progress[axis]:
+                writer.writerow([axis, row.label, *(getattr(row, c) for c in columns)])
+        return response
+
+
+class SpineView(PartnershipViewMixin, TemplateView):
+    """Every metric of the local framework against England's range (Fingertips' spine chart)."""
+
+    template_name = "cdp/spine.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summaries = outcome_selectors.dashboard_summaries(partnership=self.partnership,
+                                                          user=self.request.user)
+        plain = [{**values_of(s),
+                  "name": s.metric.name + (f" ({s.area_name})" if s.area_name else ""),
+                  "polarity": s.metric.polarity, "unit": s.metric.unit} for s in summaries]
+        rows = charts.spine_rows(plain)
+        context.update(
+            rows=rows, summaries=plain,
+            computed_at=outcome_selectors.summary_computed_at(partnership=self.partnership),
+            sentence=charts.spine_sentence(rows, len(plain)),
+            figure=charts.spine_figure(rows, title="Compared with England's range")
+            if rows else None,
+        )
+        return context
+
+
+class CompareView(LoginRequiredMixin, TemplateView):
+    """Partnerships side by side, for regional and national viewers: national (published)
+    metrics only, with disclosure control applied. Each sees only the partnerships they may."""
+
+    template_name = "cdp/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        metrics = outcome_selectors.comparable_metrics(user=self.request.user)
+        context["metrics"] = metrics
+        metric_id = self.kwargs.get("metric_id")
+        if metric_id is not None:
+            metric = metrics.filter(pk=metric_id).first()
+            if metric is None:
+                raise Http404("No such metric")
+            data = outcome_selectors.comparison(user=self.request.user, metric=metric)
+            context.update(
+                metric=metric, **data,
+                computed_at=max((r["computed_at"] for r in data["rows"]), default=None),
+                sentence=charts.compare_sentence(data["rows"], name=metric.name,
+                                                 unit=metric.unit, period=data["period"]),
+                figure=charts.compare_figure(data["rows"], name=metric.name, unit=metric.unit,
+                                             england=data["england"]),
+            )
+        return context

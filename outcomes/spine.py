@@ -1,0 +1,43 @@
+"""England's range for the spine chart: the spread of every partnership's latest values for
+each metric and period. Pure: pandas in, columns out, no ORM."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+RANGE_COLUMNS = ["range_min", "range_q1", "range_median", "range_q3", "range_max"]
+
+
+def ranges(latest: pd.DataFrame, peers: pd.DataFrame | None, disclosed: set[int],
+           counted: set[int] = frozenset()) -> pd.DataFrame:
+    """For each summary row (partnership, metric, area, period_end, value, count), the range
+    of the values of every partnership's areas for the same metric and period_end.
+
+    `peers` holds the other partnerships' latest rows (their stored summaries) when only some
+    partnerships are recomputed. For metrics in `disclosed` (disclosure control on), values
+    built on counts of 1 to 4 are left out; for count metrics (`counted`) the value is the
+    count. Returns `latest` with the RANGE_COLUMNS added."""
+    columns = ["partnership_id", "metric_id", "area_code", "period_end", "value", "count"]
+    pool = latest[columns]
+    if peers is not None and not peers.empty:
+        others = peers[~peers["partnership_id"].isin(latest["partnership_id"].unique())]
+        pool = pd.concat([pool, others.reindex(columns=columns)], ignore_index=True)
+    pool = pool[pool["value"].notna()].copy()
+    pool["period_end"] = pd.to_datetime(pool["period_end"])
+    # For count metrics (`counted`) the figure itself is the count.
+    count = pool["count"].where(pool["count"].notna() | ~pool["metric_id"].isin(counted),
+                                pool["value"])
+    small = count.between(1, 4, inclusive="both") & pool["metric_id"].isin(disclosed)
+    pool = pool[~small]
+    grouped = pool.groupby(["metric_id", "period_end"])["value"]
+    stats = pd.DataFrame({
+        "range_min": grouped.min(),
+        "range_q1": grouped.quantile(0.25),
+        "range_median": grouped.median(),
+        "range_q3": grouped.quantile(0.75),
+        "range_max": grouped.max(),
+    }).reset_index()
+    keyed = latest.assign(period_end=pd.to_datetime(latest["period_end"]))
+    merged = keyed.merge(stats, on=["metric_id", "period_end"], how="left")
+    merged["period_end"] = latest["period_end"].to_numpy()
+    return merged

@@ -1,0 +1,41 @@
+"""outcomes/spine.py: England's range for the spine chart, with disclosure control."""
+
+from datetime import date
+
+import pandas as pd
+
+from outcomes.spine import ranges
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["partnership_id", "metric_id", "area_code",
+                                       "period_end", "value", "count"])
+
+
+def test_the_range_spans_every_partnerships_areas_for_the_same_period():
+    day, earlier = date(2023, 3, 31), date(2022, 3, 31)
+    latest = frame([(1, 7, "E1", day, 10.0, 100), (2, 7, "E2", day, 20.0, 200)])
+    peers = frame([(3, 7, "E3", day, 30.0, 300), (4, 7, "E4", day, 40.0, 400),
+                   (5, 7, "E5", earlier, 99.0, 1)])  # another period: not in this range
+    result = ranges(latest, peers, disclosed=set())
+    assert result[["range_min", "range_q1", "range_median", "range_q3", "range_max"]
+                  ].iloc[0].tolist() == [10.0, 17.5, 25.0, 32.5, 40.0]
+    assert result["period_end"].tolist() == [day, day]
+
+
+def test_values_on_counts_of_one_to_four_are_left_out_under_disclosure_control():
+    day = date(2023, 3, 31)
+    latest = frame([(1, 7, "E1", day, 10.0, 3), (2, 7, "E2", day, 20.0, 200),
+                    (3, 7, "E3", day, 30.0, 0)])
+    assert ranges(latest, None, disclosed={7})["range_min"].iloc[0] == 20.0
+    assert ranges(latest, None, disclosed=set())["range_min"].iloc[0] == 10.0
+    # A partnership's own stored summary among the peers is replaced by its new row.
+    peers = frame([(1, 7, "E1", day, 1.0, 100)])
+    assert ranges(latest, peers, disclosed=set())["range_min"].iloc[0] == 10.0
+
+
+def test_a_count_metrics_value_is_its_count():
+    day = date(2023, 3, 31)
+    latest = frame([(1, 7, "E1", day, 3.0, None), (2, 7, "E2", day, 20.0, None)])
+    assert ranges(latest, None, disclosed={7}, counted={7})["range_min"].iloc[0] == 20.0
+    assert ranges(latest, None, disclosed={7}, counted=set())["range_min"].iloc[0] == 3.0

@@ -1,0 +1,247 @@
+"""The dashboard summaries: recomputed by a real Celery worker after a change, replaced in one
+transaction, safe when two runs overlap, and left whole when a run dies midway."""
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from actionplans import services as plans
+from actionplans.models import PlanProgressSummary
+from outcomes import services
+from outcomes import tasks as _registered  # noqa: F401 - known to the test worker at its start
+from outcomes.models import MetricSummary, SummaryState
+
+FIGURES = "metric,area_code,period,value\n" + "".join(
+    f"numbers_in_treatment,E08000018,{2015 + n}/{(16 + n) % 100:02d},{2000 + 10 * n}\n"
+    for n in range(8))
+
+
+def summary_rows(partnership) -> list[tuple]:
+    """What a partnership's summaries say, without their ids and computation time."""
+    fields = [f.name for f in MetricSummary._meta.fields if f.name not in ("id", "computed_at")]
+    return sorted(MetricSummary.objects.filter(partnership=partnership).values_list(*fields))
+
+
+def wait_for(check, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_leads_to_fresh_summaries(celery_app, celery_worker, tenants, settings):
+    settings.SUMMARY_DEBOUNCE_SECONDS = 1
+    before = MetricSummary.objects.get(partnership=tenants.a,
+                                       metric__code="numbers_in_treatment")
+    assert before.period_label == "2022/23"
+
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="figures.csv", data=FIGURES.encode(), format="tidy")
+    assert SummaryState.objects.get(partnership=tenants.a).dirty
+
+    def fresh():
+        row = MetricSummary.objects.filter(partnership=tenants.a,
+                                           metric__code="numbers_in_treatment").first()
+        return row is not None and row.period_label == "2022/23" and row.value == 2070
+    wait_for(fresh)
+    row = MetricSummary.objects.get(partnership=tenants.a, metric__code="numbers_in_treatment")
+    assert (row.previous_period_label, row.previous_value, row.change) == ("2021/22", 2060, 10)
+    assert len(row.series) == 8
+    wait_for(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty)
+    assert SummaryState.objects.get(partnership=tenants.a).computed_at >= before.computed_at
+    # Partnership B's summaries were not touched.
+    assert MetricSummary.objects.get(partnership=tenants.b).value == 2153
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_milestone_change_refreshes_plan_progress(celery_app, celery_worker, tenants,
+                                                    settings):
+    settings.SUMMARY_DEBOUNCE_SECONDS = 1
+    progress = PlanProgressSummary.objects.get(partnership=tenants.a, axis="priority",
+                                               key="treatment")
+    assert (progress.total, progress.on_track, progress.complete) == (1, 1, 0)
+    milestone = tenants.milestones["a"]
+    plans.milestone_update(milestone=milestone, user=tenants.users["a_lead"],
+                           version=milestone.version, changes={"status": "complete"})
+
+    def recomputed():
+        row = PlanProgressSummary.objects.get(partnership=tenants.a, axis="strand",
+                                              key="prevent")
+        return row.complete == 1
+    wait_for(recomputed)
+    row = PlanProgressSummary.objects.get(partnership=tenants.a, axis="priority",
+                                          key="treatment")
+    assert (row.total, row.on_track, row.complete, row.percent_complete) == (1, 0, 1, 100.0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_within_the_debounce_window_share_one_recompute(tenants, monkeypatch):
+    """Three saves, each its own committed transaction, queue one recompute."""
+    from outcomes import tasks
+
+    queued = []
+    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(tasks.recompute_summaries, "apply_async",
+                        lambda args, countdown: queued.append((args, countdown)))
+    milestone = tenants.milestones["a"]
+    for note in ("one", "two", "three"):
+        milestone = plans.milestone_update(milestone=milestone, user=tenants.users["a_lead"],
+                                           version=milestone.version,
+                                           changes={"progress_note": note})
+    assert queued == [((tenants.a.pk,), 10)]
+    assert SummaryState.objects.get(partnership=tenants.a).dirty
+
+
+@pytest.mark.django_db
+def test_a_change_is_kept_dirty_when_the_broker_is_down(tenants, monkeypatch,
+                                                        django_capture_on_commit_callbacks):
+    from outcomes import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(tasks.recompute_summaries, "apply_async", broker_down)
+    milestone = tenants.milestones["a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = plans.milestone_update(milestone=milestone, user=tenants.users["a_lead"],
+                                       version=milestone.version,
+                                       changes={"status": "complete"})
+    assert saved.status == "complete"  # the save itself succeeded
+    state = SummaryState.objects.get(partnership=tenants.a)
+    assert state.dirty
+    # The sweep picks it up once it is older than the debounce window.
+    SummaryState.objects.filter(pk=state.pk).update(changed_at=state.changed_at.replace(
+        year=state.changed_at.year - 1))
+    assert services.summaries_recompute_dirty() == 1
+    assert not SummaryState.objects.get(partnership=tenants.a).dirty
+    assert PlanProgressSummary.objects.get(partnership=tenants.a, axis="strand",
+                                           key="prevent").complete == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_recomputes_end_in_the_same_rows_as_one(tenants, monkeypatch):
+    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="figures.csv", data=FIGURES.encode(), format="tidy")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    once = summary_rows(tenants.a)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def recompute():
+        try:
+            barrier.wait()
+            services.summaries_recompute(partnership_ids=[tenants.a.pk])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recompute) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert summary_rows(tenants.a) == once
+    assert MetricSummary.objects.filter(partnership=tenants.a).count() == len(once)
+
+
+def _recompute_and_hang(partnership_id: int, ready) -> None:
+    """In a child process: recompute, but stop for good inside the replacing transaction."""
+    from django.db import connections
+
+    connections.close_all()
+
+    def hang(partnership_ids, computed_at):
+        ready.set()
+        time.sleep(600)
+
+    services.SUMMARY_WRITERS.append(hang)
+    services.summaries_recompute(partnership_ids=[partnership_id])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_killed_midway_leaves_the_previous_summaries(tenants, monkeypatch):
+    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    before = summary_rows(tenants.a)
+    assert before
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="figures.csv", data=FIGURES.encode(), format="tidy")
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    child = context.Process(target=_recompute_and_hang, args=(tenants.a.pk, ready))
+    child.start()
+    try:
+        assert ready.wait(60), "the recompute never reached its transaction"
+        # The child has deleted and rewritten the rows, uncommitted; now it dies.
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.join(30)
+    assert child.exitcode == -signal.SIGKILL
+    with transaction.atomic():
+        assert summary_rows(tenants.a) == before
+    assert SummaryState.objects.get(partnership=tenants.a).dirty
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    assert summary_rows(tenants.a) != before
+    assert not SummaryState.objects.get(partnership=tenants.a).dirty
+
+
+@pytest.mark.django_db
+def test_the_command_recomputes_and_says_how_long_it_took(tenants):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("recompute_summaries", "--partnership", "rotherham", stdout=out)
+    assert out.getvalue().startswith("Recomputed 1 summaries of 1 partnership in ")
+    with pytest.raises(CommandError, match="there is no partnership 'nowhere'"):
+        call_command("recompute_summaries", "--partnership", "nowhere")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_one_transaction_is_one_recompute(tenants, monkeypatch):
+    """The embedded default runs tasks in process: three changes in one transaction (or a
+    plan whose years move many milestones) recompute once, not once per change."""
+    runs = []
+    real = services.summaries_recompute
+    monkeypatch.setattr(services, "summaries_recompute",
+                        lambda **kwargs: runs.append(kwargs) or real(**kwargs))
+    milestone = tenants.milestones["a"]
+    with transaction.atomic():
+        for note in ("one", "two", "three"):
+            milestone = plans.milestone_update(milestone=milestone, user=tenants.users["a_lead"],
+                                               version=milestone.version,
+                                               changes={"progress_note": note})
+    assert runs == [{"partnership_ids": [tenants.a.pk]}]
+    assert not SummaryState.objects.get(partnership=tenants.a).dirty
+
+
+@pytest.mark.django_db
+def test_the_beat_tasks_run(tenants):
+    from outcomes import tasks
+
+    assert tasks.recompute_all_summaries() == MetricSummary.objects.count()
+    SummaryState.objects.filter(partnership=tenants.a).update(
+        dirty=True, changed_at=SummaryState.objects.get(partnership=tenants.a).computed_at
+        .replace(year=2000))
+    assert tasks.recompute_dirty_summaries() == 1
+
+
+@pytest.mark.django_db
+def test_a_partnership_deleted_before_its_recompute_is_left_out(tenants):
+    gone = tenants.b.pk
+    tenants.b.delete()
+    result = services.summaries_recompute(partnership_ids=[tenants.a.pk, gone])
+    assert result.rows == MetricSummary.objects.filter(partnership=tenants.a).count()
+    assert not MetricSummary.objects.filter(partnership_id=gone).exists()
