@@ -1,11 +1,19 @@
 """Plain data in, Plotly figure (as JSON-ready dict) and plain-English sentence out. Pure: no
 ORM and no request. Pages pass the figure to the template with `json_script`, and the
 self-hosted plotly.js draws it (static/js/charts.js); each chart also has a table beside it.
+
+Every choice about a figure is made here (which legend entries show, the order of categories
+and periods, axes, the legend's place): the JSON says how to draw it. charts.js only fits it
+to the width it is drawn at (wrapping labels, how many periods are labelled, the height the
+legend needs) and draws it again when that width changes.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date
+
+from .periods import PeriodError, parse_period
 
 # GOV.UK Frontend colours, so that charts match the pages: blue, black, orange, green.
 BLUE, BLACK, ORANGE, GREEN, GREY = "#1d70b8", "#0b0c0c", "#f47738", "#00703c", "#505a5f"
@@ -32,18 +40,41 @@ def _figure(data: list[dict], layout: dict) -> dict:
     return {"data": data, "layout": layout}
 
 
+FONT_SIZE = 14
+
+# Below the axis title, from the left edge, in the order of the traces (for stacked bars,
+# the order of the segments, not plotly.js's reversed stack); plotly.js reserves the room it
+# takes, and never scrolls it: static/js/charts.js grows the chart to hold it instead.
+LEGEND = {"orientation": "h", "traceorder": "normal", "xref": "container", "x": 0,
+          "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom",
+          "maxheight": 1}
+
+
 def _layout(title: str, y_title: str) -> dict:
     return {
         "title": {"text": title, "font": {"size": 16}},
-        "font": {"family": FONT, "size": 14, "color": BLACK},
+        "font": {"family": FONT, "size": FONT_SIZE, "color": BLACK},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
         "height": 360,
-        "legend": {"orientation": "h", "y": -0.2},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#dddddd"},
-        "xaxis": {"type": "category"},
+        "legend": dict(LEGEND),
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#dddddd",
+                  "automargin": True},
+        "xaxis": {"type": "category", "automargin": True},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
     }
+
+
+def time_ordered(labels: list[str]) -> list[str]:
+    """Period labels once each, in time order ("2015 - 17" before "2021/22"): a target's
+    baseline may come before the first figure. Labels that are not all periods we can read
+    keep the order they came in."""
+    unique = list(dict.fromkeys(labels))
+    try:
+        periods = {label: parse_period(label) for label in unique}
+    except PeriodError:
+        return unique
+    return sorted(unique, key=lambda label: (periods[label].start, periods[label].end))
 
 
 def metric_series_figure(*, name: str, unit: str, points: list[dict],
@@ -76,6 +107,7 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
                      "name": region_name, "mode": "lines",
                      "line": {"color": ORANGE, "dash": "dot", "width": 2}})
     layout = _layout(name, UNIT_SUFFIX.get(unit, "").strip() or "Value")
+    periods = list(labels)
     if target:
         with_baseline = target.get("baseline_value") is not None
         xs = ([target["baseline_period"]] if with_baseline else []) + [target["due_period"]]
@@ -84,24 +116,41 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
                      "mode": "lines+markers",
                      "line": {"color": GREEN, "dash": "dashdot", "width": 2},
                      "marker": {"symbol": "star", "size": 12}})
-        # The target's periods after the data's, in time order.
-        layout["xaxis"] = {**layout["xaxis"], "categoryorder": "array",
-                           "categoryarray": labels + [x for x in xs if x not in labels]}
+        periods += xs
+    categories = time_ordered(periods)
+    # Every period, the target's too, in time order; half a period's room either side, and
+    # the periods' labels a little lower, so that the first is not drawn under the value
+    # axis's lowest label. (How many are labelled depends on the width: charts.js.)
+    layout["xaxis"] = {**layout["xaxis"], "categoryorder": "array", "categoryarray": categories,
+                       "ticklabelstandoff": math.ceil(FONT_SIZE * 0.6)}
+    if categories:
+        layout["xaxis"]["range"] = [-0.5, len(categories) - 0.5]
     return _figure(data, layout)
 
 
+PLAN_STATUSES = [("complete", "Complete", BLUE), ("on_track", "On track", GREEN),
+                 ("at_risk", "At risk", "#ffdd00"), ("off_track", "Off track", "#d4351c"),
+                 ("not_started", "Not started", "#b1b4b6"), ("closed", "Closed", GREY)]
+
+
 def plan_progress_figure(rows: list[dict], *, title: str) -> dict:
-    """Stacked bars of milestones by status for each priority or strand."""
-    statuses = [("complete", "Complete", BLUE), ("on_track", "On track", GREEN),
-                ("at_risk", "At risk", "#ffdd00"), ("off_track", "Off track", "#d4351c"),
-                ("not_started", "Not started", "#b1b4b6"), ("closed", "Closed", GREY)]
+    """Stacked bars of milestones by status for each priority or strand, top to bottom in
+    the order of the rows (and of the table beside the chart). The legend names only the
+    statuses that some bar shows."""
     labels = [row["label"] for row in rows]
-    data = [{"type": "bar", "y": labels, "x": [row[key] for row in rows], "name": label,
-             "orientation": "h", "marker": {"color": colour}}
-            for key, label, colour in statuses]
+    data = []
+    for key, label, colour in PLAN_STATUSES:
+        counts = [row.get(key) or 0 for row in rows]
+        data.append({"type": "bar", "y": labels, "x": counts, "name": label,
+                     "orientation": "h", "marker": {"color": colour},
+                     "showlegend": any(counts)})
     layout = _layout(title, "")
-    layout.update(barmode="stack", height=120 + 40 * len(rows),
-                  xaxis={"title": {"text": "Milestones"}}, yaxis={"automargin": True})
+    xaxis = {"title": {"text": "Milestones"}, "rangemode": "tozero", "automargin": True}
+    totals = [sum(row.get(key) or 0 for key, _, _ in PLAN_STATUSES) for row in rows]
+    if max(totals, default=0) <= 10:
+        xaxis["dtick"] = 1  # no half milestones
+    layout.update(barmode="stack", height=120 + 40 * len(rows), xaxis=xaxis,
+                  yaxis={"automargin": True, "autorange": "reversed"})
     return _figure(data, layout)
 
 
@@ -221,7 +270,7 @@ def spine_figure(rows: list[dict], *, title: str) -> dict:
         barmode="overlay", height=140 + 44 * len(rows),
         xaxis={"range": [-1.05, 1.05], "zeroline": True, "zerolinecolor": BLACK,
                "zerolinewidth": 3, "tickvals": [-1, 0, 1],
-               "ticktext": ["Worst", "England", "Best"]},
+               "ticktext": ["Worst", "England", "Best"], "automargin": True},
         yaxis={"automargin": True, "autorange": "reversed", "type": "category"},
     )
     return _figure(data, layout)

@@ -1,10 +1,12 @@
 // Draws each chart from the JSON its page embeds with json_script. Without JavaScript the
 // sentence and the table beside every chart say the same.
 //
-// The figures (outcomes/charts.py) are drawn to fit the column they are in, and drawn again
-// when its width changes: long titles and category labels wrap, the legend goes below the
-// axis title and the chart grows to hold it, and small counts get whole-number ticks.
-// Everything here is done through plotly.js's own API: no inline style or script (CSP).
+// The figures come from outcomes/charts.py with every choice made (legend entries, the order
+// of categories and periods, axes, the legend below the axis title). Here they are only
+// fitted to the width of the column they are in, and drawn again when it changes: long
+// titles and category labels wrap, a narrow series labels fewer periods, and the chart grows
+// to hold its legend. Everything is done through plotly.js's own API: no inline style or
+// script (CSP).
 
 const CONFIG = { displayModeBar: false, responsive: false }; // the ResizeObserver redraws
 const LINE_HEIGHT = 1.3; // of a label, in font sizes
@@ -29,13 +31,6 @@ function wrap(text, chars) {
 
 const lineCount = (text) => (typeof text === "string" ? text.split("<br>").length : 1);
 
-// Period labels ("2021/22", "2015 - 17") in time order: a target's baseline may come before
-// the first figure.
-function timeOrder(categories) {
-  if (!categories.every((c) => /^\d{4}/.test(String(c)))) return categories;
-  return [...categories].sort((a, b) => String(a).slice(0, 4) - String(b).slice(0, 4));
-}
-
 function fitted(figure, width) {
   const layout = structuredClone(figure.layout);
   const data = structuredClone(figure.data);
@@ -43,13 +38,12 @@ function fitted(figure, width) {
   let height = layout.height ?? 360;
   layout.width = width;
   layout.autosize = false;
-  layout.margin = { l: 60, r: 20, t: 50, b: 60, ...layout.margin };
 
   if (layout.title?.text) {
     const size = layout.title.font?.size ?? font;
     layout.title.text = wrap(layout.title.text, Math.floor((width - 20) / (size * CHAR_WIDTH)));
     const extra = Math.ceil((lineCount(layout.title.text) - 1) * size * LINE_HEIGHT);
-    layout.margin.t += extra;
+    layout.margin = { ...layout.margin, t: (layout.margin?.t ?? 0) + extra };
     height += extra;
   }
 
@@ -68,56 +62,17 @@ function fitted(figure, width) {
     if (perRow > 40) height += Math.ceil((perRow - 40) * rows.size);
   }
 
-  // Stacked bars of milestones by status.
-  const stacked = layout.barmode === "stack" && data.length > 0 && data.every(
-    (trace) => trace.type === "bar" && trace.orientation === "h" && Array.isArray(trace.x));
-  if (stacked) {
-    // The legend names only the statuses that some bar shows.
-    for (const trace of data) {
-      if (!trace.x.some((value) => value)) trace.showlegend = false;
-    }
-    const totals = data[0].x.map((_, i) => data.reduce((sum, t) => sum + (Number(t.x[i]) || 0), 0));
-    layout.xaxis = { rangemode: "tozero", ...layout.xaxis };
-    if (Math.max(0, ...totals) <= 10) layout.xaxis.dtick = 1; // no half milestones
-    // Top to bottom in the order of the table beside the chart.
-    layout.yaxis = { ...layout.yaxis, autorange: "reversed" };
-  }
-
-  layout.xaxis = { automargin: true, ...layout.xaxis };
-  layout.yaxis = { automargin: true, ...layout.yaxis };
-
-  // A metric's series over time: lines and points against periods.
-  const series = layout.xaxis.type === "category" && data.length > 0
+  // A metric's series over time (its periods in order, from charts.py): on a narrow chart
+  // every second (third…) period is labelled, level rather than turned on its side; the
+  // table has them all.
+  const periods = layout.xaxis?.categoryarray;
+  const series = Array.isArray(periods) && periods.length > 0 && data.length > 0
     && data.every((trace) => (trace.type ?? "scatter") === "scatter");
   if (series) {
-    if (Array.isArray(layout.xaxis.categoryarray)) {
-      layout.xaxis.categoryarray = timeOrder(layout.xaxis.categoryarray);
-    }
-    // Half a period's room either side, and the periods' labels a little lower, so that the
-    // first is not drawn under the value axis's lowest label.
-    const periods = new Set(layout.xaxis.categoryarray
-      ?? data.flatMap((trace) => (Array.isArray(trace.x) ? trace.x : [])));
-    if (periods.size) layout.xaxis.range = [-0.5, periods.size - 0.5];
-    layout.xaxis.ticklabelstandoff = Math.ceil(font * 0.6);
-    // On a narrow chart every second (third…) period is labelled, level rather than turned
-    // on its side; the table has them all.
-    const longest = Math.max(0, ...[...periods].map((period) => String(period).length));
+    const longest = Math.max(0, ...periods.map((period) => String(period).length));
     const fit = Math.floor((width - 100) / (longest * font * CHAR_WIDTH + 16));
-    if (periods.size > fit) layout.xaxis.nticks = Math.max(2, fit);
+    if (periods.length > fit) layout.xaxis.nticks = Math.max(2, fit);
   }
-  // Below the axis title, from the left edge; plotly.js reserves the room it takes.
-  layout.legend = {
-    ...layout.legend,
-    orientation: "h",
-    traceorder: "normal", // the order of the bars' segments, not plotly.js's reversed stack
-    xref: "container",
-    x: 0,
-    xanchor: "left",
-    yref: "container",
-    y: 0,
-    yanchor: "bottom",
-    maxheight: 1, // never a scrolling legend: the chart grows instead
-  };
   layout.height = height;
   return { data, layout };
 }

@@ -98,3 +98,77 @@ def test_the_compare_figure_and_sentence():
                                    period="2023") == (
         "Completions, 2023: 2 areas compared; 1 better and 1 worse than England; highest "
         "Rotherham (52.0%); 1 suppressed for disclosure control.")
+
+
+# --- The figure says how to draw it: charts.js only fits it to its width ------------------
+def test_the_progress_figure_names_only_the_statuses_a_bar_shows():
+    rows = [{"label": "Pursue", "complete": 2, "on_track": 1, "at_risk": 0, "off_track": 1,
+             "not_started": 0, "closed": 0},
+            {"label": "Prevent", "complete": 0, "on_track": 3, "at_risk": 0, "off_track": 0,
+             "not_started": 0, "closed": 0}]
+    figure = charts.plan_progress_figure(rows, title="By strand")
+    shown = {trace["name"]: trace["showlegend"] for trace in figure["data"]}
+    assert shown == {"Complete": True, "On track": True, "At risk": False, "Off track": True,
+                     "Not started": False, "Closed": False}
+    layout = figure["layout"]
+    # Top to bottom in the order of the rows (and of the table beside the chart).
+    assert figure["data"][0]["y"] == ["Pursue", "Prevent"]
+    assert layout["yaxis"]["autorange"] == "reversed"
+    # The legend in the order of the bars' segments, below the chart from the left edge.
+    assert layout["legend"]["traceorder"] == "normal"
+    assert layout["legend"]["orientation"] == "h"
+    assert (layout["legend"]["xref"], layout["legend"]["x"], layout["legend"]["xanchor"]) == (
+        "container", 0, "left")
+    assert (layout["legend"]["yref"], layout["legend"]["y"], layout["legend"]["yanchor"]) == (
+        "container", 0, "bottom")
+    # A few milestones: whole-number ticks, from zero.
+    assert layout["xaxis"]["dtick"] == 1 and layout["xaxis"]["rangemode"] == "tozero"
+
+
+def test_the_progress_figure_with_many_milestones_leaves_the_ticks_to_plotly():
+    rows = [{"label": "Treatment", "complete": 16, "on_track": 20, "at_risk": 2,
+             "off_track": 0, "not_started": 3, "closed": 0}]
+    figure = charts.plan_progress_figure(rows, title="By priority")
+    assert "dtick" not in figure["layout"]["xaxis"]
+    assert [t["showlegend"] for t in figure["data"]] == [True, True, True, False, True, False]
+
+
+def test_the_series_figure_puts_its_periods_in_time_order():
+    # A three-year baseline before the first financial year with figures.
+    points = [{"period_label": "2021/22", "value": 30}, {"period_label": "2022/23", "value": 28}]
+    figure = charts.metric_series_figure(
+        name="Deaths", unit="count", points=points,
+        target={"baseline_period": "2015 - 17", "baseline_value": 34,
+                "due_period": "2024/25", "target_value": 25})
+    xaxis = figure["layout"]["xaxis"]
+    assert xaxis["categoryorder"] == "array"
+    assert xaxis["categoryarray"] == ["2015 - 17", "2021/22", "2022/23", "2024/25"]
+    assert xaxis["range"] == [-0.5, 3.5]  # half a period's room either side
+    assert figure["layout"]["legend"]["traceorder"] == "normal"
+
+
+def test_the_series_figure_without_a_target_still_orders_its_periods():
+    points = [{"period_label": "2022", "value": 1}, {"period_label": "2023 Q1", "value": 2}]
+    xaxis = charts.metric_series_figure(name="N", unit="count", points=points)["layout"]["xaxis"]
+    assert xaxis["categoryarray"] == ["2022", "2023 Q1"] and xaxis["range"] == [-0.5, 1.5]
+
+
+def test_time_order_sorts_periods_and_keeps_labels_it_cannot_read_as_they_came():
+    assert charts.time_ordered(["2021/22", "2022/23", "2015 - 17", "2021/22"]) == [
+        "2015 - 17", "2021/22", "2022/23"]
+    assert charts.time_ordered(["Apr 2024", "2023/24 Q1", "2023"]) == [
+        "2023", "2023/24 Q1", "Apr 2024"]
+    assert charts.time_ordered(["Latest", "2015"]) == ["Latest", "2015"]
+
+
+def test_every_figure_carries_its_legend_and_axes_margins():
+    rows = [{"label": "A", "value": 1.0, "england_comparison": "Better"}]
+    spine = charts.spine_figure(charts.spine_rows([
+        {"name": "Deaths", "polarity": "lower_better", "value": 6.0, "england_value": 5.0,
+         "range_min": 1.0, "range_max": 9.0, "england_comparison": "Worse"}]), title="Spine")
+    for figure in (charts.compare_figure(rows, name="C", unit="count", england=None), spine,
+                   charts.metric_series_figure(name="N", unit="count", points=[])):
+        layout = figure["layout"]
+        assert layout["legend"]["traceorder"] == "normal"
+        assert layout["legend"]["xref"] == layout["legend"]["yref"] == "container"
+        assert layout["xaxis"]["automargin"] and layout["yaxis"]["automargin"]
