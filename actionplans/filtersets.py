@@ -8,6 +8,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
+from django.utils import timezone
 
 from partnerships.models import Organisation
 
@@ -73,5 +74,5 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = overdue_q(date.today())
+        late = overdue_q(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)

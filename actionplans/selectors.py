@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership
 
@@ -93,7 +94,7 @@ def annotate_due(items, plan: ActionPlan, today: date) -> None:
 def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, grouping: str,
               today: date | None = None) -> dict:
     """The plan grouped by priority or strand, filtered, with counts by status."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     # Each key action (with its objective, lead and partners) is loaded once and shared by its
     # milestones, rather than copied onto each of them by select_related.
     actions = {
@@ -273,9 +274,9 @@ def report_category(milestone: Milestone) -> str:
 
 
 def default_report_year(plan: ActionPlan, today: date | None = None) -> int:
-    year = plan.plan_year_of(today or date.today())
+    year = plan.plan_year_of(today or timezone.localdate())
     if year is None:
-        return plan.years if (today or date.today()) > plan.year_end(plan.years) else 1
+        return plan.years if (today or timezone.localdate()) > plan.year_end(plan.years) else 1
     return year
 
 
@@ -295,7 +296,7 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
     completed, slipped and at risk, and the linked outcome metrics with their latest values."""
     from outcomes.selectors import latest_values
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     items = list(milestones(partnership=partnership, user=user).filter(plan_year=year))
     annotate_due(items, plan, today)
     for milestone in items:
@@ -375,7 +376,7 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
 
     from .filtersets import overdue_q
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
                .select_related("key_action__objective__plan")

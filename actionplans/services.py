@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from outcomes.models import Metric
 from partnerships import access
@@ -196,7 +197,7 @@ def milestone_create(
     milestone = Milestone(
         partnership=partnership, key_action=key_action, title=title, due_date=due_date,
         plan_year=plan_year, status=status, progress_note=progress_note,
-        progress_on=progress_on or (date.today() if progress_note.strip() else None),
+        progress_on=progress_on or (timezone.localdate() if progress_note.strip() else None),
         evidence_link=evidence_link.strip(),
         order=Milestone.objects.filter(key_action=key_action).count() + 1,
     )
@@ -247,9 +248,9 @@ def milestone_update(
         setattr(current, name, _clean_text(value) if isinstance(value, str) else value)
     note_changed = current.progress_note != before["progress_note"]
     if note_changed and "progress_on" not in changes:
-        current.progress_on = date.today()
+        current.progress_on = timezone.localdate()
     if note_changed and current.progress_on is None:
-        current.progress_on = date.today()
+        current.progress_on = timezone.localdate()
     _fit_to_plan(current, current.key_action.objective.plan)
     new_metrics = None
     if metrics is not None:
@@ -378,7 +379,6 @@ def plan_import_start(*, partnership: Partnership, user, file_name: str, data: b
 @transaction.atomic
 def plan_import_apply(*, plan_import, user, accept_valid: bool = False):
     """Imports the previewed file in one transaction: all of its valid rows or nothing."""
-    from django.utils import timezone
 
     from .models import PlanImport
 
@@ -402,7 +402,6 @@ def plan_import_apply(*, plan_import, user, accept_valid: bool = False):
 
 @transaction.atomic
 def plan_import_cancel(*, plan_import, user):
-    from django.utils import timezone
 
     from .models import PlanImport
 
@@ -636,7 +635,7 @@ def plan_progress_replace(partnership_ids: list[int], computed_at) -> None:
     PlanProgressSummary.objects.filter(partnership_id__in=partnership_ids).delete()
     PlanProgressSummary.objects.bulk_create(
         PlanProgressSummary(computed_at=computed_at, **row)
-        for row in plan_progress(frame, computed_at.date()))
+        for row in plan_progress(frame, timezone.localdate(computed_at)))
 
 
 def _plan_changed(partnership_id: int) -> None:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from outcomes.selectors import metrics_for_entry
@@ -208,9 +209,8 @@ class MilestoneDetailView(MilestoneMixin, TemplateView):
 
 
 def date_today():
-    from datetime import date
-
-    return date.today()
+    """Today where the partnership is (settings.TIME_ZONE), not on the server's clock."""
+    return timezone.localdate()
 
 
 class MilestoneEditMixin(MilestoneMixin):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from outcomes.models import Metric
@@ -84,7 +85,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
                                milestone.key_action.objective.plan.first_year)
 
     def get_overdue(self, milestone: Milestone) -> bool:
-        return progress.is_overdue(milestone.status, self.get_due_by(milestone), date.today())
+        return progress.is_overdue(milestone.status, self.get_due_by(milestone),
+                                   timezone.localdate())
 
     def get_has_evidence_file(self, milestone: Milestone) -> bool:
         return bool(milestone.evidence_file)

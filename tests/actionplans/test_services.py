@@ -219,3 +219,25 @@ def test_risks_and_asks_are_validated_and_kept_in_history(tenants):
     with pytest.raises(PermissionDenied):
         services.ask_save(partnership=tenants.a, user=tenants.users["a_viewer"],
                           title="x", request="y", directed_to="z")
+
+
+def test_today_is_the_date_in_england_not_on_the_servers_clock(tenants, monkeypatch):
+    """A milestone due on 31 March 2023 is not overdue at 23:30 that evening in London (22:30
+    UTC, summer time) and is at 00:30 on 1 April (still 31 March in UTC), on the plan page
+    and in the API's filter alike."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from actionplans.filtersets import MilestoneFilterSet
+
+    milestone = tenants.milestones["a"]  # due 31 March 2023, on track
+    scoped = Milestone.objects.filter(partnership=tenants.a)
+    for hour, overdue in ((22, False), (23, True)):
+        now = datetime(2023, 3, 31, hour, 30, tzinfo=UTC)
+        monkeypatch.setattr(timezone, "now", lambda now=now: now)
+        page = selectors.plan_page(partnership=tenants.a, user=tenants.users["a_lead"],
+                                   plan=tenants.plans["a"], params={}, grouping="priority")
+        assert page["overdue_count"] == int(overdue)
+        found = MilestoneFilterSet({"overdue": "true"}, queryset=scoped).qs
+        assert list(found) == ([milestone] if overdue else [])
