@@ -45,6 +45,7 @@ NOT_COMPARED = "Not compared"
 
 ENGLAND = "E92000001"
 PERSONS = ("", "Persons")  # the sexes of an all-persons figure
+ALL_AGES = ("", "all ages")  # the ages of an all-ages figure, in lower case
 GROUP = ["partnership_id", "metric_id", "area_code"]
 BENCHMARK_GROUP = ["metric_id", "area_code"]
 FLOATS = ("value", "count", "denominator", "lower_ci", "upper_ci")
@@ -76,6 +77,7 @@ OUTPUT_DTYPES: dict[str, str] = {
     "region_comparison": "str",
     "trend_marker": "str",
     "trend_label": "str",
+    "target_id": "Int64",
     "target_description": "str",
     "target_value": "float64",
     "target_due_period": "str",
@@ -209,16 +211,20 @@ def _nullable(values: np.ndarray) -> list:
 
 
 # --- The breakdown -------------------------------------------------------------------------------
-def _prepare(frame: pd.DataFrame, keys: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _prepare(frame: pd.DataFrame, keys: list[str], *, one_age: bool = True
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The all-persons, no-category rows, one age per group, ordered by group then period.
 
-    Keeps rows with sex "" or "Persons" and a blank category type and category; of several
-    ages in one group, the age with the most rows (of equal counts, the first in sort order).
+    Keeps rows with sex "" or "Persons" and a blank category type and category. Of several
+    ages in one group: all ages ("" or "All ages") where the group has it, else the age with
+    the most rows (of equal counts, the first in sort order). With `one_age` False every age is
+    kept, each a group of its own (the benchmarks, which are matched on age).
     Within a group the rows run oldest first (period_end, then period_sortable); of two rows
     for one period (a blank sex and "Persons") the one with a value, then "Persons", is kept.
 
     Returns the rows as numpy columns (dates datetime64[D], numbers float with NaN for
-    missing, text objects with "" for missing) and where each group starts.
+    missing, text objects with "" for missing; "age" "" for all ages) and where each group
+    starts.
     """
     keep = (_blank_or(frame["sex"], PERSONS) & _blank_or(frame["category_type"])
             & _blank_or(frame["category"]))
@@ -234,9 +240,15 @@ def _prepare(frame: pd.DataFrame, keys: list[str]) -> tuple[dict[str, np.ndarray
         return values if len(rows) == len(values) else values[rows]
 
     # First the columns that decide which rows are kept, and in which order.
-    group, _ = _codes(_combine(*[_codes(raw(key)) for key in keys]))
+    ages = _text(raw("age"))
+    everyone = pd.Series(ages, dtype=object).str.lower().isin(ALL_AGES).to_numpy()
+    ages = np.where(everyone, "", ages)
+    age, age_span = _codes(ages)
+    group_codes = [_codes(raw(key)) for key in keys]
+    if not one_age:
+        group_codes.append((age, age_span))
+    group, _ = _codes(_combine(*group_codes))
     group_span = int(group.max()) + 1
-    age, age_span = _codes(_text(raw("age")))
     start = _days(raw("period_start")).view(np.int64)
     year_type, year_type_span = _codes(_text(raw("period_year_type")))
     sortable = np.nan_to_num(_floats(raw("period_sortable")))
@@ -249,10 +261,10 @@ def _prepare(frame: pd.DataFrame, keys: list[str]) -> tuple[dict[str, np.ndarray
     group, age = group[order], age[order]
 
     runs = _starts(group, age)
-    if len(runs) > len(_starts(group)):  # several ages in a group: keep the commonest
+    if len(runs) > len(_starts(group)):  # several ages in a group: all ages, else the commonest
         lengths = np.diff(np.append(runs, len(order)))
         run_group = group[runs]
-        best = np.lexsort((np.arange(len(runs)), -lengths, run_group))
+        best = np.lexsort((np.arange(len(runs)), -lengths, ~everyone[order][runs], run_group))
         first = np.ones(len(best), dtype=bool)
         first[1:] = run_group[best][1:] != run_group[best][:-1]
         chosen = np.zeros(len(runs), dtype=bool)
@@ -273,6 +285,7 @@ def _prepare(frame: pd.DataFrame, keys: list[str]) -> tuple[dict[str, np.ndarray
     columns.update({name: _text(frame[name].to_numpy()[rows]) for name in (
         "area_code", "area_name", "period_label", "period_year_type", "value_note")})
     columns.update({name: _floats(frame[name].to_numpy()[rows]) for name in FLOATS})
+    columns["age"] = ages[order]
     columns["period_start"] = start[order].view("datetime64[D]")
     columns["period_end"] = end[order]
     return columns, _starts(group)
@@ -311,8 +324,9 @@ def metric_summaries(
     area_name, period_label, period_start, period_end, period_year_type, period_sortable, sex,
     age, category_type, category, value, count, denominator, lower_ci, upper_ci, value_note).
     benchmarks: the same without partnership_id, for England (E92000001) and the regions.
-    metrics: metric_id, unit, polarity, frequency. targets: partnership_id, metric_id,
-    description, target_value, due_period, due_end, baseline_value, baseline_end.
+    metrics: metric_id, unit, polarity, frequency, disclosure_control. targets: target_id,
+    partnership_id, metric_id, description, target_value, due_period, due_end,
+    baseline_value, baseline_end.
     partnerships: partnership_id, region_code. peers: partnership_id, metric_id, area_code,
     period_end, value of other partnerships, ranked with these (None: rank among these only).
 
@@ -320,21 +334,23 @@ def metric_summaries(
     numbers NaN or None; missing text "" or None.
 
     - Breakdown: rows with sex "" or "Persons" and no category type or category; of several
-      ages, the one with the most rows (ties: the first sorted); likewise for the benchmarks
-      per metric and area. A blank-sex and a "Persons" row for one period make one point.
+      ages, all ages ("" or "All ages") where held, else the one with the most rows (ties: the
+      first sorted). A blank-sex and a "Persons" row for one period make one point.
     - Series: every point, oldest first (period_end, then period_sortable), with England's and
-      the region's value for the same metric and period (start, end and year type).
+      the region's value for the same metric, period (start, end and year type) and age.
     - Latest: the last point with a value, else the last point; previous: the valued point
       before it. Comparisons, trend, target and rank are for the latest point.
-    - Trend: `recent_trend` on the points up to the latest (at most five; a gap among them
-      means no trend), proportions for percentages, single-year periods for "annual" only.
+    - Trend: `recent_trend` on the points up to the latest (at most five; a gap among them,
+      a missing year or a period that is not a single year means no trend), proportions for
+      percentages, for "annual" metrics only.
     - Target: the one due soonest on or after the latest period_end, else the one due last.
     - Rank and quintile: among every area (these partnerships' and the peers') with a value
       for the same metric and the same latest period_end.
 
     Returns OUTPUT_COLUMNS (OUTPUT_DTYPES: NaN for missing numbers, "" for missing text,
-    period_end datetime64, rank and rank_of nullable Int64, series lists of JSON-ready dicts)
-    ordered by partnership, metric and area. `records` makes model-ready dicts of them.
+    period_end datetime64, target_id, rank and rank_of nullable Int64, series lists of
+    JSON-ready dicts) ordered by partnership, metric and area. `records` makes model-ready
+    dicts of them.
     """
     if observations.empty:
         return empty_summaries()
@@ -397,6 +413,10 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
     ]
     series = [points[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
+    # The trend is tested only on consecutive single years (METHODS.md §3.1: YearRange 1, no
+    # breaks): how many such points run unbroken up to each row.
+    unbroken = _consecutive_years(rows["period_start"], end_days, starts)
+
     # Comparisons and the trend, one call of outcomes.stats per summary row.
     england_comparison, region_comparison, trend_marker, trend_label = [], [], [], []
     for first, last, pol, un, freq in zip(starts.tolist(), latest.tolist(), polarity, unit,
@@ -414,7 +434,7 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
             value=v, benchmark=englands[last], lower95=lo, upper95=up, polarity=pol))
         region_comparison.append(compare_to_benchmark(
             value=v, benchmark=regions[last], lower95=lo, upper95=up, polarity=pol))
-        oldest = max(first, last + 1 - TREND_POINTS)
+        oldest = max(first, last + 1 - min(TREND_POINTS, unbroken[last]))
         trend = recent_trend(
             [TrendPoint(values[j], lower[j], upper[j], counts[j], denominators[j])
              for j in range(oldest, last + 1)],
@@ -428,8 +448,14 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
     previous_label = np.where(previous >= 0,
                               rows["period_label"][np.maximum(previous, 0)], "")
     target = _targets(targets, partnership_id, metric_id, latest_end, latest_value, polarity)
-    quintiles, rank, rank_of = _ranking(metric_id, latest_end, latest_value, polarity, peers,
-                                        pd.unique(observations["partnership_id"].to_numpy()))
+    target["target_id"] = pd.array(target["target_id"], dtype="Int64")
+    disclosed, counted = disclosure_sets(metrics)
+    ranked = latest_value.copy()  # a value built on a count of 1 to 4 is not ranked
+    ranked[small_counts(metric_id, latest_value, rows["count"][latest], disclosed,
+                        counted)] = np.nan
+    quintiles, rank, rank_of = _ranking(
+        metric_id, latest_end, rows["period_label"][latest], ranked, polarity, peers,
+        pd.unique(observations["partnership_id"].to_numpy()), disclosed, counted)
     area_name = _last_name(rows["area_name"], starts, latest)
     output = pd.DataFrame({
         "partnership_id": partnership_id.astype(np.int64),
@@ -461,7 +487,23 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
         "series": pd.Series(series, dtype=object),
     })
     return output.astype({c: _dtype(t) for c, t in OUTPUT_DTYPES.items()
-                          if c not in ("series", "rank", "rank_of")})
+                          if c not in ("series", "rank", "rank_of", "target_id")})
+
+
+def _consecutive_years(start: np.ndarray, end: np.ndarray, starts: np.ndarray) -> list[int]:
+    """For each row, how many single-year periods (365 or 366 days) run up to it, each
+    starting the day after the one before ends, within its group. 0 for a row that is not a
+    single year."""
+    n = len(start)
+    days = (end - start).astype(np.int64) + 1
+    single = (days >= 365) & (days <= 366)
+    linked = np.zeros(n, dtype=bool)
+    linked[1:] = (single[1:] & single[:-1]
+                  & (start[1:] == end[:-1] + np.timedelta64(1, "D")))
+    linked[starts] = False
+    positions = np.arange(n)
+    run_start = np.maximum.accumulate(np.where(linked, 0, positions)) if n else positions
+    return np.where(single, positions - run_start + 1, 0).tolist()
 
 
 def _metric_attributes(metrics: pd.DataFrame, metric_id: np.ndarray
@@ -491,20 +533,20 @@ def _regions(partnerships: pd.DataFrame, partnership_id: np.ndarray) -> np.ndarr
 def _benchmark_values(rows: dict[str, np.ndarray], benchmarks: pd.DataFrame,
                       region_code: np.ndarray, lengths: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
-    """England's and the region's value for each row: same metric, same period (start, end
-    and year type); NaN where there is none. `region_code` is each group's, `lengths` the
+    """England's and the region's value for each row: same metric, period (start, end and
+    year type) and age; NaN where there is none. `region_code` is each group's, `lengths` the
     number of rows of each group."""
     n = len(rows["value"])
     nothing = np.full(n, np.nan)
     if benchmarks.empty:
         return nothing, nothing.copy()
-    bench, bench_starts = _prepare(benchmarks, BENCHMARK_GROUP)
+    bench, bench_starts = _prepare(benchmarks, BENCHMARK_GROUP, one_age=False)
     if len(bench_starts) == 0:
         return nothing, nothing.copy()
-    # One code space for both: the period (metric, start, end, year type), then the area.
+    # One code space for both: the period (metric, start, end, year type, age), then the area.
     period, _ = _codes(_combine(*[
         _codes(np.concatenate([rows[name], bench[name]]), sort=False)
-        for name in ("metric_id", "period_start", "period_end", "period_year_type")
+        for name in ("metric_id", "period_start", "period_end", "period_year_type", "age")
     ]), sort=False)
     groups = len(region_code)
     areas, area_span = _codes(np.concatenate([
@@ -560,8 +602,9 @@ def _targets(targets: pd.DataFrame, partnership_id: np.ndarray, metric_id: np.nd
     """The target due soonest on or after the latest period's end (else the one due last)
     for each group, and its status."""
     n = len(partnership_id)
-    out = {"target_description": [""] * n, "target_value": np.full(n, np.nan),
-           "target_due_period": [""] * n, "target_status": [""] * n}
+    out = {"target_id": [None] * n, "target_description": [""] * n,
+           "target_value": np.full(n, np.nan), "target_due_period": [""] * n,
+           "target_status": [""] * n}
     if targets.empty or n == 0:
         return out
     due = _days(targets["due_end"])
@@ -589,8 +632,11 @@ def _targets(targets: pd.DataFrame, partnership_id: np.ndarray, metric_id: np.nd
     baseline_value = _floats(targets["baseline_value"]) if "baseline_value" in targets else None
     baseline_end = (_days(targets["baseline_end"]) if "baseline_end" in targets
                     else np.full(len(targets), np.datetime64("NaT"), dtype="datetime64[D]"))
+    ids = (targets["target_id"].tolist() if "target_id" in targets
+           else [None] * len(targets))
     for group, row in zip(chosen["group"].tolist(), chosen["order"].tolist(), strict=True):
         goal = target_value[row]
+        out["target_id"][group] = ids[row]
         out["target_description"][group] = description[row]
         out["target_value"][group] = goal
         out["target_due_period"][group] = due_period[row]
@@ -610,12 +656,35 @@ def _targets(targets: pd.DataFrame, partnership_id: np.ndarray, metric_id: np.nd
     return out
 
 
-def _ranking(metric_id: np.ndarray, latest_end: np.ndarray, latest_value: np.ndarray,
-             polarity: list[str], peers: pd.DataFrame | None, computed: np.ndarray
+def disclosure_sets(metrics: pd.DataFrame) -> tuple[set[int], set[int]]:
+    """The metrics under disclosure control, and the count metrics (whose figure is a count)."""
+    if metrics.empty:
+        return set(), set()
+    ids = metrics["metric_id"].astype(np.int64).to_numpy()
+    controlled = (metrics["disclosure_control"].fillna(False).astype(bool).to_numpy()
+                  if "disclosure_control" in metrics else np.zeros(len(ids), dtype=bool))
+    counts = _text(metrics["unit"]) == "count" if "unit" in metrics else np.zeros(len(ids), bool)
+    return set(ids[controlled].tolist()), set(ids[counts].tolist())
+
+
+def small_counts(metric_id, value, count, disclosed: set[int], counted: set[int]) -> np.ndarray:
+    """Which figures disclosure control suppresses (METHODS.md §6): those of a `disclosed`
+    metric built on a count of 1 to 4. A count metric's figure is its own count."""
+    metric_id = np.asarray(metric_id, dtype=np.int64)
+    value, count = _floats(value), _floats(count)
+    figure = np.where(np.isnan(count) & np.isin(metric_id, list(counted)), value, count)
+    return np.isin(metric_id, list(disclosed)) & (figure >= 1) & (figure <= 4)
+
+
+def _ranking(metric_id: np.ndarray, latest_end: np.ndarray, latest_label: np.ndarray,
+             latest_value: np.ndarray, polarity: list[str], peers: pd.DataFrame | None,
+             computed: np.ndarray, disclosed: set[int], counted: set[int]
              ) -> tuple[list[int], list, list]:
     """Quintile, rank and number ranked among every partnership's areas with a value for the
-    same metric and period (METHODS.md §5). Peers stand in for the partnerships not computed
-    here; the `computed` partnerships (those with observations) are never taken from them."""
+    same metric and period (end and label) (METHODS.md §5); values that disclosure control
+    suppresses (NaN here; small counts among the peers) take no part. Peers stand in for the
+    partnerships not computed here; the `computed` partnerships (those with observations) are
+    never taken from them."""
     n = len(metric_id)
     quintiles: list[int] = [0] * n
     rank: list[int | None] = [None] * n
@@ -623,23 +692,29 @@ def _ranking(metric_id: np.ndarray, latest_end: np.ndarray, latest_value: np.nda
     own = ~np.isnan(latest_value)
     frames = [pd.DataFrame({
         "metric_id": metric_id[own].astype(np.int64), "end": latest_end[own],
-        "value": latest_value[own], "group": np.flatnonzero(own),
+        "label": latest_label[own], "value": latest_value[own], "group": np.flatnonzero(own),
     })]
     if peers is not None and not peers.empty:
         others = peers[~np.isin(peers["partnership_id"].to_numpy(), computed)]
+        peer_metric = others["metric_id"].astype(np.int64).to_numpy()
         peer_value = _floats(others["value"])
         peer_end = _days(others["period_end"])
-        usable = ~np.isnan(peer_value) & ~np.isnat(peer_end)
+        peer_label = (_text(others["period_label"]) if "period_label" in others
+                      else np.full(len(others), "", dtype=object))
+        usable = (~np.isnan(peer_value) & ~np.isnat(peer_end)
+                  & ~small_counts(peer_metric, peer_value,
+                                  others["count"] if "count" in others else np.nan,
+                                  disclosed, counted))
         frames.append(pd.DataFrame({
-            "metric_id": others["metric_id"].astype(np.int64).to_numpy()[usable],
-            "end": peer_end[usable], "value": peer_value[usable], "group": -1,
+            "metric_id": peer_metric[usable], "end": peer_end[usable],
+            "label": peer_label[usable], "value": peer_value[usable], "group": -1,
         }))
     pool = pd.concat(frames, ignore_index=True)
     if pool.empty:
         return quintiles, rank, rank_of
-    pool = pool.sort_values(["metric_id", "end"], kind="stable")
+    pool = pool.sort_values(["metric_id", "end", "label"], kind="stable")
     metric_of = dict(zip(metric_id.tolist(), polarity, strict=True))
-    for (metric, _), members in pool.groupby(["metric_id", "end"], sort=False):
+    for (metric, _, _), members in pool.groupby(["metric_id", "end", "label"], sort=False):
         groups = members["group"].to_numpy()
         if not (groups >= 0).any():
             continue

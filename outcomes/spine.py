@@ -5,31 +5,34 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .aggregates import small_counts
+
 RANGE_COLUMNS = ["range_min", "range_q1", "range_median", "range_q3", "range_max"]
 
 
 def ranges(latest: pd.DataFrame, peers: pd.DataFrame | None, disclosed: set[int],
            counted: set[int] = frozenset()) -> pd.DataFrame:
-    """For each summary row (partnership, metric, area, period_end, value, count), the range
-    of the values of every partnership's areas for the same metric and period_end.
+    """For each summary row (partnership, metric, area, period_end, period_label, value,
+    count), the range of the values of every partnership's areas for the same metric and
+    period (end and label).
 
     `peers` holds the other partnerships' latest rows (their stored summaries) when only some
     partnerships are recomputed. For metrics in `disclosed` (disclosure control on), values
     built on counts of 1 to 4 are left out; for count metrics (`counted`) the value is the
     count. Returns `latest` with the RANGE_COLUMNS added."""
-    columns = ["partnership_id", "metric_id", "area_code", "period_end", "value", "count"]
+    key = ["metric_id", "period_end", "period_label"]
+    columns = ["partnership_id", "metric_id", "area_code", "period_end", "period_label",
+               "value", "count"]
     pool = latest[columns]
     if peers is not None and not peers.empty:
         others = peers[~peers["partnership_id"].isin(latest["partnership_id"].unique())]
         pool = pd.concat([pool, others.reindex(columns=columns)], ignore_index=True)
     pool = pool[pool["value"].notna()].copy()
     pool["period_end"] = pd.to_datetime(pool["period_end"])
-    # For count metrics (`counted`) the figure itself is the count.
-    count = pool["count"].where(pool["count"].notna() | ~pool["metric_id"].isin(counted),
-                                pool["value"])
-    small = count.between(1, 4, inclusive="both") & pool["metric_id"].isin(disclosed)
-    pool = pool[~small]
-    grouped = pool.groupby(["metric_id", "period_end"])["value"]
+    pool["period_label"] = pool["period_label"].fillna("")
+    pool = pool[~small_counts(pool["metric_id"], pool["value"], pool["count"], disclosed,
+                              counted)]
+    grouped = pool.groupby(key)["value"]
     stats = pd.DataFrame({
         "range_min": grouped.min(),
         "range_q1": grouped.quantile(0.25),
@@ -38,6 +41,6 @@ def ranges(latest: pd.DataFrame, peers: pd.DataFrame | None, disclosed: set[int]
         "range_max": grouped.max(),
     }).reset_index()
     keyed = latest.assign(period_end=pd.to_datetime(latest["period_end"]))
-    merged = keyed.merge(stats, on=["metric_id", "period_end"], how="left")
+    merged = keyed.merge(stats, on=key, how="left")
     merged["period_end"] = latest["period_end"].to_numpy()
     return merged

@@ -1,6 +1,7 @@
 """outcomes/aggregates.py: the dashboard's summary rows from frames of observations. Pure
 pandas, so no database: every frame is built here by hand."""
 
+import itertools
 import json
 import math
 import random
@@ -28,11 +29,12 @@ VALUE_COLUMNS = ["metric_id", "area_code", "area_name", "period_label", "period_
                  "category_type", "category", "value", "count", "denominator", "lower_ci",
                  "upper_ci", "value_note"]
 OBSERVATION_COLUMNS = ["partnership_id", *VALUE_COLUMNS]
-METRIC_COLUMNS = ["metric_id", "code", "unit", "polarity", "frequency"]
-TARGET_COLUMNS = ["partnership_id", "metric_id", "description", "target_value", "due_period",
-                  "due_end", "baseline_value", "baseline_end"]
+METRIC_COLUMNS = ["metric_id", "code", "unit", "polarity", "frequency", "disclosure_control"]
+TARGET_COLUMNS = ["target_id", "partnership_id", "metric_id", "description", "target_value",
+                  "due_period", "due_end", "baseline_value", "baseline_end"]
 PARTNERSHIP_COLUMNS = ["partnership_id", "region_code"]
-PEER_COLUMNS = ["partnership_id", "metric_id", "area_code", "period_end", "value"]
+PEER_COLUMNS = ["partnership_id", "metric_id", "area_code", "period_end", "period_label",
+                "value", "count"]
 SUPPRESSED = "Value suppressed for disclosure control due to small count"
 
 
@@ -61,10 +63,11 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def metric(metric_id: int = 1, *, unit: str = "rate_per_100000",
-           polarity: str = "higher_better",
-           frequency: str = "annual") -> dict:
+           polarity: str = "higher_better", frequency: str = "annual",
+           disclosure_control: bool = False) -> dict:
     return {"metric_id": metric_id, "code": f"metric-{metric_id}", "unit": unit,
-            "polarity": polarity, "frequency": frequency}
+            "polarity": polarity, "frequency": frequency,
+            "disclosure_control": disclosure_control}
 
 
 def summarise(observations: list[dict], *, benchmarks=(), metrics=None, targets=(),
@@ -79,10 +82,16 @@ def summarise(observations: list[dict], *, benchmarks=(), metrics=None, targets=
         partnerships=frame(partnerships if partnerships is not None else
                            [{"partnership_id": p, "region_code": REGION}
                             for p in partnership_ids], PARTNERSHIP_COLUMNS),
-        peers=None if peers is None else frame(peers, PEER_COLUMNS),
+        peers=None if peers is None else frame([labelled(p) for p in peers], PEER_COLUMNS),
     )
     assert list(summary.columns) == OUTPUT_COLUMNS
     return records(summary)
+
+
+def labelled(peer: dict) -> dict:
+    """A stored summary's row, labelled by its financial year unless it says otherwise."""
+    end = peer["period_end"]
+    return {"period_label": f"{end.year - 1}/{end.year % 100:02d}", **peer}
 
 
 def only(rows: list[dict]) -> dict:
@@ -240,6 +249,14 @@ def test_trend_uses_the_five_points_up_to_the_latest():
     gap[2].update(value=NAN, count=NAN, value_note=SUPPRESSED)
     row = only(summarise(gap, metrics=[metric(unit="percentage")]))
     assert row["trend_marker"] == "Cannot be calculated"
+    # A missing year among them breaks the series, and so does a three-year period.
+    missing = [year(2012, 1.0, count=10, denominator=100), *trend_rows(SET_1)[1:]]
+    row = only(summarise(missing, metrics=[metric(unit="percentage")]))
+    assert row["trend_marker"] == "Cannot be calculated"
+    rolling = trend_rows(SET_1)
+    rolling[0].update(period_start=date(2012, 4, 1), period_label="2012/13 - 14/15")
+    row = only(summarise(rolling, metrics=[metric(unit="percentage")]))
+    assert row["trend_marker"] == "Cannot be calculated"
     # Four points are not enough.
     row = only(summarise(trend_rows(SET_1[1:]), metrics=[metric(unit="percentage")]))
     assert row["trend_marker"] == "Cannot be calculated"
@@ -265,19 +282,31 @@ def test_only_all_persons_without_a_category_is_summarised():
     assert row["england_value"] == 80.0
 
 
-def test_the_commonest_age_is_kept_and_ties_go_to_the_first_in_sort_order():
+def test_all_ages_is_kept_where_held_else_the_commonest_age_ties_to_the_first_sorted():
     rows = [year(2020, 1.0, age="18+"), year(2021, 2.0, age="18+"), year(2022, 3.0, age="18+"),
             year(2021, 20.0, age="All ages"), year(2022, 30.0, age="All ages"),
             # Metric 2: two ages with two rows each; "18-64" sorts before "65+".
             year(2021, 7.0, metric_id=2, age="65+"), year(2022, 8.0, metric_id=2, age="65+"),
             year(2021, 5.0, metric_id=2, age="18-64"),
             year(2022, 6.0, metric_id=2, age="18-64")]
-    benchmarks = [benchmark(2022, 11.0, age="All ages"), benchmark(2021, 12.0, age="All ages"),
-                  benchmark(2022, 13.0, age="18+")]
+    benchmarks = [benchmark(2022, 11.0, age=""), benchmark(2021, 12.0, age=""),
+                  benchmark(2022, 13.0, age="18+"),
+                  benchmark(2022, 14.0, metric_id=2, age="65+"),
+                  benchmark(2022, 15.0, metric_id=2, age="18-64")]
     first, second = summarise(rows, benchmarks=benchmarks, metrics=[metric(1), metric(2)])
-    assert [p["value"] for p in first["series"]] == [1.0, 2.0, 3.0]
-    assert first["england_value"] == 11.0  # England's commonest age is "All ages"
+    # All ages, though 18+ has more rows; England's blank age is all ages too.
+    assert [p["value"] for p in first["series"]] == [20.0, 30.0]
+    assert [p["england"] for p in first["series"]] == [12.0, 11.0]
     assert [p["value"] for p in second["series"]] == [5.0, 6.0]
+    assert second["england_value"] == 15.0  # England for the same age, not another one
+
+
+def test_a_local_age_band_is_compared_with_england_for_that_band_only():
+    rows = [year(2021, 2.0, age="18+"), year(2022, 3.0, age="18+")]
+    benchmarks = [benchmark(2022, 11.0, age="All ages"), benchmark(2021, 13.0, age="18+")]
+    row = only(summarise(rows, benchmarks=benchmarks))
+    assert [p["england"] for p in row["series"]] == [13.0, None]
+    assert row["england_value"] is None
 
 
 def test_a_blank_sex_and_persons_for_one_period_make_one_point():
@@ -289,10 +318,14 @@ def test_a_blank_sex_and_persons_for_one_period_make_one_point():
 
 
 # --- Targets -------------------------------------------------------------------------------------
+TARGET_IDS = itertools.count(1)
+
+
 def target(description: str, value: float, due: int, *, baseline: float = NAN,
            baseline_year: int | None = None, partnership_id: int = 1, metric_id: int = 1
            ) -> dict:
-    return {"partnership_id": partnership_id, "metric_id": metric_id,
+    return {"target_id": next(TARGET_IDS),
+            "partnership_id": partnership_id, "metric_id": metric_id,
             "description": description, "target_value": value,
             "due_period": f"{due}/{(due + 1) % 100:02d}", "due_end": date(due + 1, 3, 31),
             "baseline_value": baseline,
@@ -311,6 +344,7 @@ def test_the_target_due_next_is_chosen_and_its_status_given():
     row = only(summarise(rows, targets=targets))
     assert (row["target_description"], row["target_value"], row["target_due_period"]) == (
         "Due next", 150.0, "2024/25")
+    assert row["target_id"] == targets[2]["target_id"]
     expected = target_trajectory(baseline_value=100.0, baseline_date=date(2021, 3, 31),
                                  target_value=150.0, due_date=date(2025, 3, 31),
                                  at=date(2023, 3, 31))
@@ -417,6 +451,21 @@ def test_peers_stand_in_for_the_other_partnerships():
     # Without peers it is ranked alone.
     row = only(summarise([mine], metrics=[metric(polarity="lower_better")]))
     assert positions([row]) == [(0, 1, 1)]
+
+
+def test_values_on_counts_of_one_to_four_are_not_ranked_under_disclosure_control():
+    rows = ranking_rows(EXAMPLE)
+    for row in rows:
+        row["count"] = 100.0
+    rows[0]["count"] = 3.0  # partnership 1's 12 is built on 3 people
+    peers = [{"partnership_id": 30, "metric_id": 1, "area_code": "E08000030",
+              "period_end": date(2023, 3, 31), "value": 1.0, "count": 2.0}]
+    controlled = summarise(rows, metrics=[metric(polarity="lower_better",
+                                                 disclosure_control=True)], peers=peers)
+    assert positions(controlled)[:2] == [(0, None, None), (1, 1, 9)]
+    # Without disclosure control both small counts are ranked.
+    plain = summarise(rows, metrics=[metric(polarity="lower_better")], peers=peers)
+    assert positions(plain)[:2] == [(1, 2, 11), (1, 3, 11)]
 
 
 # --- Empty inputs and records --------------------------------------------------------------------

@@ -8,8 +8,19 @@ from outcomes.spine import ranges
 
 
 def frame(rows):
-    return pd.DataFrame(rows, columns=["partnership_id", "metric_id", "area_code",
-                                       "period_end", "value", "count"])
+    """Rows of (partnership, metric, area, period_end, value, count), labelled by year."""
+    table = pd.DataFrame(rows, columns=["partnership_id", "metric_id", "area_code",
+                                        "period_end", "value", "count"])
+    table["period_label"] = [f"{d.year - 1}/{d.year % 100:02d}" for d in table["period_end"]]
+    return table
+
+
+def test_periods_with_one_end_but_different_labels_are_ranged_apart():
+    day = date(2023, 3, 31)
+    latest = frame([(1, 7, "E1", day, 10.0, 100), (2, 7, "E2", day, 20.0, 200)])
+    latest.loc[1, "period_label"] = "2020/21 - 22/23"
+    result = ranges(latest, None, disclosed=set())
+    assert result["range_max"].tolist() == [10.0, 20.0]
 
 
 def test_the_range_spans_every_partnerships_areas_for_the_same_period():
