@@ -1,13 +1,12 @@
-"""The dashboard summaries on national-scale synthetic data, and the pages that read them.
-
-On `outcomes.synthetic.generate(partnerships=150, years=10)` it measures, in one run:
-the floor (reading the observation rows into pandas as `summary_frames` does, plus one
-groupby); the full recompute (`summaries_recompute` of every partnership, writes included)
-and its parts; one partnership's recompute after an edit; the trend step before (np.polyfit,
-as `outcomes.stats` had it) and after (closed form), with the largest difference between
-them; the board dashboard and a metric page, at 30 and at 150 partnerships, to show their
-queries and time do not grow with the national data; and the weight of the dashboard's
-scripts and stylesheets.
+"""The dashboard summaries on national-scale synthetic data, and the pages that read them. On
+`outcomes.synthetic.generate(partnerships=150, years=10)` (about a million observations) it
+measures, in one run: the floor (reading the rows the recompute reads into pandas as
+`summary_frames` does, plus one groupby); the full recompute (`summaries_recompute` of every
+partnership, writes included) and its parts; one partnership's recompute after an edit; the
+trend step before (np.polyfit, as `outcomes.stats` had it) and after (closed form), with the
+largest difference between them; the board dashboard and a metric page, at 30 and at 150
+partnerships, to show their queries and time do not grow with the national data; and the weight
+of the dashboard's scripts and stylesheets.
 
 Run with `make bench BENCH=summaries` (real PostgreSQL). Prints a table and writes
 bench/results/summaries.txt. Compare ratios within one run: the machines are shared.
@@ -171,36 +170,34 @@ def build_viewer(slug: str):
 
 def counts() -> dict[str, int]:
     from outcomes.models import Benchmark, MetricSummary, Observation
+    from outcomes.services import headline_rows
     from partnerships.models import Partnership
 
     return {"partnerships": Partnership.objects.count(),
             "observations": Observation.objects.count(),
+            "headline": headline_rows(Observation.objects.all()).count(),
             "benchmarks": Benchmark.objects.count(),
             "summaries": MetricSummary.objects.count()}
 
 
 # --- The measurements ----------------------------------------------------------------------
 def floor() -> None:
-    """What reading the observations costs at least: the rows into pandas, one groupby."""
-    import pandas as pd
-
+    """What reading the observations costs at least: the same rows as the recompute reads
+    (the all-persons ones), read the same way into pandas, and one groupby."""
     from outcomes.models import Observation
-    from outcomes.services import OBSERVATION_COLUMNS
+    from outcomes.services import OBSERVATION_COLUMNS, _frame, headline_rows
 
-    columns = ("partnership_id", *OBSERVATION_COLUMNS)
-    frame = pd.DataFrame.from_records(
-        Observation.objects.values_list(*columns).iterator(chunk_size=20000),
-        columns=list(columns))
+    frame = _frame(headline_rows(Observation.objects.all()),
+                   ("partnership_id", *OBSERVATION_COLUMNS))
     frame.groupby(["partnership_id", "metric_id", "area_code"])["value"].last()
 
 
 def spine_ranges(summary, frames):
     """The spine chart's ranges, added to the summaries as summaries_recompute adds them."""
-    from outcomes import spine
+    from outcomes import aggregates, spine
 
-    metrics = frames["metrics"]
-    disclosed = set(metrics.loc[metrics["disclosure_control"], "metric_id"].tolist())
-    return spine.ranges(summary, frames["peers"], disclosed)
+    return spine.ranges(summary, frames["peers"],
+                        *aggregates.disclosure_sets(frames["metrics"]))
 
 
 def write(rows: list[dict]) -> None:
@@ -359,9 +356,10 @@ def main() -> None:
     ]
     notes = "\n".join([
         f"Data: generate(partnerships=150, years={YEARS}) — {large['observations']:,} "
-        f"observations and {large['benchmarks']:,} benchmark values, {large['summaries']:,} "
-        f"summary rows ({small['observations']:,} observations and {small['summaries']:,} "
-        f"summaries at {PARTNERSHIPS[0]} partnerships); generated in "
+        f"observations (by sex and age; {large['headline']:,} of them all-persons, which "
+        f"the recompute and the floor read) and {large['benchmarks']:,} benchmark values, "
+        f"{large['summaries']:,} summary rows ({small['observations']:,} observations and "
+        f"{small['summaries']:,} summaries at {PARTNERSHIPS[0]} partnerships); generated in "
         f"{generated[0]:.0f} s + {generated[1]:.0f} s.",
         f"Trend before/after: {trend_count:,} trends (recent_trend "
         f"{trend_s[True][1] / trend_s[False][1]:.1f}x faster, metric_summaries "

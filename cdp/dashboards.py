@@ -10,6 +10,7 @@ import csv
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.views.generic import TemplateView, View
 
 from actionplans import selectors as plan_selectors
@@ -115,8 +116,7 @@ class MetricView(MetricMixin, TemplateView):
                                                        metric_id=metric.pk)
         for summary in outcome_selectors.metric_summaries(partnership=partnership, user=user,
                                                          metric_id=metric.pk):
-            target = next((t for t in targets
-                           if t.description == summary.target_description), None)
+            target = next((t for t in targets if t.pk == summary.target_id), None)
             figure = charts.metric_series_figure(
                 name=metric.name, unit=metric.unit, points=summary.series,
                 area_name=summary.area_name or summary.area_code,
@@ -205,9 +205,26 @@ class SpineView(PartnershipViewMixin, TemplateView):
 
 class CompareView(LoginRequiredMixin, TemplateView):
     """Partnerships side by side, for regional and national viewers: national (published)
-    metrics only, with disclosure control applied. Each sees only the partnerships they may."""
+    metrics only, with disclosure control applied. Each sees only the partnerships they may.
+
+    The metric is chosen with a select in a GET form that works without JavaScript:
+    `/compare/?metric=<id>` redirects to `/compare/<id>/`, and a metric the user cannot
+    compare (or not a metric id at all) is not found, as in the path."""
 
     template_name = "cdp/compare.html"
+
+    def get(self, request, *args, **kwargs):
+        if "metric" in request.GET:
+            chosen = request.GET["metric"].strip()
+            # Digits only, as the path's <int:metric_id> takes: "5.0", "-1", "x" are not ids.
+            if not (chosen.isascii() and chosen.isdigit()):
+                raise Http404("No such metric")
+            metric_id = int(chosen)
+            if not outcome_selectors.comparable_metrics(user=request.user).filter(
+                    pk=metric_id).exists():
+                raise Http404("No such metric")
+            return redirect("compare_metric", metric_id=metric_id)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

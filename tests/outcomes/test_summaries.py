@@ -133,12 +133,20 @@ def test_two_overlapping_recomputes_end_in_the_same_rows_as_one(tenants, monkeyp
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
     once = summary_rows(tenants.a)
-    barrier = threading.Barrier(2)
+    # Both runs have read their frames before either writes: they truly overlap.
+    read_both = threading.Barrier(2)
+    read = services.summary_frames
+
+    def read_then_wait(**kwargs):
+        frames = read(**kwargs)
+        read_both.wait(timeout=30)
+        return frames
+
+    monkeypatch.setattr(services, "summary_frames", read_then_wait)
     errors = []
 
     def recompute():
         try:
-            barrier.wait()
             services.summaries_recompute(partnership_ids=[tenants.a.pk])
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -153,6 +161,51 @@ def test_two_overlapping_recomputes_end_in_the_same_rows_as_one(tenants, monkeyp
     assert errors == []
     assert summary_rows(tenants.a) == once
     assert MetricSummary.objects.filter(partnership=tenants.a).count() == len(once)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_read_older_figures_does_not_overwrite_a_later_run(tenants, monkeypatch):
+    """Run A reads; the figures change and run B reads and writes them; then A tries to
+    write what it read. A's older figures are dropped: the summaries show the change."""
+    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="figures.csv", data=FIGURES.encode(), format="tidy")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    read, a_has_read, a_may_write = services.summary_frames, threading.Event(), threading.Event()
+
+    def read_then_wait(**kwargs):
+        frames = read(**kwargs)
+        if threading.current_thread().name == "run A":
+            a_has_read.set()
+            assert a_may_write.wait(30)
+        return frames
+
+    monkeypatch.setattr(services, "summary_frames", read_then_wait)
+    errors = []
+
+    def run_a():
+        try:
+            services.summaries_recompute(partnership_ids=[tenants.a.pk])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run_a, name="run A")
+    thread.start()
+    assert a_has_read.wait(30)
+    changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="changed.csv", data=changed.encode(), format="tidy")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])  # run B
+    after_b = summary_rows(tenants.a)
+    a_may_write.set()
+    thread.join(30)
+    assert errors == []
+    assert summary_rows(tenants.a) == after_b
+    latest = MetricSummary.objects.get(partnership=tenants.a, metric__code="numbers_in_treatment",
+                                       area_code="E08000018")
+    assert latest.value == 9999
 
 
 def _recompute_and_hang(partnership_id: int, ready) -> None:

@@ -1,0 +1,51 @@
+"""Inserting many rows at once: COPY … FROM STDIN on PostgreSQL, bulk_create elsewhere.
+
+bulk_create builds one Python object and one SQL parameter per value; COPY streams CSV that
+PostgreSQL parses itself, which is several times quicker for the summaries' hundreds of
+thousands of values and the synthetic generator's million rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+NULL = r"\N"  # COPY's marker for NULL: an empty field would be read as ""
+
+
+def _converter(field: models.Field):
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: NULL if value is None else json.dumps(value, cls=encoder)
+    if isinstance(field, models.BooleanField):
+        return lambda value: NULL if value is None else ("t" if value else "f")
+    return lambda value: NULL if value is None else value
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]
+                ) -> int:
+    """Inserts `rows` (sequences of values for `columns`, by attribute name such as
+    "partnership_id") into the model's table. Fields left out take their database defaults,
+    so every NOT NULL field without one must be given. Returns how many rows were inserted.
+    """
+    fields = [model._meta.get_field(name) for name in columns]
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=2000)
+        return len(objects)
+    converters = [_converter(field) for field in fields]
+    buffer, count = io.StringIO(), 0
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([convert(value) for convert, value in zip(converters, row,
+                                                                  strict=True)])
+        count += 1
+    buffer.seek(0)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+                           f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer)
+    return count
