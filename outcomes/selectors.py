@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import ImportBatch, ImportRowProblem, Metric, SummaryRun
 
@@ -67,7 +68,6 @@ def latest_values(*, partnership, user, metric_ids) -> dict[int, dict]:
 def framework_for_partnership(*, partnership, user) -> dict:
     """The local framework with each metric's latest value and targets, in a fixed number of
     queries: aims, entries (with metrics), targets, and the latest values."""
-    from datetime import date
 
     from .models import FrameworkMetric, LocalAim, Target
     from .stats import target_status
@@ -98,7 +98,7 @@ def framework_for_partnership(*, partnership, user) -> dict:
     grouped = [(aim, [e for e in entries if e.aim_id == aim.pk]) for aim in aims]
     ungrouped = [e for e in entries if e.aim_id is None]
     return {"aims": grouped, "ungrouped": ungrouped, "targets": targets,
-            "today": date.today()}
+            "today": timezone.localdate()}
 
 
 def summary_computed_at(*, partnership) -> datetime | None:
