@@ -337,7 +337,8 @@ def metric_summaries(
       ages, all ages ("" or "All ages") where held, else the one with the most rows (ties: the
       first sorted). A blank-sex and a "Persons" row for one period make one point.
     - Series: every point, oldest first (period_end, then period_sortable), with England's and
-      the region's value for the same metric, period (start, end and year type) and age.
+      the region's value for the same metric, period (start, end and year type) and age
+      (for an all-ages figure, else the benchmark's own headline age).
     - Latest: the last point with a value, else the last point; previous: the valued point
       before it. Comparisons, trend, target and rank are for the latest point.
     - Trend: `recent_trend` on the points up to the latest (at most five; a gap among them,
@@ -534,19 +535,35 @@ def _benchmark_values(rows: dict[str, np.ndarray], benchmarks: pd.DataFrame,
                       region_code: np.ndarray, lengths: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
     """England's and the region's value for each row: same metric, period (start, end and
-    year type) and age; NaN where there is none. `region_code` is each group's, `lengths` the
-    number of rows of each group."""
+    year type) and age; NaN where there is none. A local figure for all ages (or none
+    stated) with no all-ages benchmark takes the benchmark's own headline age for the metric
+    (`_prepare`'s choice), as when England is published only for "18+ yrs". `region_code` is
+    each group's, `lengths` the number of rows of each group."""
     n = len(rows["value"])
     nothing = np.full(n, np.nan)
     if benchmarks.empty:
         return nothing, nothing.copy()
-    bench, bench_starts = _prepare(benchmarks, BENCHMARK_GROUP, one_age=False)
-    if len(bench_starts) == 0:
+    by_age, _ = _prepare(benchmarks, BENCHMARK_GROUP, one_age=False)
+    if not by_age:
         return nothing, nothing.copy()
-    # One code space for both: the period (metric, start, end, year type, age), then the area.
+    period = ("metric_id", "period_start", "period_end", "period_year_type")
+    england, region = _match(rows, by_age, (*period, "age"), region_code, lengths)
+    unmatched = (rows["age"] == "") & (np.isnan(england) | np.isnan(region))
+    if unmatched.any():
+        headline, _ = _prepare(benchmarks, BENCHMARK_GROUP)
+        other_england, other_region = _match(rows, headline, period, region_code, lengths)
+        england = np.where(unmatched & np.isnan(england), other_england, england)
+        region = np.where(unmatched & np.isnan(region), other_region, region)
+    return england, region
+
+
+def _match(rows: dict[str, np.ndarray], bench: dict[str, np.ndarray], key: tuple[str, ...],
+           region_code: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """England's and the region's value for each row, matched on the `key` columns."""
+    n = len(rows["value"])
+    # One code space for both: the key, then the area.
     period, _ = _codes(_combine(*[
-        _codes(np.concatenate([rows[name], bench[name]]), sort=False)
-        for name in ("metric_id", "period_start", "period_end", "period_year_type", "age")
+        _codes(np.concatenate([rows[name], bench[name]]), sort=False) for name in key
     ]), sort=False)
     groups = len(region_code)
     areas, area_span = _codes(np.concatenate([
@@ -555,7 +572,7 @@ def _benchmark_values(rows: dict[str, np.ndarray], benchmarks: pd.DataFrame,
     own_area = np.repeat(areas[1:1 + groups], lengths)
     index = pd.Index(period[n:] * area_span + areas[1 + groups:])
     value = bench["value"]
-    if not index.is_unique:  # one row per metric, area and period; the first kept
+    if not index.is_unique:  # one row per key and area; the first kept
         unique = ~index.duplicated()
         index, value = index[unique], value[unique]
     england = _lookup(index, value, period[:n] * area_span)

@@ -28,14 +28,19 @@ def _converter(field: models.Field):
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]
                 ) -> int:
     """Inserts `rows` (sequences of values for `columns`, by attribute name such as
-    "partnership_id") into the model's table. Fields left out take their database defaults,
-    so every NOT NULL field without one must be given. Returns how many rows were inserted.
-    """
+    "partnership_id") into the model's table. Fields left out take the model's defaults ("" for
+    text), as bulk_create would give them. Returns how many rows were inserted."""
     fields = [model._meta.get_field(name) for name in columns]
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=2000)
         return len(objects)
+    given = {field.attname for field in fields}
+    missing = [field for field in model._meta.concrete_fields
+               if field.attname not in given and not field.primary_key]
+    defaults = [field.get_default() for field in missing]
+    fields += missing
+    rows = ([*row, *defaults] for row in rows)
     converters = [_converter(field) for field in fields]
     buffer, count = io.StringIO(), 0
     writer = csv.writer(buffer)
@@ -44,8 +49,13 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                                                                   strict=True)])
         count += 1
     buffer.seek(0)
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    # A column that cannot be NULL never reads the marker as NULL: a text that is literally
+    # \N (a common NULL marker in exported files) stays text.
+    not_null = ", ".join(quote(field.column) for field in fields if not field.null)
+    options = f"FORMAT csv, NULL '{NULL}'" + (f", FORCE_NOT_NULL ({not_null})" if not_null else "")
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
-                           f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer)
+        cursor.copy_expert(
+            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH ({options})", buffer)
     return count

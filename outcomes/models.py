@@ -423,8 +423,11 @@ class MetricSummary(models.Model):
     trend_marker = models.CharField(max_length=30, default="Cannot be calculated")
     trend_label = models.CharField(max_length=60, default="Cannot be calculated")
     # The partnership's target for the metric that is due next (or last), and its status.
-    target = models.ForeignKey("Target", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
+    # Which target the figures were judged against: a pointer kept with the summary, not a
+    # constraint, so that deleting a target never waits on (or deadlocks with) a recompute
+    # rewriting these rows. Deleting a target queues a recompute, which clears it.
+    target = models.ForeignKey("Target", on_delete=models.DO_NOTHING, null=True, blank=True,
+                               related_name="+", db_constraint=False)
     target_description = models.CharField(max_length=300, blank=True)
     target_value = models.FloatField(null=True)
     target_due_period = models.CharField(max_length=40, blank=True)

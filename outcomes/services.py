@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -850,7 +850,10 @@ def _frame(queryset, columns) -> pd.DataFrame:
         return pd.DataFrame.from_records(
             queryset.values_list(*columns).iterator(chunk_size=20000), columns=list(columns))
     values = queryset.values_list(*columns)
-    sql, params = values.query.sql_with_params()
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:  # filtered on an empty list: no query to run
+        return pd.DataFrame({name: pd.Series([], dtype=object) for name in columns})
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         bound = cursor.mogrify(sql, params).decode()
@@ -874,7 +877,8 @@ def _frame(queryset, columns) -> pd.DataFrame:
 def _snapshot():
     """One consistent view of the database for several reads: on PostgreSQL a read-only
     REPEATABLE READ transaction, so that an import committing between two of the reads is
-    seen by all of them or by none. Inside a transaction already, that transaction's view."""
+    seen by all of them or by none. Inside a transaction already (tests), the reads share
+    that transaction and its isolation level, which may give each its own snapshot."""
     if connection.in_atomic_block or connection.vendor != "postgresql":
         yield
         return

@@ -103,7 +103,7 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     created = {"partnerships": 0, "observations": 0, "benchmarks": 0}
     for n in range(1, partnerships + 1):
         region = regions[(n - 1) % len(regions)]
-        areas = [(f"E69{n:04d}{k:02d}", f"Synthetic area {n:03d}{'abc'[k - 1]}")
+        areas = [(f"E69{n:03d}{k:03d}", f"Synthetic area {n:03d}{'abc'[k - 1]}")
                  for k in range(1, n % 3 + 2)]
         for code, name in areas:
             LocalAuthority.objects.update_or_create(
@@ -133,7 +133,8 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
         held = set(Benchmark.objects.values_list(
             "metric_id", "area_code", "period_start", "period_end", "period_year_type", "sex",
             "age"))
-        rows = (row for row in _rows(metrics, spans, bases, areas, rng, batch.pk)
+        rows = (row for row in _rows(metrics, spans, bases, areas, rng,
+                                     batch.pk if batch else None)
                 if (row[0], row[1], row[4], row[5], row[6], row[8], row[9]) not in held)
         created["benchmarks"] = insert_rows(Benchmark, COLUMNS, rows)
     return created

@@ -221,7 +221,8 @@ def test_risks_and_asks_are_validated_and_kept_in_history(tenants):
                           title="x", request="y", directed_to="z")
 
 
-def test_today_is_the_date_in_england_not_on_the_servers_clock(tenants, monkeypatch):
+def test_today_is_the_date_in_england_not_on_the_servers_clock(tenants, monkeypatch,
+                                                              settings):
     """A milestone due on 31 March 2023 is not overdue at 23:30 that evening in London (22:30
     UTC, summer time) and is at 00:30 on 1 April (still 31 March in UTC), on the plan page
     and in the API's filter alike."""
@@ -231,6 +232,7 @@ def test_today_is_the_date_in_england_not_on_the_servers_clock(tenants, monkeypa
 
     from actionplans.filtersets import MilestoneFilterSet
 
+    settings.TIME_ZONE = "Europe/London"  # the default, whatever DJANGO_TIME_ZONE says
     milestone = tenants.milestones["a"]  # due 31 March 2023, on track
     scoped = Milestone.objects.filter(partnership=tenants.a)
     for hour, overdue in ((22, False), (23, True)):

@@ -301,6 +301,16 @@ def test_all_ages_is_kept_where_held_else_the_commonest_age_ties_to_the_first_so
     assert second["england_value"] == 15.0  # England for the same age, not another one
 
 
+def test_an_all_ages_figure_takes_englands_headline_age_when_england_has_no_all_ages():
+    rows = [year(2021, 2.0), year(2022, 3.0)]  # no age stated
+    benchmarks = [benchmark(2021, 13.0, age="18+ yrs"), benchmark(2022, 14.0, age="18+ yrs"),
+                  benchmark(2022, 15.0, age="18+ yrs", area_code=REGION),
+                  benchmark(2022, 99.0, age="65+ yrs")]
+    row = only(summarise(rows, benchmarks=benchmarks))
+    assert [p["england"] for p in row["series"]] == [13.0, 14.0]
+    assert row["region_value"] == 15.0
+
+
 def test_a_local_age_band_is_compared_with_england_for_that_band_only():
     rows = [year(2021, 2.0, age="18+"), year(2022, 3.0, age="18+")]
     benchmarks = [benchmark(2022, 11.0, age="All ages"), benchmark(2021, 13.0, age="18+")]

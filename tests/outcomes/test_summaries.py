@@ -193,14 +193,17 @@ def test_a_run_that_read_older_figures_does_not_overwrite_a_later_run(tenants, m
 
     thread = threading.Thread(target=run_a, name="run A")
     thread.start()
-    assert a_has_read.wait(30)
-    changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
-                         file_name="changed.csv", data=changed.encode(), format="tidy")
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])  # run B
-    after_b = summary_rows(tenants.a)
-    a_may_write.set()
-    thread.join(30)
+    try:
+        assert a_has_read.wait(30)
+        changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
+        services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                             file_name="changed.csv", data=changed.encode(), format="tidy")
+        services.summaries_recompute(partnership_ids=[tenants.a.pk])  # run B
+        after_b = summary_rows(tenants.a)
+    finally:
+        a_may_write.set()  # never leave run A waiting past the test
+        thread.join(30)
+    assert not thread.is_alive()
     assert errors == []
     assert summary_rows(tenants.a) == after_b
     latest = MetricSummary.objects.get(partnership=tenants.a, metric__code="numbers_in_treatment",
