@@ -446,6 +446,8 @@ class MetricSummary(models.Model):
     # Every point of the series, oldest first: period_label, period_end, value, lower_ci,
     # upper_ci, count, england, region, value_note.
     series = models.JSONField(default=list)
+    # A hash of every field above: a recompute that finds the same figures leaves the row be.
+    fingerprint = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
 
     objects = ScopedQuerySet.as_manager()

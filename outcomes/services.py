@@ -17,6 +17,7 @@ import csv
 import functools
 import hashlib
 import io
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -990,7 +991,7 @@ def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recomput
 def _replace_summaries(by_partnership: dict[int, list[dict]], read_at) -> list[int]:
     """Replaces the partnerships' summaries in one transaction, except where newer ones are
     already there. Returns the partnerships replaced."""
-    from .models import MetricSummary, SummaryState
+    from .models import SummaryState
 
     # A partnership deleted since the run started is left out, not a reason to fail them all.
     ids = sorted(Partnership.objects.filter(pk__in=list(by_partnership))
@@ -1005,12 +1006,8 @@ def _replace_summaries(by_partnership: dict[int, list[dict]], read_at) -> list[i
     replaced = [state.partnership_id for state in fresh]
     if not replaced:
         return []
-    MetricSummary.objects.filter(partnership_id__in=replaced).delete()
-    rows = [row for pk in replaced for row in by_partnership[pk]]
-    if rows:
-        columns = list(rows[0])
-        insert_rows(MetricSummary, [*columns, "computed_at"],
-                    ([*row.values(), read_at] for row in rows))
+    _write_summaries([row for pk in replaced for row in by_partnership[pk]], replaced,
+                     read_at)
     for write in SUMMARY_WRITERS:
         write(replaced, read_at)
     for state in fresh:
@@ -1019,6 +1016,37 @@ def _replace_summaries(by_partnership: dict[int, list[dict]], read_at) -> list[i
             state.dirty = False
     SummaryState.objects.bulk_update(fresh, ["computed_at", "dirty"], batch_size=1000)
     return replaced
+
+
+def _fingerprint(row: dict) -> str:
+    text = json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _write_summaries(rows: list[dict], partnership_ids: list[int], read_at) -> None:
+    """Makes the partnerships' stored summaries these rows, within the caller's transaction.
+
+    Rows whose figures are unchanged (same fingerprint) stay where they are and only take the
+    new computation time; the others are deleted and the new ones copied in. The nightly
+    run, which mostly finds nothing changed, writes little."""
+    from .models import MetricSummary
+
+    stored = {(p, m, a): (pk, fingerprint) for p, m, a, pk, fingerprint in
+              MetricSummary.objects.filter(partnership_id__in=partnership_ids).values_list(
+                  "partnership_id", "metric_id", "area_code", "pk", "fingerprint")}
+    kept, new = [], []
+    for row in rows:
+        fingerprint = _fingerprint(row)
+        old = stored.get((row["partnership_id"], row["metric_id"], row["area_code"]))
+        if old is not None and old[1] == fingerprint:
+            kept.append(old[0])
+        else:
+            new.append([*row.values(), fingerprint, read_at])
+    (MetricSummary.objects.filter(partnership_id__in=partnership_ids)
+     .exclude(pk__in=kept).delete())
+    MetricSummary.objects.filter(pk__in=kept).update(computed_at=read_at)
+    if new:
+        insert_rows(MetricSummary, [*rows[0], "fingerprint", "computed_at"], new)
 
 
 def summaries_sweep() -> Recompute:

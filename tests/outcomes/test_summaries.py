@@ -301,3 +301,30 @@ def test_a_partnership_deleted_before_its_recompute_is_left_out(tenants):
     result = services.summaries_recompute(partnership_ids=[tenants.a.pk, gone])
     assert result.rows == MetricSummary.objects.filter(partnership=tenants.a).count()
     assert not MetricSummary.objects.filter(partnership_id=gone).exists()
+
+
+@pytest.mark.django_db
+def test_a_recompute_rewrites_only_the_rows_whose_figures_changed(tenants, monkeypatch):
+    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="figures.csv", data=FIGURES.encode(), format="tidy")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    before = dict(MetricSummary.objects.filter(partnership=tenants.a)
+                  .values_list("metric__code", "pk"))
+    first = MetricSummary.objects.filter(partnership=tenants.a).first().computed_at
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    same = MetricSummary.objects.filter(partnership=tenants.a)
+    assert dict(same.values_list("metric__code", "pk")) == before  # left where they were
+    assert {row.computed_at for row in same} == {
+        SummaryState.objects.get(partnership=tenants.a).computed_at}
+    assert same.first().computed_at > first
+    changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
+    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+                         file_name="changed.csv", data=changed.encode(), format="tidy")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    after = dict(MetricSummary.objects.filter(partnership=tenants.a)
+                 .values_list("metric__code", "pk"))
+    assert after["numbers_in_treatment"] != before["numbers_in_treatment"]
+    assert {k: v for k, v in after.items() if k != "numbers_in_treatment"} == {
+        k: v for k, v in before.items() if k != "numbers_in_treatment"}
+    assert MetricSummary.objects.get(pk=after["numbers_in_treatment"]).value == 9999
