@@ -268,7 +268,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from outcomes import aggregates, services
-    from outcomes.models import Observation
+    from outcomes.models import MetricSummary, Observation
     from outcomes.synthetic import generate
 
     logging.getLogger("outcomes.services").setLevel(logging.WARNING)  # a line per recompute
@@ -297,6 +297,15 @@ def main() -> None:
         floor_s = seconds(floor, RECOMPUTE_REPEAT, warmup=1)
         full_s = seconds(lambda: services.summaries_recompute(partnership_ids=None),
                          RECOMPUTE_REPEAT)
+
+        def everything_changed():
+            # As if every figure had changed: no stored row matches, all are rewritten.
+            MetricSummary.objects.update(fingerprint="")
+            began = time.perf_counter()
+            services.summaries_recompute(partnership_ids=None)
+            return time.perf_counter() - began
+
+        rewrite_s = statistics.median(everything_changed() for _ in range(RECOMPUTE_REPEAT))
 
         # Its parts, called as summaries_recompute calls them.
         frames = services.summary_frames(partnership_ids=None)
@@ -340,6 +349,8 @@ def main() -> None:
         ["floor: observations into pandas + groupby", f"{floor_s:.2f} s", of3, ""],
         ["full recompute (all partnerships)", f"{full_s:.2f} s", of3,
          f"{full_s / floor_s:.1f}x floor"],
+        ["full recompute, every row rewritten", f"{rewrite_s:.2f} s", of3,
+         f"{rewrite_s / floor_s:.1f}x floor"],
         ["  reading frames (summary_frames)", f"{read_s:.2f} s", of3, ""],
         ["  aggregates.metric_summaries", f"{summaries_s:.2f} s", of3, ""],
         ["  spine.ranges", f"{ranges_s:.2f} s", of3, ""],
@@ -369,14 +380,16 @@ def main() -> None:
         "Targets:",
         f"- full recompute under {FULL_SECONDS} s: {full_s:.2f} s, {met(full_s < FULL_SECONDS)}",
         f"- full recompute at most {FULL_OVER_FLOOR}x the floor: {full_s / floor_s:.1f}x, "
-        f"{met(full_s <= FULL_OVER_FLOOR * floor_s)}",
+        f"{met(full_s <= FULL_OVER_FLOOR * floor_s)} (figures unchanged, as most nights); "
+        f"with every row rewritten {rewrite_s / floor_s:.1f}x, "
+        f"{met(rewrite_s <= FULL_OVER_FLOOR * floor_s)}",
         f"- one partnership under {ONE_SECONDS} s: {one_s:.3f} s, {met(one_s < ONE_SECONDS)}",
         f"- page p95 under {PAGE_P95_MS} ms: worst {page_p95:.1f} ms, "
         f"{met(page_p95 < PAGE_P95_MS)}",
         f"- dashboard assets under {ASSETS_BYTES / 1e6:.1f} MB uncompressed: "
         f"{raw_total / 1e6:.2f} MB ({gzip_total / 1e6:.2f} MB gzip -6), "
         f"{met(raw_total < ASSETS_BYTES)}",
-        f"Writing (the summaries and the plan progress writer's rows) is "
+        f"Writing unchanged figures (the summaries and the plan progress writer's rows) is "
         f"{write_s / full_s:.0%} of the full recompute.",
         f"Pages: in-process Django test client signed in as a viewer, {PAGE_REPEAT} requests "
         f"after {PAGE_WARMUP} warm-up; excludes network and static files. Load average at the "
