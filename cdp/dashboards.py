@@ -117,16 +117,17 @@ class MetricView(MetricMixin, TemplateView):
         for summary in outcome_selectors.metric_summaries(partnership=partnership, user=user,
                                                          metric_id=metric.pk):
             target = next((t for t in targets if t.pk == summary.target_id), None)
+            points = summary.points
             figure = charts.metric_series_figure(
-                name=metric.name, unit=metric.unit, points=summary.series,
+                name=metric.name, unit=metric.unit, points=points,
                 area_name=summary.area_name or summary.area_code,
                 region_name=partnership.region.name,
                 target=None if target is None else {
                     "baseline_period": target.baseline_period,
                     "baseline_value": target.baseline_value,
                     "due_period": target.due_period, "target_value": target.target_value})
-            areas.append({**tile(summary), "figure": figure,
-                          "notes": [p for p in summary.series if p.get("value_note")]})
+            areas.append({**tile(summary), "figure": figure, "points": points,
+                          "notes": [p for p in points if p["value_note"]]})
         context.update(
             metric=metric, areas=areas,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
@@ -152,7 +153,7 @@ class MetricCsvView(MetricMixin, View):
                          "upper_ci", "count", "england", "region", "value_note"])
         for summary in outcome_selectors.metric_summaries(
                 partnership=self.partnership, user=request.user, metric_id=metric.pk):
-            for point in summary.series:
+            for point in summary.points:
                 writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in (
                     metric.code, summary.area_code, summary.area_name, point["period_label"],
                     point.get("value"), point.get("lower_ci"), point.get("upper_ci"),

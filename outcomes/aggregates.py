@@ -12,7 +12,7 @@ Pure: pandas and numpy in, a DataFrame out. No ORM, no request, no clock. The st
 those of `outcomes.stats` (METHODS.md §2–§5); this module only chooses the rows they are given.
 Filtering, ordering, latest and previous points and the benchmark joins are vectorised; Python
 loops run once per summary row (the comparisons, the trend on at most five points, the target)
-and once per series point (building the series' dicts). Python's cyclic garbage collector is
+and once per series point (making JSON-ready lists of numbers). Python's cyclic garbage collector is
 paused while the rows are built (see `_without_cycle_collection`).
 """
 
@@ -49,6 +49,7 @@ ALL_AGES = ("", "all ages")  # the ages of an all-ages figure, in lower case
 GROUP = ["partnership_id", "metric_id", "area_code"]
 BENCHMARK_GROUP = ["metric_id", "area_code"]
 FLOATS = ("value", "count", "denominator", "lower_ci", "upper_ci")
+# A summary's series: a list per field, oldest first.
 SERIES_FIELDS = ("period_label", "period_end", "value", "lower_ci", "upper_ci", "count",
                  "england", "region", "value_note")
 TREND_POINTS = 5  # METHODS.md §3.2: the five most recent points
@@ -349,9 +350,9 @@ def metric_summaries(
       for the same metric and the same latest period_end.
 
     Returns OUTPUT_COLUMNS (OUTPUT_DTYPES: NaN for missing numbers, "" for missing text,
-    period_end datetime64, target_id, rank and rank_of nullable Int64, series lists of
-    JSON-ready dicts) ordered by partnership, metric and area. `records` makes model-ready
-    dicts of them.
+    period_end datetime64, target_id, rank and rank_of nullable Int64, series JSON-ready dicts
+    of a list per SERIES_FIELDS field, oldest first, which `series_points` makes points of)
+    ordered by partnership, metric and area. `records` makes model-ready dicts of them.
     """
     if observations.empty:
         return empty_summaries()
@@ -406,13 +407,12 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
                     .astype(object)], dtype=object)
     iso_ends = iso[end_codes].tolist() if len(iso) else []
 
-    points = [
-        {"period_label": a, "period_end": b, "value": c, "lower_ci": d, "upper_ci": e,
-         "count": f, "england": g, "region": h, "value_note": i}
-        for a, b, c, d, e, f, g, h, i in zip(labels, iso_ends, values, lower, upper, counts,
-                                             englands, regions, notes, strict=True)
-    ]
-    series = [points[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    # Stored column-wise: a list per field, not a dict per point, which makes the JSON about
+    # half as long to write, store and read.
+    columns = dict(zip(SERIES_FIELDS, (labels, iso_ends, values, lower, upper, counts, englands,
+                                       regions, notes), strict=True))
+    series = [{name: column[s:e] for name, column in columns.items()}
+              for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
     # The trend is tested only on consecutive single years (METHODS.md §3.1: YearRange 1, no
     # breaks): how many such points run unbroken up to each row.
@@ -489,6 +489,14 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
     })
     return output.astype({c: _dtype(t) for c, t in OUTPUT_DTYPES.items()
                           if c not in ("series", "rank", "rank_of", "target_id")})
+
+
+def series_points(series: dict) -> list[dict]:
+    """A summary's series as one dict per point (SERIES_FIELDS), oldest first."""
+    if not series:
+        return []
+    return [dict(zip(SERIES_FIELDS, values, strict=True))
+            for values in zip(*(series[name] for name in SERIES_FIELDS), strict=True)]
 
 
 def _consecutive_years(start: np.ndarray, end: np.ndarray, starts: np.ndarray) -> list[int]:

@@ -305,6 +305,13 @@ class ObservationValues(models.Model):
     def __str__(self) -> str:
         return f"{self.metric_id} {self.area_code} {self.period_label}: {self.value}"
 
+    @property
+    def points(self) -> list[dict]:
+        """The series as one dict per point, oldest first."""
+        from .aggregates import series_points
+
+        return series_points(self.series)
+
 
 class Observation(ObservationValues):
     """A partnership's figure for one of its areas."""
@@ -443,9 +450,10 @@ class MetricSummary(models.Model):
     range_median = models.FloatField(null=True)
     range_q3 = models.FloatField(null=True)
     range_max = models.FloatField(null=True)
-    # Every point of the series, oldest first: period_label, period_end, value, lower_ci,
-    # upper_ci, count, england, region, value_note.
-    series = models.JSONField(default=list)
+    # Every point of the series, oldest first, column-wise: a list each of period_label,
+    # period_end, value, lower_ci, upper_ci, count, england, region and value_note
+    # (outcomes.aggregates.SERIES_FIELDS). `points` gives them as one dict per point.
+    series = models.JSONField(default=dict)
     # A hash of every field above: a recompute that finds the same figures leaves the row be.
     fingerprint = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
@@ -461,6 +469,13 @@ class MetricSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric_id} {self.area_code} {self.period_label}: {self.value}"
+
+    @property
+    def points(self) -> list[dict]:
+        """The series as one dict per point, oldest first."""
+        from .aggregates import series_points
+
+        return series_points(self.series)
 
 
 class SummaryState(models.Model):

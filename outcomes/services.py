@@ -17,7 +17,6 @@ import csv
 import functools
 import hashlib
 import io
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
@@ -1019,8 +1019,8 @@ def _replace_summaries(by_partnership: dict[int, list[dict]], read_at) -> list[i
 
 
 def _fingerprint(row: dict) -> str:
-    text = json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    text = orjson.dumps(row, default=str, option=orjson.OPT_SORT_KEYS)
+    return hashlib.md5(text, usedforsecurity=False).hexdigest()
 
 
 def _write_summaries(rows: list[dict], partnership_ids: list[int], read_at) -> None:

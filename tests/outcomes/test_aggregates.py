@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from outcomes import aggregates
-from outcomes.aggregates import OUTPUT_COLUMNS, metric_summaries, records
+from outcomes.aggregates import OUTPUT_COLUMNS, metric_summaries, records, series_points
 from outcomes.stats import target_trajectory
 
 NAN = float("nan")
@@ -113,13 +113,13 @@ def test_latest_is_the_last_point_with_a_value_and_a_suppressed_point_stays_in_t
     assert row["value_note"] == ""
     assert (row["previous_period_label"], row["previous_value"], row["change"]) == (
         "2021/22", 110.0, 15.0)
-    assert [p["period_label"] for p in row["series"]] == [
+    assert [p["period_label"] for p in series_points(row["series"])] == [
         "2020/21", "2021/22", "2022/23", "2023/24"]
-    assert row["series"][-1] == {
+    assert series_points(row["series"])[-1] == {
         "period_label": "2023/24", "period_end": "2024-03-31", "value": None, "lower_ci": None,
         "upper_ci": None, "count": None, "england": None, "region": None,
         "value_note": SUPPRESSED}
-    assert row["series"][2] == {
+    assert series_points(row["series"])[2] == {
         "period_label": "2022/23", "period_end": "2023-03-31", "value": 125.0,
         "lower_ci": 120.0, "upper_ci": 130.0, "count": 125.0, "england": None, "region": None,
         "value_note": ""}
@@ -130,7 +130,7 @@ def test_previous_skips_a_gap_and_rows_may_arrive_in_any_order():
     row = only(summarise(rows))
     assert (row["period_label"], row["previous_period_label"], row["previous_value"],
             row["change"]) == ("2022/23", "2020/21", 100.0, 25.0)
-    assert [p["value"] for p in row["series"]] == [100.0, None, 125.0]
+    assert [p["value"] for p in series_points(row["series"])] == [100.0, None, 125.0]
 
 
 def test_a_single_point_has_no_previous():
@@ -151,7 +151,7 @@ def test_a_group_without_any_value_shows_its_last_point():
     assert row["england_comparison"] == row["region_comparison"] == "Not compared"
     assert (row["quintile"], row["rank"], row["rank_of"]) == (0, None, None)
     assert row["trend_marker"] == row["trend_label"] == "Cannot be calculated"
-    assert len(row["series"]) == 2
+    assert len(series_points(row["series"])) == 2
 
 
 # --- England and the region ----------------------------------------------------------------------
@@ -169,7 +169,8 @@ def test_england_and_region_are_matched_by_metric_and_period():
     assert (row["england_value"], row["region_code"], row["region_value"]) == (
         40.0, REGION, 52.0)
     assert (row["england_comparison"], row["region_comparison"]) == ("Better", "Similar")
-    assert [(p["england"], p["region"]) for p in row["series"]] == [(39.0, None), (40.0, 52.0)]
+    assert [(p["england"], p["region"]) for p in series_points(row["series"])] == [
+        (39.0, None), (40.0, 52.0)]
 
 
 @pytest.mark.parametrize(("polarity", "england", "region"), [
@@ -278,7 +279,7 @@ def test_only_all_persons_without_a_category_is_summarised():
     row = only(summarise(rows, benchmarks=benchmarks,
                          metrics=[metric(1), metric(2)]))
     assert (row["metric_id"], row["value"], row["previous_value"]) == (1, 100.0, 90.0)
-    assert [p["value"] for p in row["series"]] == [90.0, 100.0]
+    assert [p["value"] for p in series_points(row["series"])] == [90.0, 100.0]
     assert row["england_value"] == 80.0
 
 
@@ -295,9 +296,9 @@ def test_all_ages_is_kept_where_held_else_the_commonest_age_ties_to_the_first_so
                   benchmark(2022, 15.0, metric_id=2, age="18-64")]
     first, second = summarise(rows, benchmarks=benchmarks, metrics=[metric(1), metric(2)])
     # All ages, though 18+ has more rows; England's blank age is all ages too.
-    assert [p["value"] for p in first["series"]] == [20.0, 30.0]
-    assert [p["england"] for p in first["series"]] == [12.0, 11.0]
-    assert [p["value"] for p in second["series"]] == [5.0, 6.0]
+    assert [p["value"] for p in series_points(first["series"])] == [20.0, 30.0]
+    assert [p["england"] for p in series_points(first["series"])] == [12.0, 11.0]
+    assert [p["value"] for p in series_points(second["series"])] == [5.0, 6.0]
     assert second["england_value"] == 15.0  # England for the same age, not another one
 
 
@@ -307,7 +308,7 @@ def test_an_all_ages_figure_takes_englands_headline_age_when_england_has_no_all_
                   benchmark(2022, 15.0, age="18+ yrs", area_code=REGION),
                   benchmark(2022, 99.0, age="65+ yrs")]
     row = only(summarise(rows, benchmarks=benchmarks))
-    assert [p["england"] for p in row["series"]] == [13.0, 14.0]
+    assert [p["england"] for p in series_points(row["series"])] == [13.0, 14.0]
     assert row["region_value"] == 15.0
 
 
@@ -315,7 +316,7 @@ def test_a_local_age_band_is_compared_with_england_for_that_band_only():
     rows = [year(2021, 2.0, age="18+"), year(2022, 3.0, age="18+")]
     benchmarks = [benchmark(2022, 11.0, age="All ages"), benchmark(2021, 13.0, age="18+")]
     row = only(summarise(rows, benchmarks=benchmarks))
-    assert [p["england"] for p in row["series"]] == [13.0, None]
+    assert [p["england"] for p in series_points(row["series"])] == [13.0, None]
     assert row["england_value"] is None
 
 
@@ -324,7 +325,7 @@ def test_a_blank_sex_and_persons_for_one_period_make_one_point():
             year(2023, sex="Persons", value_note=SUPPRESSED), year(2023, 13.0, sex="")]
     row = only(summarise(rows))
     # Of two rows for a period: the one with a value, then "Persons".
-    assert [p["value"] for p in row["series"]] == [10.0, 12.0, 13.0]
+    assert [p["value"] for p in series_points(row["series"])] == [10.0, 12.0, 13.0]
 
 
 # --- Targets -------------------------------------------------------------------------------------
@@ -533,9 +534,11 @@ def test_records_are_plain_python_ready_for_the_model():
             assert not isinstance(value, np.generic | pd.Timestamp), name
             assert not (isinstance(value, float) and math.isnan(value)), name
         json.dumps(row["series"], allow_nan=False)
-        assert all(type(p["period_end"]) is str for p in row["series"])
-        assert all(tuple(p) == aggregates.SERIES_FIELDS for p in row["series"])
-    assert json.loads(json.dumps(first["series"]))[-1]["value"] is None
+        assert tuple(row["series"]) == aggregates.SERIES_FIELDS
+        assert all(type(end) is str for end in row["series"]["period_end"])
+        assert {len(column) for column in row["series"].values()} == {
+            len(row["series"]["period_label"])}
+    assert json.loads(json.dumps(first["series"]))["value"][-1] is None
     from outcomes.spine import RANGE_COLUMNS
 
     # The model's fields: these columns, and England's range that outcomes.spine adds (the
@@ -569,7 +572,7 @@ def test_inputs_in_other_shapes_are_read_alike():
 def test_an_infinite_value_counts_as_missing():
     row = only(summarise([year(2021, 5.0), year(2022, float("inf"))]))
     assert (row["period_label"], row["value"]) == ("2021/22", 5.0)
-    assert row["series"][-1]["value"] is None
+    assert series_points(row["series"])[-1]["value"] is None
 
 
 def test_the_inputs_are_left_as_they_were_and_so_is_the_garbage_collector():
@@ -654,7 +657,7 @@ def test_the_vectorised_rows_match_a_plain_per_group_reference():
         assert row["value"] == expected["value"]
         assert row["previous_period_label"] == expected["previous_period_label"]
         assert row["england_value"] == row["region_value"] == expected["england_value"]
-        assert [p["period_label"] for p in row["series"]] == expected["series"]
+        assert [p["period_label"] for p in series_points(row["series"])] == expected["series"]
 
 
 def test_time_grows_about_linearly_with_the_number_of_groups():
@@ -691,3 +694,21 @@ def test_counts_are_neither_compared_with_england_nor_trended():
                     metrics=[metric(unit="count")])[0]
     assert (row["england_comparison"], row["trend_marker"]) == (
         "Not compared", "Cannot be calculated")
+
+
+def test_the_series_is_stored_a_column_per_field_and_read_back_as_points():
+    import importlib
+
+    migration = importlib.import_module("outcomes.migrations.0008_summary_series_columns")
+    points = [{"period_label": "2021/22", "period_end": "2022-03-31", "value": 1.5,
+               "lower_ci": 1.0, "upper_ci": 2.0, "count": 3.0, "england": 1.2, "region": None,
+               "value_note": ""},
+              {"period_label": "2022/23", "period_end": "2023-03-31", "value": None,
+               "lower_ci": None, "upper_ci": None, "count": None, "england": 1.1,
+               "region": 1.4, "value_note": "Suppressed"}]
+    columns = migration.columns(points)
+    assert columns["value"] == [1.5, None] and columns["region"] == [None, 1.4]
+    assert series_points(columns) == points == migration.points(columns)
+    # Stored once already (a second run of the migration) or empty, it is left as it is.
+    assert migration.columns(columns) is columns
+    assert series_points({}) == [] == migration.points({}) and migration.columns([]) == {}

@@ -33,7 +33,7 @@ def test_awkward_values_survive_copy_in_and_copy_out(tenants):
 
 def test_a_summary_row_with_json_and_a_timestamp_is_copied_whole(tenants):
     metric = Metric.objects.filter(owner__isnull=True).order_by("pk").first()
-    series = [{"period_label": "2022/23", "value": 1.5, "value_note": 'says "hi", twice\n'}]
+    series = {"period_label": ["2022/23"], "value": [1.5], "value_note": ['says "hi", twice\n']}
     at = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
     insert_rows(MetricSummary, ["partnership_id", "metric_id", "area_code", "period_label",
                                 "period_end", "series", "target_description", "computed_at"],

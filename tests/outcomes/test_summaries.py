@@ -53,7 +53,7 @@ def test_an_import_leads_to_fresh_summaries(celery_app, celery_worker, tenants, 
     wait_for(fresh)
     row = MetricSummary.objects.get(partnership=tenants.a, metric__code="numbers_in_treatment")
     assert (row.previous_period_label, row.previous_value, row.change) == ("2021/22", 2060, 10)
-    assert len(row.series) == 8
+    assert len(row.points) == 8
     wait_for(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty)
     assert SummaryState.objects.get(partnership=tenants.a).computed_at >= before.computed_at
     # Partnership B's summaries were not touched.
