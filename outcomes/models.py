@@ -305,13 +305,6 @@ class ObservationValues(models.Model):
     def __str__(self) -> str:
         return f"{self.metric_id} {self.area_code} {self.period_label}: {self.value}"
 
-    @property
-    def points(self) -> list[dict]:
-        """The series as one dict per point, oldest first."""
-        from .aggregates import series_points
-
-        return series_points(self.series)
-
 
 class Observation(ObservationValues):
     """A partnership's figure for one of its areas."""
