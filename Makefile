@@ -46,6 +46,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	DJANGO_DEBUG=1 $(PY) tests/services.py -- $(PY) bench/run.py $(BENCH)
 
 clean:

@@ -33,6 +33,7 @@ from outcomes.importers import (
     open_text,
 )
 from outcomes.importers.tidy import check_xlsx
+from partnerships.csvsafe import escape_formula, unescape_formula
 
 from .models import MilestoneStatus, Priority, Strand
 
@@ -83,8 +84,6 @@ REQUIRED = {"objective": "Objective", "key_action": "Key action", "milestone": "
 # The longest text each field keeps (its max_length in the models); the others have no limit.
 LIMITS = {"objective": 300, "action_reference": 40, "key_action": 500, "lead": 150,
           "evidence_link": 500}
-# A cell starting with one of these may run as a formula (OWASP's CSV injection advice).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
 LARGEST_ID = 2**31 - 1  # PostgreSQL's integer
 
@@ -217,7 +216,7 @@ def _text(raw: object) -> str:
     if isinstance(raw, datetime) and raw.time() == datetime.min.time():
         raw = raw.date()
     text = (raw.isoformat() if isinstance(raw, date) else str(raw)).strip()
-    return text[1:] if text[:1] == "'" and _needs_quote(text[1:]) else text
+    return unescape_formula(text)
 
 
 def _choice(raw: object, column: str, table: dict[str, str], choices) -> str:
@@ -297,16 +296,6 @@ def row_values(row: PlanRow) -> list:
         row.progress_date, row.evidence_link or None,
         "; ".join(row.performance_measures) or None, row.version,
     ]
-
-
-def _needs_quote(text: str) -> bool:
-    """Text a spreadsheet could run as a formula, or such text after quotes of its own (which
-    get one more, so that reading, which takes one off, gives them back)."""
-    return text.lstrip("'").startswith(FORMULA_START)
-
-
-def escape_formula(value: object) -> object:
-    return "'" + value if isinstance(value, str) and _needs_quote(value) else value
 
 
 def write_csv(rows: Iterable[PlanRow]) -> bytes:

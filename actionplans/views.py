@@ -477,7 +477,7 @@ class ReportCsvView(ReportMixin, View):
 
         from django.http import HttpResponse
 
-        from .spreadsheet import escape_formula
+        from partnerships.csvsafe import escape_formula
 
         plan, report = self.report()
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -141,7 +141,7 @@ class MetricCsvView(MetricMixin, View):
     """The chart's figures as CSV: one row per area and period."""
 
     def get(self, request, *args, **kwargs):
-        from actionplans.spreadsheet import escape_formula
+        from partnerships.csvsafe import escape_formula
 
         metric = self.get_metric()
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -6,6 +6,7 @@ Celery tasks executed eagerly in process.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "knox",
     "guardian",
     "simple_history",
     "axes",
@@ -304,15 +306,42 @@ CACHES = {
 }
 
 # --- REST framework ---------------------------------------------------------------------
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # how long a token lasts unless chosen
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",  # Authorization: Token <key>
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API, with CSRF
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "partnerships.api.csv.CsvRenderer",  # ?format=csv or Accept: text/csv
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cdp.api.throttling.AnonymousThrottle",
+        "cdp.api.throttling.UserThrottle",
+    ],
+    # Requests per second, minute, hour or day. Answers over the rate are 429 with
+    # Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": os.environ.get("API_THROTTLE_ANONYMOUS", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/minute"),  # POST auth/token/
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Like django-filter's, but an unknown query parameter is a 400, not silently ignored.
+    "DEFAULT_FILTER_BACKENDS": ["partnerships.api.filters.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "cdp.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 100,
+}
+KNOX_TOKEN_MODEL = "cdp.ApiToken"
+# Knox's own migrations would make a table for its default token model, which ours replaces.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CDP Dashboard API",

@@ -56,6 +56,7 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("partnerships/<slug:partnership_slug>/data/", include("outcomes.urls")),
     path("partnerships/<slug:partnership_slug>/plan/", include("actionplans.urls")),
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]

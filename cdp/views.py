@@ -1,8 +1,12 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from . import tokens
+from .forms import ApiTokenForm
 from .health import health_report
 
 
@@ -29,6 +33,31 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report, healthy = health_report()
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens: make one (its key is shown once), see them, revoke one."""
+    form, created = ApiTokenForm(), None
+    if request.method == "POST" and "revoke" in request.POST:
+        name = next((t.name for t in tokens.tokens_for(user=request.user)
+                     if t.digest == request.POST["revoke"]), None)
+        if name is None or not tokens.token_revoke(user=request.user,
+                                                    digest=request.POST["revoke"]):
+            raise Http404("No such token")
+        messages.success(request, f"Token “{name}” revoked: it no longer works.")
+        return redirect("api_tokens")
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            token, key = tokens.token_create(user=request.user, name=form.cleaned_data["name"],
+                                             days=form.cleaned_data["days"])
+            created, form = {"token": token, "key": key}, ApiTokenForm()
+    return render(request, "cdp/api_tokens.html", {
+        "form": form, "created": created, "tokens": tokens.tokens_for(user=request.user),
+    }, status=400 if form.errors else 200)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

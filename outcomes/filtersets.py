@@ -1,8 +1,14 @@
 """One FilterSet per model, shared by list pages and the API."""
 
-import django_filters
+from __future__ import annotations
 
-from .models import ImportBatch
+from datetime import date
+
+import django_filters
+from django import forms
+
+from .models import Benchmark, ImportBatch, Metric, MetricSummary, Observation, Target
+from .periods import PeriodError, parse_period
 
 
 class ImportBatchFilterSet(django_filters.FilterSet):
@@ -13,3 +19,108 @@ class ImportBatchFilterSet(django_filters.FilterSet):
     class Meta:
         model = ImportBatch
         fields = ["partnership", "status"]
+
+
+class CodesFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """One code, or several separated by commas."""
+
+
+class PeriodField(forms.CharField):
+    """A period as Fingertips labels it (2022/23, 2022, 2023/24 Q1, Apr 2024) or a date
+    (2023-03-31), read as the first or the last day it covers."""
+
+    def __init__(self, *args, bound: str = "start", **kwargs):
+        self.bound = bound
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            period = parse_period(text)
+        except PeriodError:
+            raise forms.ValidationError(
+                f"“{text}” is not a period: give one like 2022/23, 2022, 2023/24 Q1, Apr 2024 "
+                "or a date like 2023-03-31.") from None
+        return period.start if self.bound == "start" else period.end
+
+
+class PeriodFilter(django_filters.Filter):
+    field_class = PeriodField
+
+
+PARTNERSHIP = {"field_name": "partnership__slug", "help_text": "Partnership slug, e.g. rotherham"}
+METRIC = {"field_name": "metric__code",
+          "help_text": "Metric code, or several separated by commas"}
+AREA = {"field_name": "area_code",
+        "help_text": "ONS area code, e.g. E08000018, or several separated by commas"}
+
+
+class ValuesFilterSet(django_filters.FilterSet):
+    """Observations and benchmarks: by metric, area, period and breakdown."""
+
+    metric = CodesFilter(**METRIC)
+    area = CodesFilter(**AREA)
+    period_from = PeriodFilter(
+        field_name="period_start", lookup_expr="gte", bound="start",
+        help_text="Periods starting on or after this one starts: 2022/23, 2022, 2023/24 Q1, "
+                  "Apr 2024 or a date")
+    period_to = PeriodFilter(
+        field_name="period_end", lookup_expr="lte", bound="end",
+        help_text="Periods ending on or before this one ends (as period_from)")
+    sex = django_filters.CharFilter(help_text="e.g. Persons, Male, Female")
+    age = django_filters.CharFilter(help_text="e.g. All ages, 18+ yrs")
+    category_type = django_filters.CharFilter(help_text="e.g. Deprivation quintile")
+    category = django_filters.CharFilter()
+
+
+class ObservationFilterSet(ValuesFilterSet):
+    partnership = django_filters.CharFilter(**PARTNERSHIP)
+
+    class Meta:
+        model = Observation
+        fields = ["partnership", "metric", "area", "period_from", "period_to", "sex", "age",
+                  "category_type", "category"]
+
+
+class BenchmarkFilterSet(ValuesFilterSet):
+    class Meta:
+        model = Benchmark
+        fields = ["metric", "area", "period_from", "period_to", "sex", "age", "category_type",
+                  "category"]
+
+
+class MetricFilterSet(django_filters.FilterSet):
+    code = CodesFilter(field_name="code", help_text="Metric code, or several separated by "
+                                                    "commas")
+    tier = django_filters.ChoiceFilter(choices=Metric.Tier.choices)
+    local = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", exclude=True,
+                                         help_text="true: local metrics only; false: national")
+
+    class Meta:
+        model = Metric
+        fields = ["code", "tier", "local"]
+
+
+class MetricSummaryFilterSet(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(**PARTNERSHIP)
+    metric = CodesFilter(**METRIC)
+    area = CodesFilter(**AREA)
+
+    class Meta:
+        model = MetricSummary
+        fields = ["partnership", "metric", "area"]
+
+
+class TargetFilterSet(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(**PARTNERSHIP)
+    metric = CodesFilter(**METRIC)
+
+    class Meta:
+        model = Target
+        fields = ["partnership", "metric"]

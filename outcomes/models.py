@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from partnerships.access import ScopedQuerySet
+from partnerships.access import ScopedQuerySet, SharedQuerySet
 from partnerships.models import Partnership
 
 
@@ -333,6 +333,8 @@ class Observation(ObservationValues):
 
 class Benchmark(ObservationValues):
     """England's or a region's figure, shared with every partnership for comparison."""
+
+    objects = SharedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -184,3 +184,41 @@ def comparison(*, user, metric) -> dict:
     table = numeric + [r for r in table if not isinstance(r["value"], int | float)]
     england = next((r.england_value for r in current if r.england_value is not None), None)
     return {"rows": table, "period": period, "england": england}
+
+
+# --- The API's tidy rows -------------------------------------------------------------------
+SUPPRESSED_NOTE = "Suppressed: built on a count of 1 to 4"
+
+
+def _outside(user) -> Q:
+    """Rows of partnerships the user sees without being a member (regionally, nationally)."""
+    from partnerships.access import member_partnership_ids
+
+    return ~Q(partnership_id__in=member_partnership_ids(user))
+
+
+def _small_count() -> Q:
+    """A figure disclosure control suppresses (METHODS.md §6): of a metric under disclosure
+    control, built on a count of 1 to 4 (a count metric's figure is its own count)."""
+    own_count = Q(count__isnull=True, metric__unit=Metric.Unit.COUNT, value__gt=0, value__lt=5)
+    return Q(metric__disclosure_control=True) & (Q(count__gt=0, count__lt=5) | own_count)
+
+
+def tidy_rows(queryset: QuerySet, *, user, columns: dict[str, str], hidden: dict[str, object]
+              ) -> QuerySet:
+    """Rows of observations or summaries for the API, as `values()` dicts keyed by `columns`'
+    lookups. Outside their own partnerships a user sees national metrics only, with
+    disclosure control: the `hidden` columns of a suppressed figure take the given value
+    (None, or a note saying why)."""
+    from django.db.models import Case, F, Value, When
+
+    outside = _outside(user)
+    suppressed = outside & _small_count()
+    fields = queryset.model._meta
+    annotations = {
+        f"shown_{name}": Case(When(suppressed, then=Value(blank)), default=F(name),
+                              output_field=type(fields.get_field(name))())
+        for name, blank in hidden.items()
+    }
+    return (queryset.filter(~outside | Q(metric__owner__isnull=True))
+            .annotate(**annotations).values(*dict.fromkeys(["pk", *columns.values()])))

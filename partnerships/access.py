@@ -78,6 +78,16 @@ def permitted_partnership_ids(user: AbstractBaseUser, action: str) -> models.Que
     ).values("content_object_id")
 
 
+def member_partnership_ids(user: AbstractBaseUser | AnonymousUser | None) -> models.QuerySet:
+    """A subquery of the ids of the partnerships `user` is a member of. Everyone else who may
+    see a partnership (a regional viewer, a national admin) is outside it: figures that cross
+    partnerships are shown to them with disclosure control."""
+    membership = apps.get_model("partnerships", "Membership")
+    if not _is_signed_in(user):
+        return membership.objects.none().values("partnership_id")
+    return membership.objects.filter(user=user).values("partnership_id")
+
+
 class ScopedQuerySet(models.QuerySet):
     """The queryset of every tenant-owned model (NetBox's RestrictedQuerySet.restrict)."""
 
@@ -125,3 +135,14 @@ def partnership_for_user(
         )
     except partnership_model.DoesNotExist:
         raise Http404("No such partnership") from None
+
+
+class SharedQuerySet(models.QuerySet):
+    """Rows every signed-in user may read and only national admins change: England's and
+    the regions' benchmark figures."""
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | None, action: str = VIEW):
+        _check_action(action)
+        if not _is_signed_in(user):
+            return self.none()
+        return self.all() if action == VIEW or user.is_superuser else self.none()

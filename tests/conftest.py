@@ -18,6 +18,13 @@ def pytest_configure(config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploaded files go to a folder of the run's own, not the project's media folder.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cdp-test-media-")
+    # Every test client comes from one address: the API's rate limits would trip across
+    # tests. tests/cdp/test_api_auth.py sets low ones to check them.
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/minute")}
+    api_settings.reload()
 
 
 def require_env(name: str) -> str:

@@ -88,13 +88,49 @@ def api_slug(t: Tenants, side: str) -> dict:
     return {"slug": t.partnership(side).slug}
 
 
+def local_metric(t: Tenants, side: str) -> dict:
+    from outcomes.models import Metric
+
+    return {"pk": Metric.objects.get(owner=t.partnership(side), code="digital_iba").pk}
+
+
+def observation(t: Tenants, side: str) -> dict:
+    from outcomes.models import Observation
+
+    return {"pk": Observation.objects.filter(partnership=t.partnership(side)).first().pk}
+
+
+def summary(t: Tenants, side: str) -> dict:
+    from outcomes.models import MetricSummary
+
+    return {"pk": MetricSummary.objects.filter(partnership=t.partnership(side)).first().pk}
+
+
+def api_target(t: Tenants, side: str) -> dict:
+    return {"pk": target(t, side)["pk"]}
+
+
+def benchmark(t: Tenants, side: str) -> dict:
+    """England's figure: the same for both sides, and readable by everyone signed in."""
+    from datetime import date
+
+    from outcomes.models import Benchmark, Metric
+
+    row, _ = Benchmark.objects.get_or_create(
+        metric=Metric.objects.get(code="numbers_in_treatment", owner=None),
+        area_code="E92000001", period_start=date(2022, 4, 1), period_end=date(2023, 3, 31),
+        period_year_type="financial",
+        defaults={"period_label": "2022/23", "period_sortable": 20220000, "value": 290000})
+    return {"pk": row.pk}
+
+
 SIGNED_IN_REDIRECT = expect(302, anonymous=200)
 PUBLIC_PAGE = expect(200)
 NOT_ALLOWED = expect(405)
 MEMBER_PAGE = expect(200, anonymous=302, outsider=404)
 ADMIN_PAGE = expect(403, anonymous=302, outsider=404, admin=200, superuser=200)
 ADMIN_FORM_POST = ADMIN_PAGE  # an empty form is re-shown with errors
-API_READ = expect(200, anonymous=403)
+API_READ = expect(200, anonymous=401)
 # Pages for those who load data: analysts and administrators.
 DATA_PAGE = expect(403, anonymous=302, outsider=404, analyst=200, admin=200, superuser=200)
 DATA_NO_POST = expect(403, anonymous=302, outsider=404, analyst=405, admin=405, superuser=405)
@@ -211,55 +247,80 @@ EXPECTATIONS: dict[str, Expectation] = {
     "actionplans:plan_import_cancel": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
                                                   kwargs=plan_import),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "api:docs": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    # A token for a username and password: an empty POST is a 400 for anyone.
+    "api:token": Expectation(get=NOT_ALLOWED, post=expect(400)),
+    # One's own tokens: an empty form is re-shown with its errors.
+    "api_tokens": Expectation(get=expect(200, anonymous=302), post=expect(400, anonymous=302)),
     # Lists show only what the user may see: empty rather than refused.
-    "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=403)),
+    "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=401)),
     "api:import-detail": Expectation(
-        get=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
-        post=expect(405, anonymous=403),
+        get=expect(404, anonymous=401, analyst=200, admin=200, superuser=200),
+        post=expect(405, anonymous=401),
         kwargs=lambda t, side: {"pk": t.batches[side].pk},
-        other_post=expect(405, anonymous=403),
+        other_post=expect(405, anonymous=401),
     ),
     "api:import-apply": Expectation(
-        get=expect(405, anonymous=403),
-        post=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        get=expect(405, anonymous=401),
+        post=expect(404, anonymous=401, analyst=200, admin=200, superuser=200),
         kwargs=lambda t, side: {"pk": t.batches[side].pk},
-        other_get=expect(405, anonymous=403),
+        other_get=expect(405, anonymous=401),
     ),
     "api:import-roll-back": Expectation(
-        get=expect(405, anonymous=403),
-        post=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
+        get=expect(405, anonymous=401),
+        post=expect(404, anonymous=401, analyst=200, admin=200, superuser=200),
         kwargs=lambda t, side: {"pk": t.batches[side].pk},
-        other_get=expect(405, anonymous=403),
+        other_get=expect(405, anonymous=401),
     ),
     "api:import-problems": Expectation(
-        get=expect(404, anonymous=403, analyst=200, admin=200, superuser=200),
-        post=expect(405, anonymous=403),
+        get=expect(404, anonymous=401, analyst=200, admin=200, superuser=200),
+        post=expect(405, anonymous=401),
         kwargs=lambda t, side: {"pk": t.batches[side].pk},
-        other_post=expect(405, anonymous=403),
+        other_post=expect(405, anonymous=401),
     ),
-    "api:api-root": Expectation(get=API_READ, post=expect(405, anonymous=403)),
-    "api:partnership-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:api-root": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:partnership-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:partnership-detail": Expectation(
-        get=expect(200, anonymous=403, outsider=404),
-        post=expect(405, anonymous=403),
+        get=expect(200, anonymous=401, outsider=404),
+        post=expect(405, anonymous=401),
         kwargs=api_slug,
         # The route takes no POST at all, so 405 says nothing about whether the slug exists.
-        other_post=expect(405, anonymous=403),
+        other_post=expect(405, anonymous=401),
     ),
-    "api:action-plan-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:metric-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:metric-detail": Expectation(  # a local metric; national ones are everyone's
+        get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
+        kwargs=local_metric, other_post=expect(405, anonymous=401)),
+    "api:observation-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:observation-detail": Expectation(
+        get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
+        kwargs=observation, other_post=expect(405, anonymous=401)),
+    "api:summary-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:summary-detail": Expectation(
+        get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
+        kwargs=summary, other_post=expect(405, anonymous=401)),
+    "api:target-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:target-detail": Expectation(
+        get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
+        kwargs=api_target, other_post=expect(405, anonymous=401)),
+    "api:benchmark-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:benchmark-detail": Expectation(
+        get=API_READ, post=expect(405, anonymous=401), kwargs=benchmark,
+        other_get=API_READ, other_post=expect(405, anonymous=401)),
+    "api:action-plan-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:action-plan-detail": Expectation(
-        get=expect(200, anonymous=403, outsider=404),
-        post=expect(405, anonymous=403),
+        get=expect(200, anonymous=401, outsider=404),
+        post=expect(405, anonymous=401),
         kwargs=lambda t, side: {"pk": t.plans[side].pk},
-        other_post=expect(405, anonymous=403),
+        other_post=expect(405, anonymous=401),
     ),
-    "api:milestone-list": Expectation(get=API_READ, post=expect(405, anonymous=403)),
+    "api:milestone-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     # Read by every member; changed only by PATCH with If-Match (tests/actionplans/test_api.py).
     "api:milestone-detail": Expectation(
-        get=expect(200, anonymous=403, outsider=404),
-        post=expect(405, anonymous=403),
+        get=expect(200, anonymous=401, outsider=404),
+        post=expect(405, anonymous=401),
         kwargs=lambda t, side: {"pk": t.milestones[side].pk},
-        other_post=expect(405, anonymous=403),
+        other_post=expect(405, anonymous=401),
     ),
 }
 
@@ -351,7 +412,7 @@ def test_access(tenants, name, role):
         results["POST other"] = status_of(client, "post", other, expectation.data,
                                           check_body=check)
         api = name.startswith("api:")
-        signed_out = 403 if api else 302
+        signed_out = 401 if api else 302  # 401: WWW-Authenticate: Token
         wanted["GET other"] = (expectation.other_get or expect(
             404, anonymous=signed_out, superuser=expectation.get["superuser"]))[role]
         wanted["POST other"] = (expectation.other_post or expect(

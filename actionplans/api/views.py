@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from outcomes.models import Metric
 from partnerships import access
-from partnerships.api.base import ScopedViewSet
+from partnerships.api.base import ListMixin, ScopedViewSet
 from partnerships.models import Organisation, Partnership
 
 from .. import services
@@ -40,7 +40,7 @@ from .serializers import (
 )
 
 
-class ActionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ActionPlanViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The action plans of the partnerships you can see: one per partnership."""
 
     queryset = ActionPlan.objects.select_related("partnership")
@@ -89,7 +89,7 @@ NOT_FOUND = OpenApiResponse(MilestoneErrorSerializer,
     list=extend_schema(description="Milestones of the partnerships you can see, filtered "
                                    "as on the plan page."),
 )
-class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class MilestoneViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Milestones of the action plans you can see. Leads and partnership administrators
     change them with PATCH and `If-Match`."""
 

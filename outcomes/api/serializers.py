@@ -1,8 +1,10 @@
+from datetime import date, datetime
+
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from ..importers import MAX_FILE_BYTES
-from ..models import ImportBatch, ImportRowProblem
+from ..models import ImportBatch, ImportRowProblem, Metric, Target
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -50,3 +52,159 @@ class ImportApplySerializer(serializers.Serializer):
     accept_valid = serializers.BooleanField(
         default=False, help_text="Import the valid rows even when others are rejected"
     )
+
+
+class RowSerializer(serializers.Serializer):
+    """A row read with `values()`, by its API names. `columns` maps each name to its key
+    in the row (a lookup such as "metric__code"); the declared fields describe it in the
+    schema. Rows become JSON without a field object per value: a 1,000-row page is quick."""
+
+    columns: dict[str, str] = {}
+
+    def to_representation(self, row) -> dict:
+        return {name: _plain(row[key]) for name, key in self.columns.items()}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+VALUE_COLUMNS = {
+    "metric": "metric__code", "area_code": "area_code", "area_name": "area_name",
+    "period_label": "period_label", "period_start": "period_start", "period_end": "period_end",
+    "period_year_type": "period_year_type", "sex": "sex", "age": "age",
+    "category_type": "category_type", "category": "category",
+}
+FIGURE_COLUMNS = {
+    "value": "shown_value", "count": "shown_count", "denominator": "shown_denominator",
+    "lower_ci": "shown_lower_ci", "upper_ci": "shown_upper_ci",
+    "value_note": "shown_value_note",
+}
+
+
+class ValuesSerializer(RowSerializer):
+    metric = serializers.CharField(help_text="The metric's code")
+    area_code = serializers.CharField(help_text="ONS code of the area")
+    area_name = serializers.CharField()
+    period_label = serializers.CharField(help_text="As Fingertips labels it, e.g. 2022/23")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    period_year_type = serializers.CharField(help_text="calendar or financial")
+    sex = serializers.CharField(help_text="Blank or Persons for everyone")
+    age = serializers.CharField(help_text="Blank or All ages for everyone")
+    category_type = serializers.CharField(help_text="e.g. Deprivation quintile; blank for none")
+    category = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    count = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    lower_ci = serializers.FloatField(allow_null=True, help_text="Lower 95% confidence limit")
+    upper_ci = serializers.FloatField(allow_null=True, help_text="Upper 95% confidence limit")
+    value_note = serializers.CharField(help_text="e.g. why a value is missing or suppressed")
+
+
+class ObservationSerializer(ValuesSerializer):
+    """A partnership's figure: one row per partnership × metric × area × period × breakdown.
+    Outside your own partnerships, figures built on a count of 1 to 4 are suppressed (null,
+    with a note) where the metric is under disclosure control."""
+
+    columns = {"id": "pk", "partnership": "partnership__slug", **VALUE_COLUMNS, **FIGURE_COLUMNS}
+    id = serializers.IntegerField()
+    partnership = serializers.CharField(help_text="The partnership's slug")
+
+
+class BenchmarkSerializer(ValuesSerializer):
+    """England's (E92000001) or a region's figure."""
+
+    columns = {"id": "pk", **VALUE_COLUMNS, "value": "value", "count": "count",
+               "denominator": "denominator", "lower_ci": "lower_ci", "upper_ci": "upper_ci",
+               "value_note": "value_note"}
+    id = serializers.IntegerField()
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    outcome = serializers.CharField(source="outcome.name", read_only=True, allow_null=True,
+                                    default=None)
+    local_to = serializers.SlugRelatedField(
+        source="owner", slug_field="slug", read_only=True,
+        help_text="The partnership a local metric belongs to; null for national metrics")
+
+    class Meta:
+        model = Metric
+        fields = ["id", "code", "name", "outcome", "tier", "unit", "polarity", "frequency",
+                  "source", "fingertips_id", "disclosure_control", "local_to"]
+        read_only_fields = fields
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "partnership", "metric", "description", "baseline_value",
+                  "baseline_period", "baseline_end", "target_value", "due_period", "due_end",
+                  "source"]
+        read_only_fields = fields
+
+
+SUMMARY_FIGURES = ("value", "lower_ci", "upper_ci", "count", "denominator", "previous_value",
+                   "change", "quintile", "rank")
+
+
+class MetricSummarySerializer(RowSerializer):
+    """The dashboard's figures for a partnership × metric × area: the latest value, the one
+    before, England and the region with the comparison with each, the recent trend, the
+    target's status, the quintile and rank among partnerships and England's range. Outside
+    your own partnerships, a figure built on a count of 1 to 4 is suppressed (null) where
+    the metric is under disclosure control."""
+
+    columns = {
+        "id": "pk", "partnership": "partnership__slug", "metric": "metric__code",
+        "area_code": "area_code", "area_name": "area_name", "period_label": "period_label",
+        "period_end": "period_end",
+        **{name: f"shown_{name}" for name in SUMMARY_FIGURES[:7]},
+        "value_note": "value_note", "previous_period_label": "previous_period_label",
+        "england_value": "england_value", "england_comparison": "england_comparison",
+        "region_code": "region_code", "region_value": "region_value",
+        "region_comparison": "region_comparison", "trend": "trend_label",
+        "target_description": "target_description", "target_value": "target_value",
+        "target_due_period": "target_due_period", "target_status": "target_status",
+        "quintile": "shown_quintile", "rank": "shown_rank", "rank_of": "rank_of",
+        "range_min": "range_min", "range_q1": "range_q1", "range_median": "range_median",
+        "range_q3": "range_q3", "range_max": "range_max", "computed_at": "computed_at",
+    }
+    id = serializers.IntegerField()
+    partnership = serializers.CharField(help_text="The partnership's slug")
+    metric = serializers.CharField(help_text="The metric's code")
+    area_code = serializers.CharField()
+    area_name = serializers.CharField()
+    period_label = serializers.CharField(help_text="The latest period with figures")
+    period_end = serializers.DateField()
+    value = serializers.FloatField(allow_null=True)
+    lower_ci = serializers.FloatField(allow_null=True)
+    upper_ci = serializers.FloatField(allow_null=True)
+    count = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    previous_value = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+    value_note = serializers.CharField()
+    previous_period_label = serializers.CharField()
+    england_value = serializers.FloatField(allow_null=True)
+    england_comparison = serializers.CharField(help_text="Better, Similar, Worse, Not compared…")
+    region_code = serializers.CharField()
+    region_value = serializers.FloatField(allow_null=True)
+    region_comparison = serializers.CharField()
+    trend = serializers.CharField(help_text="The recent trend, in words")
+    target_description = serializers.CharField()
+    target_value = serializers.FloatField(allow_null=True)
+    target_due_period = serializers.CharField()
+    target_status = serializers.CharField()
+    quintile = serializers.IntegerField(allow_null=True, help_text="1 to 5; 0 if not ranked")
+    rank = serializers.IntegerField(allow_null=True)
+    rank_of = serializers.IntegerField(allow_null=True)
+    range_min = serializers.FloatField(allow_null=True)
+    range_q1 = serializers.FloatField(allow_null=True)
+    range_median = serializers.FloatField(allow_null=True)
+    range_q3 = serializers.FloatField(allow_null=True)
+    range_max = serializers.FloatField(allow_null=True)
+    computed_at = serializers.DateTimeField()

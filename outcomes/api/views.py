@@ -7,23 +7,36 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from partnerships import access
-from partnerships.api.base import ScopedViewSet
+from partnerships.api.base import ListMixin, ScopedViewSet
 from partnerships.models import Partnership
 
-from .. import services
-from ..filtersets import ImportBatchFilterSet
+from .. import selectors, services
+from ..filtersets import (
+    BenchmarkFilterSet,
+    ImportBatchFilterSet,
+    MetricFilterSet,
+    MetricSummaryFilterSet,
+    ObservationFilterSet,
+    TargetFilterSet,
+)
 from ..importers import FileProblem
-from ..models import ImportBatch
+from ..models import Benchmark, ImportBatch, Metric, MetricSummary, Observation, Target
 from .serializers import (
+    SUMMARY_FIGURES,
+    BenchmarkSerializer,
     ImportApplySerializer,
     ImportBatchSerializer,
     ImportCreateSerializer,
     ImportRowProblemSerializer,
+    MetricSerializer,
+    MetricSummarySerializer,
+    ObservationSerializer,
+    TargetSerializer,
 )
 
 
 class ImportBatchViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+    ListMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
     """Imports of observations into partnerships you load data for.
 
@@ -117,3 +130,81 @@ class ImportBatchViewSet(
             raise ValidationError({"non_field_errors": error.messages}) from None
         batch.refresh_from_db()
         return Response(ImportBatchSerializer(batch, context={"request": request}).data)
+
+
+class MetricViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """National metrics, and the local metrics of your partnerships."""
+
+    queryset = Metric.objects.select_related("outcome", "owner")
+    serializer_class = MetricSerializer
+    filterset_class = MetricFilterSet
+    csv_columns = {"id": "pk", "code": "code", "name": "name", "outcome": "outcome__name",
+                   "tier": "tier", "unit": "unit", "polarity": "polarity",
+                   "frequency": "frequency", "source": "source",
+                   "fingertips_id": "fingertips_id", "disclosure_control": "disclosure_control",
+                   "local_to": "owner__slug"}
+
+
+class TargetViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Your partnerships' targets."""
+
+    queryset = Target.objects.select_related("partnership", "metric")
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilterSet
+    csv_columns = {"id": "pk", "partnership": "partnership__slug", "metric": "metric__code",
+                   "description": "description", "baseline_value": "baseline_value",
+                   "baseline_period": "baseline_period", "baseline_end": "baseline_end",
+                   "target_value": "target_value", "due_period": "due_period",
+                   "due_end": "due_end", "source": "source"}
+
+
+class TidyRowsViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Rows read with values(), with disclosure control outside your own partnerships
+    (`selectors.tidy_rows`). The serializer's `columns` are the JSON and CSV columns."""
+
+    hidden: dict[str, object] = {}
+
+    def filter_queryset(self, queryset):
+        return selectors.tidy_rows(super().filter_queryset(queryset), user=self.request.user,
+                                   columns=self.serializer_class.columns, hidden=self.hidden)
+
+    @property
+    def csv_columns(self) -> dict[str, str]:
+        return self.serializer_class.columns
+
+
+class ObservationViewSet(TidyRowsViewSet):
+    """Tidy observations: one row per partnership × metric × area × period × breakdown, for
+    your partnerships (every metric) and any others you can see (national metrics only,
+    with disclosure control). Add `?format=csv` for every row as CSV."""
+
+    queryset = Observation.objects.all()
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilterSet
+    hidden = {"value": None, "count": None, "denominator": None, "lower_ci": None,
+              "upper_ci": None, "value_note": selectors.SUPPRESSED_NOTE}
+
+
+class MetricSummaryViewSet(TidyRowsViewSet):
+    """The dashboard's summaries, one per partnership × metric × area, as last computed."""
+
+    queryset = MetricSummary.objects.all()
+    serializer_class = MetricSummarySerializer
+    filterset_class = MetricSummaryFilterSet
+    hidden = {**dict.fromkeys(SUMMARY_FIGURES), "quintile": 0}
+
+
+class BenchmarkViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """England's (E92000001) and the regions' figures, for every signed-in user."""
+
+    queryset = Benchmark.objects.all()
+    serializer_class = BenchmarkSerializer
+    filterset_class = BenchmarkFilterSet
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).values(
+            *dict.fromkeys(["pk", *self.serializer_class.columns.values()]))
+
+    @property
+    def csv_columns(self) -> dict[str, str]:
+        return self.serializer_class.columns

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
 from .. import access
 from ..models import Partnership
+from .csv import flatten, serializer_columns, streaming_csv
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -30,6 +31,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
                 f"{cls.__name__} overrides get_queryset; scope through "
                 "ScopedViewSet and narrow with a FilterSet instead."
             )
+        if getattr(cls, "list", None) is mixins.ListModelMixin.list:
+            raise TypeError(f"{cls.__name__} lists with ListModelMixin; use ListMixin, "
+                            "which also answers in CSV.")
 
     def scope_action(self) -> str:
         return self.read_action if self.request.method in SAFE_METHODS else self.write_action
@@ -50,3 +54,28 @@ class ScopedViewSet(viewsets.GenericViewSet):
         ):
             raise NotFound("No such partnership.")
         serializer.save()
+
+
+class ListMixin(mixins.ListModelMixin):
+    """A list: JSON pages, or every row as streamed CSV (`?format=csv`, `Accept: text/csv`).
+
+    A viewset may name its CSV columns in `csv_columns`, {column: lookup}, read with
+    `values_list` (quick, for the big lists); otherwise they are its serializer's fields."""
+
+    csv_columns: dict[str, str] | None = None
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        name = self.basename or "rows"
+        if self.csv_columns:
+            rows = (queryset.order_by("pk").values_list(*self.csv_columns.values())
+                    .iterator(chunk_size=2000))
+            return streaming_csv(list(self.csv_columns), rows, filename=name)
+        header = serializer_columns(self.get_serializer())
+        rows = (
+            [flat.get(n) for n in header]
+            for flat in (flatten(self.get_serializer(obj).data)
+                         for obj in queryset.order_by("pk").iterator(chunk_size=2000)))
+        return streaming_csv(header, rows, filename=name)

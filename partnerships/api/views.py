@@ -1,11 +1,11 @@
 from rest_framework import mixins
 
 from ..models import Partnership
-from .base import ScopedViewSet
+from .base import ListMixin, ScopedViewSet
 from .serializers import PartnershipSerializer
 
 
-class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PartnershipViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The partnerships you belong to, or can view as a regional viewer."""
 
     queryset = Partnership.objects.select_related("region", "parent").prefetch_related(

@@ -1,0 +1,17 @@
+"""API tokens: hashed (django-rest-knox keeps only a SHA-512 digest), expiring and revocable."""
+
+from django.db import models
+from knox.models import AbstractAuthToken
+
+
+class ApiToken(AbstractAuthToken):
+    """A user's token for the API, named so that they can tell their tokens apart (say "Power
+    BI report" or "R on my laptop"). The token itself is shown once, when it is made."""
+
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
