@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 
 from .. import access
 from ..models import Partnership
-from .csv import flatten, serializer_columns, streaming_csv
+from .csv import flatten, serializer_columns, streaming_csv, streaming_queryset_csv
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -70,9 +70,7 @@ class ListMixin(mixins.ListModelMixin):
         queryset = self.filter_queryset(self.get_queryset())
         name = self.basename or "rows"
         if self.csv_columns:
-            rows = (queryset.order_by("pk").values_list(*self.csv_columns.values())
-                    .iterator(chunk_size=2000))
-            return streaming_csv(list(self.csv_columns), rows, filename=name)
+            return streaming_queryset_csv(queryset, self.csv_columns, filename=name)
         header = serializer_columns(self.get_serializer())
         rows = (
             [flat.get(n) for n in header]

@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from django.db import connection, models, transaction
 from django.http import StreamingHttpResponse
 from rest_framework import renderers, serializers
 
@@ -60,7 +61,7 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     """CSV in chunks of text: the header, then CHUNK_ROWS rows at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # lines end \r\n (RFC 4180); a cell with \r or \n is quoted
     writer.writerow(header)
     batch = []
     for row in rows:
@@ -75,11 +76,87 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# --- On PostgreSQL, the database writes each line ------------------------------------------
+# The same rules as `csv_text` (Python's csv module, QUOTE_MINIMAL, and `escape_formula`), in
+# SQL: a million rows are then read as a million short strings, several times quicker than
+# converting and writing every value in Python.
+_FORMULA = r"'^''*[-=+@\t\r]'"  # escape_formula's test, as a PostgreSQL regular expression
+# A text cell: a quote put before what could run as a formula, then CSV's quoting.
+_ESCAPED = "(CASE WHEN {c} ~ " + _FORMULA + " THEN '''' || {c} ELSE {c} END)"
+_TEMPLATES = {
+    "text": ("COALESCE(CASE WHEN {e} ~ '[\",\\r\\n]' THEN '\"' || replace({e}, '\"', '\"\"') "
+             "|| '\"' ELSE {e} END, '')").replace("{e}", _ESCAPED),
+    "number": "COALESCE(CAST({c} AS text), '')",
+    "boolean": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' ELSE '' END",
+    "date": "COALESCE(to_char({c}, 'YYYY-MM-DD'), '')",
+    "datetime": "COALESCE(to_char({c} AT TIME ZONE 'UTC', "
+                "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')",
+}
+
+
+def _kind(field: models.Field) -> str:
+    if isinstance(field, models.BooleanField):
+        return "boolean"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, models.IntegerField | models.FloatField | models.DecimalField
+                  | models.AutoField):
+        return "number"
+    return "text"
+
+
+def database_lines(queryset: models.QuerySet, lookups: Sequence[str]) -> Iterator[str]:
+    """Each row of the queryset as one CSV line (no line end), made by PostgreSQL and read
+    through a server-side cursor, in primary key order."""
+    kinds = [_kind(queryset.query.resolve_ref(lookup).output_field) for lookup in lookups]
+    names = [f"c{n}" for n in range(len(lookups))]
+    sql, params = queryset.order_by().values_list("pk", *lookups).query.sql_with_params()
+    line = " || ',' || ".join(_TEMPLATES[kind].format(c=name)
+                              for kind, name in zip(kinds, names, strict=True))
+    query = f"SELECT {line} FROM ({sql}) AS row_values (row_pk, {', '.join(names)}) ORDER BY row_pk"
+    # In a transaction, so that the cursor streams rather than being materialised first as a
+    # cursor WITH HOLD would be.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(query, params)
+        while chunk := cursor.fetchmany(CHUNK_ROWS):
+            yield from (row[0] for row in chunk)
+
+
+def _line_text(header: Sequence[str], lines: Iterable[str]) -> Iterator[str]:
+    yield from csv_text(header, [])
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == CHUNK_ROWS:
+            batch.append("")
+            yield "\r\n".join(batch)
+            batch.clear()
+    if batch:
+        batch.append("")
+        yield "\r\n".join(batch)
+
+
 def streaming_csv(header: Sequence[str], rows: Iterable[Sequence], *, filename: str
                   ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (text.encode() for text in csv_text(header, rows)),
-        content_type=f"{MEDIA_TYPE}; charset=utf-8")
+    return _streaming(csv_text(header, rows), filename)
+
+
+def streaming_queryset_csv(queryset: models.QuerySet, columns: dict[str, str], *,
+                           filename: str) -> StreamingHttpResponse:
+    """Every row of the queryset, `columns` {column: lookup}, as streamed CSV."""
+    if connection.vendor == "postgresql":
+        lines = database_lines(queryset, list(columns.values()))
+        return _streaming(_line_text(list(columns), lines), filename)
+    rows = queryset.order_by("pk").values_list(*columns.values()).iterator(
+        chunk_size=CHUNK_ROWS)
+    return streaming_csv(list(columns), rows, filename=filename)
+
+
+def _streaming(chunks: Iterable[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((text.encode() for text in chunks),
+                                     content_type=f"{MEDIA_TYPE}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
