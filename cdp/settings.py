@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "cdp.api.schema.document_errors"],
     # Stable names for the enums that share a field name, for clients generated from the schema.
     "ENUM_NAME_OVERRIDES": {
         "ImportStatusEnum": "outcomes.models.ImportBatch.Status",

@@ -125,7 +125,7 @@ class MetricSerializer(serializers.ModelSerializer):
     outcome = serializers.CharField(source="outcome.name", read_only=True, allow_null=True,
                                     default=None)
     local_to = serializers.SlugRelatedField(
-        source="owner", slug_field="slug", read_only=True,
+        source="owner", slug_field="slug", read_only=True, allow_null=True,
         help_text="The partnership a local metric belongs to; null for national metrics")
 
     class Meta:

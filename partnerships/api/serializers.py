@@ -12,7 +12,7 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
 class PartnershipSerializer(serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     local_authorities = LocalAuthoritySerializer(many=True, read_only=True)
 
     class Meta:
