@@ -1,0 +1,59 @@
+"""The API tokens page and the API documentation, in Chromium, under the real CSP."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations
+from .test_partnership_pages import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_analyst_makes_uses_and_revokes_a_token(live_server, page, axe_source, tenants):
+    sign_in(page, live_server.url, "a_analyst")
+    page.get_by_role("link", name="API tokens").click()
+    expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_role("button", name="Create token").click()  # no name: an error to fix
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_label("Name").fill("R on my laptop")
+    page.get_by_label("30 days").check()
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_text("Copy it now: it will not be shown again.")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    key = page.get_by_label("Your new token").input_value()
+
+    # The token reads the API as the analyst, from outside the browser's session.
+    context = page.context.browser.new_context()
+    answer = context.request.get(f"{live_server.url}/api/v1/partnerships/",
+                                 headers={"Authorization": f"Token {key}"})
+    assert answer.status == 200
+    assert [p["slug"] for p in json.loads(answer.text())["results"]] == ["rotherham"]
+
+    page.get_by_role("button", name=re.compile("Revoke")).click()
+    expect(page.get_by_text("Token “R on my laptop” revoked")).to_be_visible()
+    expect(page.get_by_text("You have no tokens.")).to_be_visible()
+    answer = context.request.get(f"{live_server.url}/api/v1/partnerships/",
+                                 headers={"Authorization": f"Token {key}"})
+    assert answer.status == 401
+    context.close()
+
+
+def test_the_api_documentation_draws_under_the_csp(live_server, browser, axe_source, tenants):
+    # Without bypassing the CSP: the page must work as served.
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    expect(page.get_by_text("CDP Dashboard API").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/observations/").first).to_be_visible()
+    assert violations == []
+    context.close()
+
