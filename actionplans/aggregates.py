@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from .models import FINISHED, MilestoneStatus, Priority, Strand
+from .progress import NONE_GIVEN
 
 STATUSES = [value for value, _ in MilestoneStatus.choices]
 MILESTONE_COLUMNS = ["partnership_id", "status", "due_date", "plan_year", "priority", "strand",
@@ -26,13 +27,17 @@ def overdue(milestones: pd.DataFrame, today: date) -> pd.Series:
 
 def plan_progress(milestones: pd.DataFrame, today: date) -> list[dict]:
     """One row per partnership × axis (priority, strand) × value, with counts by status,
-    overdue and the share complete. Values with no milestones are left out."""
+    overdue and the share complete. Values with no milestones are left out.
+
+    The counts by status add up to the total: each milestone is counted once, by its recorded
+    status. `overdue` is a part of them ("of which overdue"), not another status: a milestone
+    that is past due and not finished is counted in its status and in `overdue`."""
     if milestones.empty:
         return []
     frame = milestones.assign(overdue=overdue(milestones, today))
     rows = []
     for axis, choices in (("priority", Priority), ("strand", Strand)):
-        labels = {**dict(choices.choices), "": "None given"}
+        labels = {**dict(choices.choices), "": NONE_GIVEN[axis]}
         order = {value: n for n, value in enumerate([*labels])}
         counts = pd.crosstab([frame["partnership_id"], frame[axis]], frame["status"])
         counts = counts.reindex(columns=STATUSES, fill_value=0)

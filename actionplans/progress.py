@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
+# Objectives with no national priority or no 4P strand are grouped under these names.
+NONE_GIVEN = {"priority": "No priority given", "strand": "No strand given"}
+
 
 def plan_year_end(first_year: int, plan_year: int) -> date:
     """Year 1 of a plan starting 2022/23 ends on 31 March 2023."""

@@ -25,7 +25,7 @@ from .models import (
     Risk,
     Strand,
 )
-from .progress import due_by, is_overdue
+from .progress import NONE_GIVEN, due_by, is_overdue
 
 GROUPINGS = {"priority": ("Priority", Priority), "strand": ("4P strand", Strand)}
 
@@ -117,7 +117,7 @@ def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, group
     annotate_due(items, plan, today)
     attribute, choices = ("priority", Priority) if grouping == "priority" else ("strand", Strand)
     groups = {value: Group(value, label) for value, label in choices.choices}
-    groups[""] = Group("", "No priority given" if attribute == "priority" else "No strand given")
+    groups[""] = Group("", NONE_GIVEN[attribute])
     objective_rows: dict[int, ObjectiveRow] = {}
     action_rows: dict[int, ActionRow] = {}
     counts: Counter = Counter()
@@ -304,7 +304,7 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
 
     def table(attribute: str, choices) -> list[ReportRow]:
         rows = []
-        for value, label in [*choices.choices, ("", "None given")]:
+        for value, label in [*choices.choices, ("", NONE_GIVEN[attribute])]:
             chosen = [m for m in items if getattr(m.key_action.objective, attribute) == value]
             if chosen:
                 rows.append(ReportRow(label, Counter(m.category for m in chosen), len(chosen)))
@@ -387,7 +387,14 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
     return items, needing.count()
 
 
-def milestones_measured_by(*, partnership: Partnership, user, metric_id: int) -> list:
-    return list(Milestone.objects.for_user(user)
-                .filter(partnership=partnership, metrics__id=metric_id)
-                .select_related("key_action").order_by("due_date", "plan_year", "pk"))
+def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,
+                           today: date | None = None) -> list:
+    """The milestones a metric measures, with `due_by` and `is_overdue` set."""
+    today = today or timezone.localdate()
+    items = list(Milestone.objects.for_user(user)
+                 .filter(partnership=partnership, metrics__id=metric_id)
+                 .select_related("key_action__objective__plan")
+                 .order_by("due_date", "plan_year", "pk"))
+    for milestone in items:
+        annotate_due([milestone], milestone.key_action.objective.plan, today)
+    return items

@@ -11,9 +11,11 @@ import csv
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from actionplans import selectors as plan_selectors
+from actionplans.progress import NONE_GIVEN
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.models import Metric, Outcome
@@ -24,7 +26,7 @@ COMPARISON_TAGS = {"Better": "govuk-tag--green", "Worse": "govuk-tag--red",
                    "Similar": "govuk-tag--yellow", "Higher": "govuk-tag--blue",
                    "Lower": "govuk-tag--blue"}
 TARGET_TAGS = {"achieved": "govuk-tag--green", "on track": "govuk-tag--green",
-               "off track": "govuk-tag--red"}
+               "off track": "govuk-tag--red"}  # "no data" (not known): grey
 
 
 def values_of(summary) -> dict:
@@ -34,19 +36,29 @@ def values_of(summary) -> dict:
             if f.attname not in deferred}
 
 
-def tile(summary) -> dict:
+def tile(summary, today=None) -> dict:
     metric = summary.metric
     values = values_of(summary)
+    today = today or timezone.localdate()
     return {
         "summary": summary,
         "metric": metric,
         "value": charts.number(summary.value, metric.unit),
         "sentence": charts.metric_sentence(name=metric.name, unit=metric.unit, summary=values),
         "trend": charts.trend_sentence(values),
-        "target": charts.target_sentence(values, metric.unit),
+        "target": charts.target_sentence(values, metric.unit, today),
+        "target_label": charts.target_label(values, today),
         "comparison_tag": COMPARISON_TAGS.get(summary.england_comparison, "govuk-tag--grey"),
-        "target_tag": TARGET_TAGS.get(summary.target_status, "govuk-tag--grey"),
+        "target_tag": TARGET_TAGS.get(charts.target_status_now(values, today),
+                                      "govuk-tag--grey"),
     }
+
+
+def progress_rows(rows, axis: str) -> list[dict]:
+    """The stored progress rows as plain dicts, with objectives of no priority or strand
+    named so (rows stored before they were are named "None given")."""
+    return [{**vars(row), "label": NONE_GIVEN[axis] if not row.key else row.label}
+            for row in rows]
 
 
 class DashboardView(PartnershipViewMixin, TemplateView):
@@ -61,9 +73,10 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
         outcomes = {o.pk: o for o in Outcome.objects.all()}
         groups: dict = {}
+        today = timezone.localdate()
         for summary in summaries:
             outcome = outcomes.get(summary.metric.outcome_id)
-            groups.setdefault(outcome, []).append(tile(summary))
+            groups.setdefault(outcome, []).append(tile(summary, today))
         ordered = sorted(groups.items(), key=lambda item: (
             item[0] is None, item[0].kind != "strategic" if item[0] else True,
             item[0].order if item[0] else 0))
@@ -75,13 +88,14 @@ class DashboardView(PartnershipViewMixin, TemplateView):
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
             progress=progress,
             progress_charts=[
-                (axis, title, rows,
-                 charts.plan_progress_figure([vars(row) for row in rows], title=title),
-                 charts.progress_sentence([vars(row) for row in rows], by=by))
+                {"axis": axis, "title": title, "rows": rows,
+                 "figure": charts.plan_progress_figure(rows, title=title),
+                 "sentence": charts.progress_sentence(rows, by=by),
+                 "closed": any(row["closed"] for row in rows)}
                 for axis, title, by in (
                     ("priority", "Milestones by national priority", "national priority"),
                     ("strand", "Milestones by 4P strand", "4P strand"))
-                if (rows := progress[axis])
+                if (rows := progress_rows(progress[axis], axis))
             ],
             attention=attention,
             attention_total=attention_total,
@@ -176,8 +190,8 @@ class PlanProgressCsvView(PartnershipViewMixin, View):
                    "closed", "overdue", "percent_complete"]
         writer.writerow(["grouping", "group", *columns])
         for axis in ("priority", "strand"):
-            for row in progress[axis]:
-                writer.writerow([axis, row.label, *(getattr(row, c) for c in columns)])
+            for row in progress_rows(progress[axis], axis):
+                writer.writerow([axis, row["label"], *(row[c] for c in columns)])
         return response
 
 
@@ -195,9 +209,10 @@ class SpineView(PartnershipViewMixin, TemplateView):
                   "polarity": s.metric.polarity, "unit": s.metric.unit} for s in summaries]
         rows = charts.spine_rows(plain)
         context.update(
-            rows=rows, summaries=plain,
+            rows=rows,
             computed_at=outcome_selectors.summary_computed_at(partnership=self.partnership),
             sentence=charts.spine_sentence(rows, len(plain)),
+            # Drawn whenever there are metrics: one that cannot be placed says why.
             figure=charts.spine_figure(rows, title="Compared with England's range")
             if rows else None,
         )
@@ -243,6 +258,7 @@ class CompareView(LoginRequiredMixin, TemplateView):
                 sentence=charts.compare_sentence(data["rows"], name=metric.name,
                                                  unit=metric.unit, period=data["period"]),
                 figure=charts.compare_figure(data["rows"], name=metric.name, unit=metric.unit,
-                                             england=data["england"]),
+                                             england=data["england"])
+                if any(isinstance(r["value"], int | float) for r in data["rows"]) else None,
             )
         return context

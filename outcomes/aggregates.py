@@ -318,8 +318,12 @@ def metric_summaries(
     targets: pd.DataFrame,
     partnerships: pd.DataFrame,
     peers: pd.DataFrame | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """One summary row per partnership × metric × area with an all-persons observation.
+
+    today: the day target statuses are judged on (a target past due with no figure for its
+    due period has no status); the caller passes it, today in England if not.
 
     observations: partnership_id plus the ObservationValues columns (metric_id, area_code,
     area_name, period_label, period_start, period_end, period_year_type, period_sortable, sex,
@@ -357,12 +361,13 @@ def metric_summaries(
     if observations.empty:
         return empty_summaries()
     with _without_cycle_collection():
-        return _summaries(observations, benchmarks, metrics, targets, partnerships, peers)
+        return _summaries(observations, benchmarks, metrics, targets, partnerships, peers,
+                          today)
 
 
 def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd.DataFrame,
-               targets: pd.DataFrame, partnerships: pd.DataFrame, peers: pd.DataFrame | None
-               ) -> pd.DataFrame:
+               targets: pd.DataFrame, partnerships: pd.DataFrame, peers: pd.DataFrame | None,
+               today: date | None = None) -> pd.DataFrame:
     rows, starts = _prepare(observations, GROUP)
     if len(starts) == 0:
         return empty_summaries()
@@ -448,7 +453,8 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
     previous_value = np.where(previous >= 0, value[np.maximum(previous, 0)], np.nan)
     previous_label = np.where(previous >= 0,
                               rows["period_label"][np.maximum(previous, 0)], "")
-    target = _targets(targets, partnership_id, metric_id, latest_end, latest_value, polarity)
+    target = _targets(targets, partnership_id, metric_id, latest_end, latest_value, polarity,
+                      today=today)
     target["target_id"] = pd.array(target["target_id"], dtype="Int64")
     disclosed, counted = disclosure_sets(metrics)
     ranked = latest_value.copy()  # a value built on a count of 1 to 4 is not ranked
@@ -623,9 +629,15 @@ def _optional(number) -> float | None:
 
 
 def _targets(targets: pd.DataFrame, partnership_id: np.ndarray, metric_id: np.ndarray,
-             latest_end: np.ndarray, latest_value: np.ndarray, polarity: list[str]) -> dict:
+             latest_end: np.ndarray, latest_value: np.ndarray, polarity: list[str],
+             today: date | None = None) -> dict:
     """The target due soonest on or after the latest period's end (else the one due last)
-    for each group, and its status."""
+    for each group, and its status as it stands `today` (default: today in England): a
+    target past due with no figure for its due period is "no data", not on or off track."""
+    if today is None:
+        from zoneinfo import ZoneInfo
+
+        today = datetime.now(ZoneInfo("Europe/London")).date()
     n = len(partnership_id)
     out = {"target_id": [None] * n, "target_description": [""] * n,
            "target_value": np.full(n, np.nan), "target_due_period": [""] * n,
@@ -676,6 +688,7 @@ def _targets(targets: pd.DataFrame, partnership_id: np.ndarray, metric_id: np.nd
             baseline_value=None if baseline_value is None else _optional(baseline_value[row]),
             baseline_date=_python_date(baseline_end[row]),
             higher_is_better={HIGHER_IS_BETTER: True, LOWER_IS_BETTER: False}.get(pol),
+            today=today,
         )
         out["target_status"][group] = str(status.value)
     return out

@@ -128,29 +128,47 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
     return _figure(data, layout)
 
 
-PLAN_STATUSES = [("complete", "Complete", BLUE), ("on_track", "On track", GREEN),
-                 ("at_risk", "At risk", "#ffdd00"), ("off_track", "Off track", "#d4351c"),
-                 ("not_started", "Not started", "#b1b4b6"), ("closed", "Closed", GREY)]
+# In the order of the table beside the chart: finished first, then how the rest are going.
+PLAN_STATUSES = [("complete", "Complete", BLUE), ("closed", "Closed", GREY),
+                 ("on_track", "On track", GREEN), ("at_risk", "At risk", "#ffdd00"),
+                 ("off_track", "Off track", "#d4351c"), ("not_started", "Not started", "#b1b4b6")]
+OVERDUE_LEGEND = "Of which overdue"  # the page says what overdue means
 
 
 def plan_progress_figure(rows: list[dict], *, title: str) -> dict:
-    """Stacked bars of milestones by status for each priority or strand, top to bottom in
-    the order of the rows (and of the table beside the chart). The legend names only the
-    statuses that some bar shows."""
+    """Bars of milestones by status for each priority or strand, top to bottom in the order
+    of the rows (and of the table beside the chart). Each milestone is in one status, so a
+    bar's segments add up to its milestones. Overdue is not a status but a part of the
+    unfinished ones: a thin hatched bar under each, starting where the finished ones end,
+    as long as the overdue count. The legend names only what some bar shows."""
     labels = [row["label"] for row in rows]
     data = []
+    base = [0] * len(rows)
     for key, label, colour in PLAN_STATUSES:
         counts = [row.get(key) or 0 for row in rows]
-        data.append({"type": "bar", "y": labels, "x": counts, "name": label,
-                     "orientation": "h", "marker": {"color": colour},
-                     "showlegend": any(counts)})
+        data.append({"type": "bar", "y": labels, "x": counts, "base": list(base),
+                     "name": label, "orientation": "h", "width": 0.6, "offset": -0.4,
+                     "marker": {"color": colour}, "showlegend": any(counts),
+                     "hovertemplate": f"%{{y}}: %{{x}} {label.lower()}<extra></extra>"})
+        base = [b + c for b, c in zip(base, counts, strict=True)]
+    overdue = [row.get("overdue") or 0 for row in rows]
+    if any(overdue):
+        finished = [(row.get("complete") or 0) + (row.get("closed") or 0) for row in rows]
+        data.append({
+            "type": "bar", "y": labels, "x": overdue, "base": finished,
+            "name": OVERDUE_LEGEND, "orientation": "h", "width": 0.25, "offset": 0.22,
+            "marker": {"color": "#ffffff", "line": {"color": "#d4351c", "width": 1.5},
+                       "pattern": {"shape": "/", "fgcolor": "#d4351c", "bgcolor": "#ffffff",
+                                   "solidity": 0.5}},
+            "hovertemplate": "%{y}: %{x} overdue<extra></extra>"})
     layout = _layout(title, "")
     xaxis = {"title": {"text": "Milestones"}, "rangemode": "tozero", "automargin": True}
     totals = [sum(row.get(key) or 0 for key, _, _ in PLAN_STATUSES) for row in rows]
     if max(totals, default=0) <= 10:
         xaxis["dtick"] = 1  # no half milestones
-    layout.update(barmode="stack", height=120 + 40 * len(rows), xaxis=xaxis,
-                  yaxis={"automargin": True, "autorange": "reversed"})
+    layout.update(barmode="overlay", height=120 + 44 * len(rows), xaxis=xaxis,
+                  yaxis={"automargin": True, "autorange": "reversed", "type": "category",
+                         "categoryorder": "array", "categoryarray": labels})
     return _figure(data, layout)
 
 
@@ -184,17 +202,28 @@ def metric_sentence(*, name: str, unit: str, summary: dict) -> str:
 
 def progress_sentence(rows: list[dict], *, by: str) -> str:
     """For example: By national priority: 20 of 46 milestones complete (43%), 3 at risk or
-    off track and 26 overdue; most complete: Break drug supply chains (80%)."""
+    off track and 26 overdue (past due and not complete or closed, whatever status is
+    recorded); most complete: Break drug supply chains (80%).
+
+    Only a named priority or strand can be "most complete", and only when some are complete
+    and not all equally."""
     total = sum(r["total"] for r in rows)
     if not total:
         return f"By {by}: no milestones yet."
     complete = sum(r["complete"] for r in rows)
     risky = sum(r["at_risk"] + r["off_track"] for r in rows)
     overdue = sum(r["overdue"] for r in rows)
-    best = max(rows, key=lambda r: (r["percent_complete"], r["total"]))
-    return (f"By {by}: {complete} of {total} milestones complete "
+    text = (f"By {by}: {complete} of {total} milestones complete "
             f"({round(100 * complete / total)}%), {risky} at risk or off track and {overdue} "
-            f"overdue; most complete: {best['label']} ({best['percent_complete']:.0f}%).")
+            f"overdue")
+    if overdue:
+        text += " (past due and not complete or closed, whatever status is recorded)"
+    named = [r for r in rows if r.get("key", r["label"]) and r["total"]]
+    shares = {r["percent_complete"] for r in named}
+    if len(named) > 1 and max(shares, default=0) > 0 and len(shares) > 1:
+        best = max(named, key=lambda r: (r["percent_complete"], r["total"]))
+        text += f"; most complete: {best['label']} ({best['percent_complete']:.0f}%)"
+    return text + "."
 
 
 def trend_sentence(summary: dict) -> str:
@@ -204,12 +233,58 @@ def trend_sentence(summary: dict) -> str:
     return f"Recent trend: {label[:1].lower() + label[1:]}."
 
 
-def target_sentence(summary: dict, unit: str) -> str:
+TARGET_LABELS = {"achieved": "Target achieved", "on track": "Target on track",
+                 "off track": "Target off track", "no data": "Target status not known"}
+
+
+def _period_end(label: str | None) -> date | None:
+    try:
+        return parse_period(label).end if label else None
+    except PeriodError:
+        return None
+
+
+def target_status_now(summary: dict, today: date | None) -> str:
+    """The summary's target status, as it stands today: once the target is due, and no figure
+    for its due period has come, it is not known whether it was met ("no data"), whatever
+    the trajectory said before (a summary computed before the due date may still say "on
+    track"). "achieved" stands: the figure met the target."""
+    status = summary.get("target_status") or "no data"
+    due_end = _period_end(summary.get("target_due_period"))
+    latest_end = summary.get("period_end")
+    if hasattr(latest_end, "date"):
+        latest_end = latest_end.date()
+    if (status in ("on track", "off track") and today is not None and due_end is not None
+            and due_end < today and (latest_end is None or latest_end < due_end)):
+        return "no data"
+    return status
+
+
+def target_label(summary: dict, today: date | None = None) -> str:
+    """The tag's words: "Target on track", "Target status not known"…"""
+    return TARGET_LABELS.get(target_status_now(summary, today), "Target status not known")
+
+
+def target_sentence(summary: dict, unit: str, today: date | None = None) -> str:
+    """What the target is and where it stands, honestly: a target whose due date has passed
+    with no figure for its due period is not "on track" but not known."""
     if not summary.get("target_description"):
         return ""
-    status = summary.get("target_status") or "no data"
-    return (f"Target: {summary['target_description']} ({number(summary['target_value'], unit)}"
-            f" by {summary['target_due_period']}): {status}.")
+    due = summary["target_due_period"]
+    text = (f"Target: {summary['target_description']} "
+            f"({number(summary['target_value'], unit)} by {due})")
+    status = target_status_now(summary, today)
+    if status != "no data":
+        return f"{text}: {status}."
+    latest = summary.get("period_label")
+    due_end = _period_end(due)
+    if summary.get("value") is None or not latest:
+        return f"{text}: not known, no figure yet."
+    if today is not None and due_end is not None and due_end < today:
+        return (f"{text}. Target due {due}: no figures since {latest}, so whether it was met "
+                "is not known.")
+    return (f"{text}: not known yet. The latest figure is for {latest}, with no baseline to "
+            "measure progress from.")
 
 
 def as_of(day: date | None) -> str:
@@ -221,21 +296,43 @@ COMPARISON_COLOURS = {"Better": GREEN, "Similar": "#ffdd00", "Worse": "#d4351c",
                       "Higher": BLUE, "Lower": BLUE}
 
 
+SPINE_REASONS = {
+    "no_value": ("No figure", "no figure"),
+    "one_area": ("Only this area: no range",
+                 "no figure from any other area for the same period, so no range to be "
+                 "placed in"),
+    "same_value": ("Every area the same: no range",
+                   "the same value in every area for the same period"),
+    "no_england": ("No England figure", "no England figure for the same period"),
+}
+
+
 def spine_rows(summaries: list[dict]) -> list[dict]:
     """Each metric placed against England's range: England at 0, the furthest area at ±1,
     better to the right (for metrics where lower is better the scale is flipped).
 
     `summaries`: name, polarity, value, england_value, range_min, range_q1, range_q3,
-    range_max, england_comparison. Rows that cannot be placed are left out."""
+    range_max, england_comparison. Every row is returned, in order: `placed` says whether
+    it could be placed, and if not `reason` says why ("no_value"; "one_area" when the range
+    is one area's value alone, min = max = the value; "same_value" when several areas, per
+    `rank_of`, share it; "no_england"), with `reason_text`."""
     placed = []
     for row in summaries:
         value, england = row.get("value"), row.get("england_value")
         low, high = row.get("range_min"), row.get("range_max")
-        if None in (value, england, low, high):
+        reason = ""
+        if value is None:
+            reason = "no_value"
+        elif low is None or high is None or low == high:
+            several = (row.get("rank_of") or 0) > 1
+            reason = "same_value" if several else "one_area"
+        elif england is None:
+            reason = "no_england"
+        if reason:
+            placed.append({**row, "placed": False, "reason": reason,
+                           "reason_text": SPINE_REASONS[reason][0]})
             continue
         scale = max(england - low, high - england, abs(value - england))
-        if scale <= 0:
-            continue
         sign = -1 if row.get("polarity") == "lower_better" else 1
 
         def place(x: float, sign=sign, england=england, scale=scale) -> float:
@@ -243,24 +340,33 @@ def spine_rows(summaries: list[dict]) -> list[dict]:
 
         ends = sorted([place(low), place(high)])
         quarter = sorted([place(row.get("range_q1", low)), place(row.get("range_q3", high))])
-        placed.append({**row, "worst": ends[0], "best": ends[1], "q_low": quarter[0],
+        placed.append({**row, "placed": True, "reason": "", "reason_text": "",
+                       "worst": ends[0], "best": ends[1], "q_low": quarter[0],
                        "q_high": quarter[1], "position": place(value)})
     return placed
 
 
 def spine_figure(rows: list[dict], *, title: str) -> dict:
-    """A Fingertips-style spine chart of `spine_rows`."""
+    """A Fingertips-style spine chart of `spine_rows`: a row for every metric, and for one
+    that cannot be placed a note saying why instead of a bar."""
     names = [row["name"] for row in rows]
+    shown = [row["placed"] for row in rows]
+
+    def each(key: str) -> list:
+        return [row[key] if row["placed"] else None for row in rows]
+
     data = [
-        {"type": "bar", "y": names, "base": [r["worst"] for r in rows],
-         "x": [r["best"] - r["worst"] for r in rows], "orientation": "h",
-         "name": "Range of all areas", "marker": {"color": "#d9d9d9"}, "hoverinfo": "skip"},
-        {"type": "bar", "y": names, "base": [r["q_low"] for r in rows],
-         "x": [r["q_high"] - r["q_low"] for r in rows], "orientation": "h",
-         "name": "Middle half of areas", "marker": {"color": "#9b9b9b"}, "hoverinfo": "skip"},
-        {"type": "scatter", "y": names, "x": [r["position"] for r in rows], "mode": "markers",
+        {"type": "bar", "y": names, "base": each("worst"),
+         "x": [r["best"] - r["worst"] if r["placed"] else None for r in rows],
+         "orientation": "h", "name": "Range of all areas", "marker": {"color": "#d9d9d9"},
+         "hoverinfo": "skip", "showlegend": any(shown)},
+        {"type": "bar", "y": names, "base": each("q_low"),
+         "x": [r["q_high"] - r["q_low"] if r["placed"] else None for r in rows],
+         "orientation": "h", "name": "Middle half of areas", "marker": {"color": "#9b9b9b"},
+         "hoverinfo": "skip", "showlegend": any(shown)},
+        {"type": "scatter", "y": names, "x": each("position"), "mode": "markers",
          "name": "This area", "text": [r.get("england_comparison") for r in rows],
-         "hoverinfo": "y+text",
+         "hoverinfo": "y+text", "showlegend": any(shown),
          "marker": {"size": 14, "line": {"color": BLACK, "width": 1.5},
                     "color": [COMPARISON_COLOURS.get(r.get("england_comparison"), "#ffffff")
                               for r in rows]}},
@@ -270,63 +376,150 @@ def spine_figure(rows: list[dict], *, title: str) -> dict:
         barmode="overlay", height=140 + 44 * len(rows),
         xaxis={"range": [-1.05, 1.05], "zeroline": True, "zerolinecolor": BLACK,
                "zerolinewidth": 3, "tickvals": [-1, 0, 1],
-               "ticktext": ["Worst", "England", "Best"], "automargin": True},
-        yaxis={"automargin": True, "autorange": "reversed", "type": "category"},
+               "ticktext": ["Worst", "England", "Best"], "automargin": True,
+               "fixedrange": True},
+        yaxis={"automargin": True, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": names, "fixedrange": True},
+        annotations=[{"x": 0, "y": row["name"], "xref": "x", "yref": "y",
+                      "text": row["reason_text"], "showarrow": False,
+                      "font": {"size": 13, "color": BLACK}, "bgcolor": "#ffffff",
+                      "bordercolor": GREY, "borderpad": 4}
+                     for row in rows if not row["placed"]],
     )
     return _figure(data, layout)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def spine_sentence(rows: list[dict], total: int) -> str:
-    counts = {}
+    """How many metrics are placed against England's range and how they compare, and why
+    the others are not: a range of one area is never called England's range."""
+    counts: dict = {}
     for row in rows:
-        counts[row.get("england_comparison")] = counts.get(row.get("england_comparison"), 0) + 1
+        if row.get("placed", True):
+            key = row.get("england_comparison")
+            counts[key] = counts.get(key, 0) + 1
+    placed = sum(1 for row in rows if row.get("placed", True))
+    text = f"Of {_count(total, 'metric', 'metrics')} in the framework"
+    reasons = []
+    for reason, (_, words) in SPINE_REASONS.items():
+        n = sum(1 for row in rows if row.get("reason") == reason)
+        if n:
+            reasons.append(f"{n} {'has' if n == 1 else 'have'} {words}")
+    if not placed:
+        text += ", none can be placed against England's range"
+        return text + (": " + "; ".join(reasons) if reasons else "") + "."
+    text += f", {placed} {'is' if placed == 1 else 'are'} placed against England's range"
     parts = [f"{counts[k]} {k.lower()}" for k in ("Better", "Similar", "Worse", "Higher",
                                                      "Lower") if counts.get(k)]
-    text = f"Of {total} metric{'s' if total != 1 else ''} in the framework"
+    others = placed - sum(counts.get(k, 0) for k in ("Better", "Similar", "Worse", "Higher",
+                                                        "Lower"))
     if not parts:
-        return text + ", none can be compared with England yet."
-    return text + ", compared with England: " + ", ".join(parts) + "."
+        text += "; none compared with England"
+    else:
+        text += "; compared with England: " + ", ".join(parts)
+        if others:
+            text += f", {others} not compared"
+    if reasons:
+        text += ". Not placed: " + "; ".join(reasons)
+    return text + "."
 
 
 # --- Comparing partnerships ------------------------------------------------------------------
+COMPARED = ("Better", "Similar", "Worse", "Higher", "Lower")
+
+
 def compare_figure(rows: list[dict], *, name: str, unit: str, england: float | None) -> dict:
-    """Ordered bars, one per area, with 95% confidence intervals, coloured by comparison with
-    England, and England's value as a line. Suppressed values are left out of the bars (the
-    table says so). `rows`: label, value, lower_ci, upper_ci, england_comparison."""
+    """Horizontal bars, one per area, top to bottom in the order of the rows (and of the
+    table), with 95% confidence intervals, coloured by comparison with England, and England's
+    value as a line. The areas' names are on the value axis's left, where they have room
+    (charts.js wraps long ones), and the chart grows with the number of bars. Suppressed
+    values are left out of the bars (the table says so). `rows`: label, value, lower_ci,
+    upper_ci, england_comparison."""
     shown = [r for r in rows if isinstance(r.get("value"), int | float)]
-    data = [{
-        "type": "bar", "x": [r["label"] for r in shown], "y": [r["value"] for r in shown],
-        "name": name,
+    labels = [r["label"] for r in shown]
+    bars = {
+        "type": "bar", "orientation": "h", "y": labels, "x": [r["value"] for r in shown],
+        "name": name, "showlegend": False,
         "marker": {"color": [COMPARISON_COLOURS.get(r.get("england_comparison"), "#b1b4b6")
-                             for r in shown]},
-        "error_y": {"type": "data", "symmetric": False, "color": BLACK,
-                    "array": [None if r.get("upper_ci") is None else r["upper_ci"] - r["value"]
-                              for r in shown],
-                    "arrayminus": [None if r.get("lower_ci") is None
-                                   else r["value"] - r["lower_ci"] for r in shown]},
-    }]
-    layout = _layout(name, UNIT_SUFFIX.get(unit, "").strip() or "Value")
-    layout["xaxis"] = {"type": "category", "automargin": True, "tickangle": -45}
+                             for r in shown],
+                   "line": {"color": BLACK, "width": 1}},
+        "hovertemplate": "%{y}: %{x}<extra></extra>",
+    }
+    if any(r.get("lower_ci") is not None for r in shown):
+        bars["error_x"] = {
+            "type": "data", "symmetric": False, "color": BLACK, "thickness": 1.5,
+            "array": [None if r.get("upper_ci") is None else r["upper_ci"] - r["value"]
+                      for r in shown],
+            "arrayminus": [None if r.get("lower_ci") is None else r["value"] - r["lower_ci"]
+                           for r in shown]}
+    # The value axis from 0 to a little past the furthest bar, CI or England: set here, so
+    # that England's label (above the plot) never stretches it, as plotly.js's autorange
+    # would to fit the label's text on a narrow chart.
+    ends = [r["value"] for r in shown] + [r["upper_ci"] for r in shown
+                                         if r.get("upper_ci") is not None]
     if england is not None:
-        layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": england,
-                             "y1": england, "line": {"color": BLACK, "width": 2,
-                                                     "dash": "dash"}}]
-        layout["annotations"] = [{"xref": "paper", "x": 1, "y": england, "text": "England",
-                                  "showarrow": False, "xanchor": "right", "yanchor": "bottom"}]
-    return _figure(data, layout)
+        ends.append(england)
+    furthest = max(ends, default=0) or 1
+    layout = _layout(name, "")
+    layout.update(
+        height=150 + 40 * max(len(shown), 1),
+        xaxis={"title": {"text": UNIT_SUFFIX.get(unit, "").strip()
+                         or ("Number" if unit == "count" else "Value")},
+               "range": [0, furthest * 1.05], "automargin": True, "gridcolor": "#dddddd",
+               "tickformat": ",", "fixedrange": True},
+        yaxis={"type": "category", "automargin": True, "autorange": "reversed",
+               "categoryorder": "array", "categoryarray": labels, "fixedrange": True},
+    )
+    if england is not None:
+        layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+                             "x0": england, "x1": england,
+                             "line": {"color": BLACK, "width": 2, "dash": "dash"}}]
+        # Its label above the plot, reaching into it from the line's side with more room.
+        layout["annotations"] = [{"xref": "x", "yref": "paper", "y": 1, "x": england,
+                                  "text": f"England {number(england, unit)}",
+                                  "showarrow": False, "yanchor": "bottom",
+                                  "xanchor": "right" if england > furthest / 2 else "left"}]
+    return _figure(data=[bars], layout=layout)
 
 
 def compare_sentence(rows: list[dict], *, name: str, unit: str, period: str) -> str:
+    """What the table says in a sentence: how many areas have a figure, how many of them are
+    compared with England and how, and the highest and lowest when there are several."""
     shown = [r for r in rows if isinstance(r.get("value"), int | float)]
-    if not shown:
-        return f"{name}: no figures to compare for {period}."
-    worse = sum(1 for r in shown if r.get("england_comparison") == "Worse")
-    better = sum(1 for r in shown if r.get("england_comparison") == "Better")
-    top = shown[0]
-    text = (f"{name}, {period}: {len(shown)} area{'s' if len(shown) != 1 else ''} compared; "
-            f"{better} better and {worse} worse than England; highest {top['label']} "
-            f"({number(top['value'], unit)})")
     suppressed = len(rows) - len(shown)
+    if not shown:
+        text = f"{name}: no figures to compare for {period}"
+        if suppressed:
+            text += f"; {suppressed} suppressed for disclosure control"
+        return text + "."
+    compared = [r for r in shown if r.get("england_comparison") in COMPARED]
+    text = f"{name}, {period}: "
+    if len(shown) == 1:
+        only = shown[0]
+        text += f"1 area, {only['label']} ({number(only['value'], unit)})"
+        if compared:
+            verdict = only["england_comparison"]
+            text += f", {verdict.lower()} {'to' if verdict == 'Similar' else 'than'} England"
+        else:
+            text += ", not compared with England"
+    else:
+        text += f"{len(shown)} areas; "
+        if compared:
+            counts = [f"{n} {k.lower()}" for k in COMPARED
+                      if (n := sum(1 for r in compared if r["england_comparison"] == k))]
+            text += (f"{len(compared)} compared with England ({', '.join(counts)})")
+            if len(compared) < len(shown):
+                text += f", {len(shown) - len(compared)} not compared"
+        else:
+            text += "none compared with England"
+        high = max(shown, key=lambda r: r["value"])
+        low = min(shown, key=lambda r: r["value"])
+        if high["value"] != low["value"]:
+            text += (f"; highest {high['label']} ({number(high['value'], unit)}), lowest "
+                     f"{low['label']} ({number(low['value'], unit)})")
     if suppressed:
         text += f"; {suppressed} suppressed for disclosure control"
     return text + "."

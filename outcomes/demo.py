@@ -26,8 +26,12 @@ AREA_NAMES = {"E08000018": "Rotherham", "E06000031": "Peterborough",
 
 FIGURES = {
     "rotherham": [
-        ("numbers_in_treatment", "E08000018", "2022/23", 2081, 2081,
-         "Health Select Commission: '2,081 last year' (period assumed to be 2022/23)"),
+        # "Last year" beside "at the end of November, 2023": read as the twelve months to
+        # the end of November 2022, so that the two figures are for periods of the same kind
+        # a year apart, not overlapping ones (2022/23 would share Dec 2022 - Mar 2023).
+        ("numbers_in_treatment", "E08000018", "Dec 2021 - Nov 2022", 2081, 2081,
+         "Health Select Commission: '2,081 last year' (period assumed to be the 12 months "
+         "to November 2022, a year before the 2,153)"),
         ("numbers_in_treatment", "E08000018", "Dec 2022 - Nov 2023", 2153, 2153,
          "Health Select Commission: '2,153 at the end of November, 2023'"),
         ("drug_offences", "E08000018", "2020/21", 708, 708,
@@ -85,8 +89,8 @@ AIMS = {
 TARGETS = {
     "rotherham": [
         ("numbers_in_treatment", "440 additional adults in treatment by the end of 2024/25",
-         2081, "2022/23", date(2023, 3, 31), 2521, "2024/25", date(2025, 3, 31),
-         "Seed 000; the baseline is assumed to be last year's 2,081"),
+         2081, "Dec 2021 - Nov 2022", date(2022, 11, 30), 2521, "2024/25", date(2025, 3, 31),
+         "Seed 000; the baseline is assumed to be last year's 2,081 (12 months to Nov 2022)"),
         ("continuity_of_care", "Continuity of care between prison and treatment raised to 75%",
          None, "", None, 75, "2024/25", date(2025, 3, 31), "Seed 000"),
         ("residential_rehab", "38 additional people attending residential rehab in 2024/25",

@@ -90,6 +90,7 @@ def framework_for_partnership(*, partnership, user) -> dict:
             baseline_value=target.baseline_value, baseline_date=target.baseline_end,
             higher_is_better={"higher_better": True, "lower_better": False}.get(
                 target.metric.polarity),
+            today=timezone.localdate(),
         )
         target.latest = value
     for entry in entries:
@@ -170,9 +171,12 @@ def comparison(*, user, metric) -> dict:
         count = r.count if r.count is not None or metric.unit != "count" else r.value
         value = disclose_value(r.value, count) if metric.disclosure_control else r.value
         hidden = value == "*"
+        area = r.area_name or r.area_code
         table.append({
-            "label": f"{r.area_name or r.area_code} ({r.partnership.name})",
-            "partnership": r.partnership, "area_code": r.area_code,
+            # The area's name; the partnership's too only when its name does not say it.
+            "label": area if area.casefold() in r.partnership.name.casefold()
+            else f"{area} ({r.partnership.name})",
+            "area": area, "partnership": r.partnership, "area_code": r.area_code,
             "computed_at": r.computed_at,
             "value": value, "lower_ci": None if hidden else r.lower_ci,
             "upper_ci": None if hidden else r.upper_ci,
@@ -182,6 +186,11 @@ def comparison(*, user, metric) -> dict:
     numeric = [r for r in table if isinstance(r["value"], int | float)]
     numeric.sort(key=lambda r: r["value"], reverse=metric.polarity != "lower_better")
     table = numeric + [r for r in table if not isinstance(r["value"], int | float)]
+    # Two rows of one label (an area in two partnerships) name their partnerships.
+    repeated = Counter(r["label"] for r in table)
+    for r in table:
+        if repeated[r["label"]] > 1:
+            r["label"] = f"{r['area']} ({r['partnership'].name})"
     england = next((r.england_value for r in current if r.england_value is not None), None)
     return {"rows": table, "period": period, "england": england}
 

@@ -961,7 +961,7 @@ def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recomput
     run = SummaryRun.objects.create(started_at=read_at)
     try:
         frames = summary_frames(partnership_ids=partnership_ids)
-        summary = aggregates.metric_summaries(**frames)
+        summary = aggregates.metric_summaries(**frames, today=timezone.localdate())
         summary = spine.ranges(summary, frames["peers"],
                                *aggregates.disclosure_sets(frames["metrics"]))
         rows = aggregates.records(summary)

@@ -363,12 +363,19 @@ def target_status(
     baseline_value: float | None = None,
     baseline_date: date | None = None,
     higher_is_better: bool | None = None,
+    today: date | None = None,
 ) -> TargetStatus:
     """Achieved, on track or off track against a linear trajectory; or no data.
 
     The direction comes from the baseline and target (a target above its baseline is to be
     reached from below), else from `higher_is_better`. Without a baseline there is no
     trajectory: a target not yet met before it is due is "no data" rather than a guess.
+
+    METHODS.md §4 compares a value with a goal and says nothing of due dates. A trajectory
+    says whether a figure is where it should be *on the figure's date*; once `today` is past
+    the due date and no figure for the due period has come, whether the target was met is
+    not known: "no data", never "on track" (nor "off track") from an old figure. A figure
+    that already meets the target is "achieved" whenever it came.
     """
     if latest_value is None or latest_date is None:
         return TargetStatus.NO_DATA
@@ -386,6 +393,8 @@ def target_status(
         return TargetStatus.ACHIEVED
     if latest_date >= due_date:
         return TargetStatus.OFF_TRACK
+    if today is not None and today > due_date:
+        return TargetStatus.NO_DATA  # due, with no figure for the due period
     if baseline_value is None or baseline_date is None:
         return TargetStatus.NO_DATA
     expected = target_trajectory(

@@ -47,9 +47,10 @@ function fitted(figure, width) {
     height += extra;
   }
 
-  // Horizontal bars (the plan's progress, the spine chart): category labels take at most
-  // about a third of the width, in every trace alike, and each row is tall enough for its
-  // label's lines.
+  // Horizontal bars (the plan's progress, the spine chart, the comparison of areas):
+  // category labels take at most about a third of the width, in every trace alike (and in
+  // the category order and the notes placed on a category), and each row is tall enough for
+  // its label's lines.
   const labelled = (trace) => Array.isArray(trace.y) && trace.y.every((y) => typeof y === "string");
   if (data.some((trace) => trace.type === "bar" && trace.orientation === "h")) {
     const chars = Math.max(12, Math.floor((width * 0.33) / (font * CHAR_WIDTH)));
@@ -57,6 +58,12 @@ function fitted(figure, width) {
     for (const trace of data.filter(labelled)) {
       trace.y = trace.y.map((label) => wrap(label, chars));
       for (const label of trace.y) rows.add(label);
+    }
+    if (Array.isArray(layout.yaxis?.categoryarray)) {
+      layout.yaxis.categoryarray = layout.yaxis.categoryarray.map((label) => wrap(label, chars));
+    }
+    for (const note of layout.annotations ?? []) {
+      if (note.yref === "y" && typeof note.y === "string") note.y = wrap(note.y, chars);
     }
     const perRow = Math.max(0, ...[...rows].map(lineCount)) * font * LINE_HEIGHT + 12;
     if (perRow > 40) height += Math.ceil((perRow - 40) * rows.size);

@@ -58,7 +58,7 @@ def test_a_regional_viewer_chooses_a_metric_to_compare(live_server, browser, axe
     page.get_by_label("Metric", exact=True).select_option(label=IN_TREATMENT)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name=IN_TREATMENT, level=1)).to_be_visible()
-    expect(page.get_by_text("1 area compared")).to_be_visible()
+    expect(page.get_by_text("1 area, Rotherham (2,153), not compared with England")).to_be_visible()
     expect(page.get_by_label("Metric", exact=True)).to_have_value(str(in_treatment.pk))
     context.close()
 

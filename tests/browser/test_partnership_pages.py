@@ -62,6 +62,6 @@ def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
     page.get_by_role("link", name="Compare these partnerships on the national metrics").click()
     expect(page.get_by_role("heading", name="Compare partnerships")).to_be_visible()
     page.get_by_role("link", name="The numbers in treatment for adults and young people").click()
-    expect(page.get_by_text("1 area compared")).to_be_visible()
+    expect(page.get_by_text("1 area, Rotherham (2,153), not compared with England")).to_be_visible()
     page.wait_for_selector(".cdp-chart--drawn .main-svg")
     assert axe_violations(page, axe_source) == []

@@ -1,7 +1,12 @@
 """The board dashboard and the metric pages: what they say, and that they read summaries."""
 
 import csv
+import html
 import io
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +19,49 @@ def in_treatment() -> Metric:
     return Metric.objects.get(code="numbers_in_treatment", owner=None)
 
 
+class Tables(HTMLParser):
+    """Every table of a page as {caption: [[cell text, ...] per row]} (headers included)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._caption = self._cell = self._rows = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows = []
+        elif tag == "caption":
+            self._caption = ""
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._name, self._caption = " ".join(self._caption.split()), None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "table" and self._rows is not None:
+            self.tables[self._name] = self._rows
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._caption is not None:
+            self._caption += data
+        elif self._cell is not None:
+            self._cell += data
+
+
+def json_script(body: str, element_id: str) -> dict:
+    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+                      body, re.S)
+    assert found, f"no figure {element_id}"
+    return json.loads(found.group(1))
+
+
 def test_the_dashboard_shows_tiles_progress_and_what_needs_attention(client, tenants):
     client.force_login(tenants.users["a_viewer"])
     body = client.get("/partnerships/rotherham/").content.decode()
@@ -21,13 +69,99 @@ def test_the_dashboard_shows_tiles_progress_and_what_needs_attention(client, ten
     assert ("The numbers in treatment for adults and young people: 2,153 in 2022/23."
             in body)
     assert "Not compared with England" in body
-    assert "Target off track" in body or "Target on track" in body
+    # 440 more by 2024/25 (due 31 March 2025), with no figure since 2022/23: not known.
+    assert "Target status not known" in body
+    assert "Target due 2024/25: no figures since 2022/23, so whether it was met is not known."\
+        in body
+    assert "Target on track" not in body and "Target off track" not in body
     # The plan's progress, as a chart's data and as a table.
     assert 'id="progress-priority"' in body and "Milestones by national priority" in body
     # The fixture's milestone was due on 31 March 2023 and is not complete.
     assert "Overdue or at risk (1)" in body
     assert "Prison leavers seen within 3 weeks" in body
     assert "Darlington" not in body
+
+
+def test_the_progress_table_adds_up_and_overdue_is_a_part_of_it(client, tenants):
+    """The statuses add up to All; "Of which overdue" is a part of them, after All; the
+    chart marks overdue as its own series, not as another green "On track"."""
+    from actionplans import services as plans
+    from outcomes.services import summaries_recompute
+
+    lead = tenants.users["a_lead"]
+    objective = plans.objective_create(plan=tenants.plans["a"], user=lead, title="Police",
+                                       priority="supply", strand="pursue")
+    action = plans.key_action_create(objective=objective, user=lead, title="Operation GROW")
+    for title, status in (("Done", "complete"), ("Going well", "on_track"),
+                          ("Late and on track", "on_track"), ("Not begun", "not_started")):
+        plans.milestone_create(key_action=action, user=lead, title=title, status=status,
+                               due_date=date(2023, 3, 31) if title.startswith("Late")
+                               else date(2099, 3, 31) if status != "complete"
+                               else date(2023, 3, 31))
+    summaries_recompute(partnership_ids=[tenants.a.pk])
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get("/partnerships/rotherham/").content.decode()
+    header, *rows = Tables(body).tables["Milestones by national priority"]
+    assert header == ["Priority", "Complete", "On track", "At risk or off track",
+                      "Not started", "All", "Of which overdue"]
+    table = {row[0]: row[1:] for row in rows}
+    assert table["Break drug supply chains"] == ["1 (25%)", "2", "0", "1", "4", "1"]
+    assert table["Deliver a world-class treatment and recovery system"] == [
+        "0 (0%)", "1", "0", "0", "1", "1"]
+    for cells in table.values():
+        statuses = [int(cells[0].split()[0]), *map(int, cells[1:4])]
+        assert sum(statuses) == int(cells[4])  # the statuses make All
+        assert int(cells[5]) <= int(cells[4]) - statuses[0]  # overdue: of the unfinished
+    assert "Of which overdue</strong> counts those past their due date" in body
+    figure = json_script(body, "progress-priority")
+    overdue = next(t for t in figure["data"] if t["name"] == "Of which overdue")
+    assert overdue["x"] == [1, 1] and overdue["base"] == [1, 0]
+    on_track = next(t for t in figure["data"] if t["name"] == "On track")
+    assert on_track["x"] == [2, 1]
+
+
+def test_an_overdue_milestone_does_not_read_as_plainly_on_track(client, tenants):
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get("/partnerships/rotherham/").content.decode()
+    listed = re.search(r"Overdue or at risk \(1\)</h2>\s*<ul[^>]*>(.*?)</ul>", body, re.S)
+    assert listed, "no list of milestones needing attention"
+    item = " ".join(re.sub(r"<[^>]+>", " ", listed.group(1)).split())
+    assert item == ("Prison leavers seen within 3 weeks – Overdue was due 31 Mar 2023 "
+                    "(status recorded: On track)")
+    assert "govuk-tag--green" not in listed.group(1)  # no green "On track" tag beside it
+
+
+def test_objectives_with_no_strand_are_named_so_and_never_most_complete(client, tenants):
+    from actionplans import services as plans
+    from outcomes.services import summaries_recompute
+
+    lead = tenants.users["a_lead"]
+    objective = plans.objective_create(plan=tenants.plans["a"], user=lead, title="Untagged",
+                                       priority="treatment", strand="")
+    action = plans.key_action_create(objective=objective, user=lead, title="Something")
+    plans.milestone_create(key_action=action, user=lead, title="Finished", status="complete",
+                           due_date=date(2023, 3, 31))
+    summaries_recompute(partnership_ids=[tenants.a.pk])
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get("/partnerships/rotherham/").content.decode()
+    strands = {row[0] for row in Tables(body).tables["Milestones by 4P strand"][1:]}
+    assert strands == {"Prevent", "No strand given"}
+    assert "None given" not in body
+    # "No strand given" is 100% complete, Prevent 0%: nothing named is "most complete".
+    sentence = re.search(r"By 4P strand: [^<]*", body).group(0)
+    assert "most complete" not in sentence
+
+
+def test_the_metric_page_says_what_no_judgement_means(client, tenants):
+    metric = Metric.objects.get(owner=tenants.a, code="digital_iba")
+    metric.polarity = Metric.Polarity.NO_JUDGEMENT
+    metric.save()
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get(f"/partnerships/rotherham/metrics/{metric.pk}/").content.decode()
+    assert "Neither higher nor lower is better." in body
+    assert "No judgement" not in body
+    body = client.get(f"/partnerships/rotherham/metrics/{in_treatment().pk}/").content.decode()
+    assert "Higher is better." in body
 
 
 def test_a_metric_page_has_the_chart_data_table_notes_and_milestones(client, tenants):
@@ -38,6 +172,10 @@ def test_a_metric_page_has_the_chart_data_table_notes_and_milestones(client, ten
     assert '<h2 class="govuk-heading-m" id="area-1">Rotherham</h2>' in body
     assert "The figures in the chart" in body and "2,153" in body
     assert "Prison leavers seen within 3 weeks" in body  # the milestone it measures
+    # Due 31 March 2023 and not complete: overdue first, its recorded status beside it.
+    assert re.search(r"Prison leavers seen within 3 weeks</a> <strong class=\"govuk-tag "
+                     r"govuk-tag--red\">Overdue</strong> was due 31 Mar 2023 <span[^>]*>"
+                     r"\(status recorded: On track\)</span>", body)
 
 
 def test_the_metric_csv_has_one_row_per_point(client, tenants):
@@ -57,20 +195,59 @@ def test_another_partnerships_local_metric_is_not_found(client, tenants):
 
 def test_the_spine_chart_page(client, tenants):
     client.force_login(tenants.users["a_viewer"])
-    body = client.get("/partnerships/rotherham/spine/").content.decode()
+    body = html.unescape(client.get("/partnerships/rotherham/spine/").content.decode())
     assert "Compared with England" in body and "The figures in the chart" in body
-    # No England figure in the fixture: nothing can be placed, and the page says so.
-    assert "Of 1 metric in the framework, none can be compared with England yet." in body
+    # Rotherham and Darlington both have 2,153 for 2022/23 and there is no England figure:
+    # the page says why it is not placed, and the chart is still drawn, a row saying so.
+    assert ("Of 1 metric in the framework, none can be placed against England's range: 1 has "
+            "the same value in every area for the same period." in body)
+    figure = json_script(body, "spine")
+    assert figure["layout"]["yaxis"]["categoryarray"] == [
+        "The numbers in treatment for adults and young people (Rotherham)"]
+    assert 'data-chart="spine"' in body and "plotly-basic.min.js" in body
+
+
+def test_the_spine_says_when_the_range_is_this_area_alone(client, tenants):
+    from outcomes.models import MetricSummary
+
+    # Darlington's figure is for another period: Rotherham's range is its own value alone.
+    MetricSummary.objects.filter(partnership=tenants.a).update(
+        england_value=2000, range_min=2153, range_q1=2153, range_median=2153, range_q3=2153,
+        range_max=2153, rank_of=1)
+    client.force_login(tenants.users["a_viewer"])
+    body = html.unescape(client.get("/partnerships/rotherham/spine/").content.decode())
+    assert ("Of 1 metric in the framework, none can be placed against England's range: 1 has "
+            "no figure from any other area for the same period, so no range to be placed in."
+            in body)
+    header, row = Tables(body).tables["The figures in the chart"]
+    assert header == ["Metric", "Period", "Value", "England",
+                      "Range of areas (lowest to highest)",
+                      "Middle half (25th to 75th percentile)", "Compared with England"]
+    assert row == ["The numbers in treatment for adults and young people (Rotherham)",
+                   "2022/23", "2,153", "2,000",
+                   "No range: only this area has a figure for 2022/23", "Not compared"]
+    annotations = json_script(body, "spine")["layout"]["annotations"]
+    assert [a["text"] for a in annotations] == ["Only this area: no range"]
+    # With a range of several areas and England, it is placed.
+    MetricSummary.objects.filter(partnership=tenants.a).update(
+        range_min=1000, range_q1=1500, range_q3=2500, range_max=3000, rank_of=9)
+    body = html.unescape(client.get("/partnerships/rotherham/spine/").content.decode())
+    assert "1 is placed against England's range" in body
+    figure = json_script(body, "spine")
+    assert figure["data"][2]["x"] == [pytest.approx(0.153)] and "annotations" in figure[
+        "layout"] and figure["layout"]["annotations"] == []
+    assert Tables(body).tables["The figures in the chart"][1][4:6] == [
+        "1,000 to 3,000", "1,500 to 2,500"]
 
 
 def test_compare_shows_only_the_partnerships_each_viewer_may_see(client, tenants):
     url = f"/compare/{in_treatment().pk}/"
     client.force_login(tenants.users["regional"])  # Yorkshire and The Humber: Rotherham only
     body = client.get(url).content.decode()
-    assert "Rotherham (Rotherham CDP)" in body and "Darlington" not in body
+    assert "Rotherham CDP" in body and "Darlington" not in body
     client.force_login(tenants.users["superuser"])
     body = client.get(url).content.decode()
-    assert "Rotherham (Rotherham CDP)" in body and "Darlington (Darlington CDP)" in body
+    assert "Rotherham CDP" in body and "Darlington CDP" in body
     client.force_login(tenants.users["outsider"])
     assert client.get(url).status_code == 404
     # A local metric is never compared across partnerships.
@@ -97,3 +274,30 @@ def test_compare_suppresses_a_small_count_metric_without_a_count_column(client, 
     client.force_login(tenants.users["superuser"])
     body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
     assert ">*</td>" in body and ">2</td>" not in body
+
+
+def test_compare_names_areas_shortly_and_its_sentence_agrees_with_the_table(client, tenants):
+    client.force_login(tenants.users["regional"])
+    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
+    header, *rows = Tables(body).tables["The figures in the chart, 2022/23"]
+    assert header == ["Area", "Partnership", "Value", "95% confidence interval",
+                      "Compared with England"]
+    assert rows == [["Rotherham", "Rotherham CDP", "2,153", "–", "Not compared"]]
+    # One area, not compared: the sentence says so, with no "highest" of one.
+    assert ("The numbers in treatment for adults and young people, 2022/23: 1 area, Rotherham "
+            "(2,153), not compared with England.") in body
+    assert "1 area compared" not in body and "highest" not in body
+    figure = json_script(body, "compare")
+    bars = figure["data"][0]
+    assert (bars["orientation"], bars["y"]) == ("h", ["Rotherham"])  # the area's name only
+    assert figure["layout"]["yaxis"]["automargin"] is True
+
+
+def test_compare_names_the_partnership_when_the_area_does_not_say_it(client, tenants):
+    from outcomes.models import MetricSummary
+
+    MetricSummary.objects.filter(partnership=tenants.b).update(area_name="Sedgefield")
+    client.force_login(tenants.users["superuser"])
+    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
+    labels = json_script(body, "compare")["data"][0]["y"]
+    assert sorted(labels) == ["Rotherham", "Sedgefield (Darlington CDP)"]

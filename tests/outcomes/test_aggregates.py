@@ -343,7 +343,22 @@ def target(description: str, value: float, due: int, *, baseline: float = NAN,
             "baseline_end": date(baseline_year + 1, 3, 31) if baseline_year else None}
 
 
-def test_the_target_due_next_is_chosen_and_its_status_given():
+@pytest.fixture
+def on_day(monkeypatch):
+    """Computes the summaries' target status as on the given day, not today."""
+
+    original = aggregates._targets
+
+    def pin(day: date) -> None:
+        def on(*args, today=None, **kwargs):
+            return original(*args, today=day, **kwargs)
+
+        monkeypatch.setattr(aggregates, "_targets", on)
+    return pin
+
+
+def test_the_target_due_next_is_chosen_and_its_status_given(on_day):
+    on_day(date(2024, 1, 15))  # before the chosen target is due
     rows = [year(2020, 100.0), year(2022, 130.0)]  # latest 2022/23, ends 31 March 2023
     targets = [
         target("Due before", 120.0, 2021, baseline=100.0, baseline_year=2020),
@@ -373,6 +388,30 @@ def test_when_every_target_is_past_the_last_due_is_chosen():
     targets = [target("Old", 110.0, 2019), target("Last", 150.0, 2021)]
     row = only(summarise([year(2022, 125.0)], targets=targets))
     assert (row["target_description"], row["target_status"]) == ("Last", "off track")
+
+
+def test_a_target_past_due_with_no_figure_for_its_due_period_is_not_on_track(on_day):
+    """York: 6,860 in 2022/23 towards 15,000 by July 2024, from 0 before 2022/23. On the
+    trajectory in 2023, but in November 2026, with no figure since, it is not known."""
+    rows = [year(2022, 6860.0)]
+    iba = target("15,000 digital IBA interventions", 15000.0, 2024, baseline=0.0,
+                 baseline_year=2021)
+    iba.update(due_period="Jul 2024", due_end=date(2024, 7, 31))
+    on_day(date(2023, 6, 1))
+    assert only(summarise(rows, targets=[iba]))["target_status"] == "on track"
+    on_day(date(2026, 11, 24))
+    assert only(summarise(rows, targets=[iba]))["target_status"] == "no data"
+    # A figure for the due period decides it, and one that met the target stands.
+    assert only(summarise([year(2024, 14000.0)], targets=[iba]))["target_status"] == (
+        "off track")
+    assert only(summarise([year(2022, 15500.0)], targets=[iba]))["target_status"] == (
+        "achieved")
+
+
+def test_target_status_by_default_is_as_of_today():
+    past_due = target("Due in 2024/25", 150.0, 2024, baseline=100.0, baseline_year=2020)
+    status = only(summarise([year(2022, 130.0)], targets=[past_due]))["target_status"]
+    assert status == ("on track" if date.today() <= date(2025, 3, 31) else "no data")
 
 
 def test_target_status_takes_its_direction_from_the_polarity_without_a_baseline():

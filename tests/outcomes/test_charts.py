@@ -1,5 +1,7 @@
 """outcomes/charts.py: figures from plain data, and the sentences beside them."""
 
+from datetime import date
+
 from outcomes import charts
 
 
@@ -48,8 +50,30 @@ def test_the_progress_figure_stacks_statuses():
     rows = [{"label": "Pursue", "complete": 2, "on_track": 1, "at_risk": 0, "off_track": 1,
              "not_started": 0, "closed": 0}]
     figure = charts.plan_progress_figure(rows, title="By strand")
-    assert figure["layout"]["barmode"] == "stack"
-    assert [t["x"][0] for t in figure["data"]] == [2, 1, 0, 1, 0, 0]
+    assert figure["layout"]["barmode"] == "overlay"
+    # Complete, closed, on track, at risk, off track, not started: end to end, one bar.
+    assert [t["x"][0] for t in figure["data"]] == [2, 0, 1, 0, 1, 0]
+    assert [t["base"][0] for t in figure["data"]] == [0, 2, 2, 3, 3, 4]
+    assert "Of which overdue" not in [t["name"] for t in figure["data"]]  # none overdue
+
+
+def test_the_progress_figure_shows_overdue_as_a_part_of_the_statuses_not_another():
+    """The reviewer's Rotherham row: 3 complete and 2 on track make 5, 2 of them overdue.
+    The statuses' segments end at the total; overdue is its own marked (hatched) series,
+    under the unfinished part of the bar, not an "On track" in green."""
+    rows = [{"label": "Break drug supply chains", "total": 5, "complete": 3, "on_track": 2,
+             "at_risk": 0, "off_track": 0, "not_started": 0, "closed": 0, "overdue": 2}]
+    figure = charts.plan_progress_figure(rows, title="By priority")
+    *statuses, overdue = figure["data"]
+    assert [t["name"] for t in statuses] == ["Complete", "Closed", "On track", "At risk",
+                                             "Off track", "Not started"]
+    assert statuses[-1]["base"][0] + statuses[-1]["x"][0] == 5  # the bar ends at all 5
+    assert overdue["name"] == "Of which overdue"
+    assert (overdue["base"], overdue["x"]) == ([3], [2])  # from the finished ones' end
+    assert overdue["marker"]["pattern"]["shape"] == "/"
+    # Beside the status bar, not over it.
+    status_band = (statuses[0]["offset"], statuses[0]["offset"] + statuses[0]["width"])
+    assert overdue["offset"] >= status_band[1]
 
 
 def test_the_progress_sentence():
@@ -60,8 +84,26 @@ def test_the_progress_sentence():
              "percent_complete": 39.0}]
     assert charts.progress_sentence(rows, by="national priority") == (
         "By national priority: 20 of 46 milestones complete (43%), 3 at risk or off track and "
-        "26 overdue; most complete: Break drug supply chains (80%).")
+        "26 overdue (past due and not complete or closed, whatever status is recorded); most "
+        "complete: Break drug supply chains (80%).")
     assert charts.progress_sentence([], by="4P strand") == "By 4P strand: no milestones yet."
+
+
+def test_objectives_with_no_strand_are_never_the_most_complete():
+    """York: 41 of its 46 milestones have no strand, 49% complete; the named strands none."""
+    rows = [{"key": "prepare", "label": "Prepare", "total": 2, "complete": 0, "at_risk": 1,
+             "off_track": 0, "overdue": 2, "percent_complete": 0.0},
+            {"key": "pursue", "label": "Pursue", "total": 3, "complete": 1, "at_risk": 0,
+             "off_track": 0, "overdue": 2, "percent_complete": 33.3},
+            {"key": "", "label": "No strand given", "total": 41, "complete": 20, "at_risk": 2,
+             "off_track": 0, "overdue": 21, "percent_complete": 48.8}]
+    sentence = charts.progress_sentence(rows, by="4P strand")
+    assert sentence.endswith("; most complete: Pursue (33%).")
+    assert "None given" not in sentence and "No strand given" not in sentence
+    # No named strand complete at all, or all alike: nothing is "most complete".
+    for row in rows[:2]:
+        row.update(complete=0, percent_complete=0.0)
+    assert "most complete" not in charts.progress_sentence(rows, by="4P strand")
 
 
 def test_spine_rows_put_england_in_the_middle_and_better_to_the_right():
@@ -72,8 +114,9 @@ def test_spine_rows_put_england_in_the_middle_and_better_to_the_right():
                      "england_comparison": "Better"}
     rows = charts.spine_rows([lower_better, higher_better,
                               {**lower_better, "name": "No data", "value": None}])
-    assert [r["name"] for r in rows] == ["Deaths", "Completions"]
-    deaths, completions = rows
+    assert [(r["name"], r["placed"], r["reason"]) for r in rows] == [
+        ("Deaths", True, ""), ("Completions", True, ""), ("No data", False, "no_value")]
+    deaths, completions, _ = rows
     # Scale: the furthest area from England (9 - 5 = 4). Lower is better: flipped.
     assert (deaths["worst"], deaths["best"], deaths["position"]) == (-1.0, 1.0, -0.25)
     assert (deaths["q_low"], deaths["q_high"]) == (-0.25, 0.5)
@@ -81,7 +124,37 @@ def test_spine_rows_put_england_in_the_middle_and_better_to_the_right():
     figure = charts.spine_figure(rows, title="Spine")
     assert figure["layout"]["xaxis"]["ticktext"] == ["Worst", "England", "Best"]
     assert charts.spine_sentence(rows, 3) == (
-        "Of 3 metrics in the framework, compared with England: 1 better, 1 worse.")
+        "Of 3 metrics in the framework, 2 are placed against England's range; compared with "
+        "England: 1 better, 1 worse. Not placed: 1 has no figure.")
+
+
+def test_the_spine_is_drawn_even_when_nothing_can_be_placed_and_says_why():
+    """Rotherham's demo: no England figure, and the 'range' is Rotherham's own value alone
+    (min = max = value). The chart is still drawn, a row a metric, each saying why it is not
+    placed; neither it nor the sentence implies a national range."""
+    alone = {"name": "Drug offences (Rotherham)", "polarity": "lower_better", "value": 708.0,
+             "england_value": None, "range_min": 708.0, "range_q1": 708.0,
+             "range_q3": 708.0, "range_max": 708.0, "england_comparison": "Not compared",
+             "period_label": "2020/21", "rank_of": 1}
+    no_england = {**alone, "name": "Deaths (Rotherham)", "value": 6.0, "range_min": 3.0,
+                  "range_q1": 4.0, "range_q3": 7.0, "range_max": 9.0, "rank_of": 8}
+    rows = charts.spine_rows([alone, no_england])
+    assert [(r["placed"], r["reason"]) for r in rows] == [(False, "one_area"),
+                                                          (False, "no_england")]
+    figure = charts.spine_figure(rows, title="Compared with England's range")
+    assert figure["layout"]["yaxis"]["categoryarray"] == [
+        "Drug offences (Rotherham)", "Deaths (Rotherham)"]
+    assert all(x is None for trace in figure["data"] for x in trace["x"])
+    assert [(a["y"], a["text"]) for a in figure["layout"]["annotations"]] == [
+        ("Drug offences (Rotherham)", "Only this area: no range"),
+        ("Deaths (Rotherham)", "No England figure")]
+    sentence = charts.spine_sentence(rows, 2)
+    assert sentence == (
+        "Of 2 metrics in the framework, none can be placed against England's range: 1 has no "
+        "figure from any other area for the same period, so no range to be placed in; 1 has "
+        "no England figure for the same period.")
+    # Several areas with one value between them are not "this area alone".
+    assert charts.spine_rows([{**alone, "rank_of": 3}])[0]["reason"] == "same_value"
 
 
 def test_the_compare_figure_and_sentence():
@@ -92,12 +165,51 @@ def test_the_compare_figure_and_sentence():
             {"label": "Tiny place", "value": "*", "lower_ci": None, "upper_ci": None,
              "england_comparison": "Not compared"}]
     figure = charts.compare_figure(rows, name="Completions", unit="percentage", england=45.0)
-    assert figure["data"][0]["x"] == ["Rotherham", "Darlington"]  # the suppressed one is out
-    assert figure["layout"]["shapes"][0]["y0"] == 45.0
+    bars = figure["data"][0]
+    # Horizontal: the areas' names on the left, in the table's order top to bottom.
+    assert bars["orientation"] == "h"
+    assert bars["y"] == ["Rotherham", "Darlington"]  # the suppressed one is out
+    assert bars["x"] == [52.0, 40.0]
+    assert bars["error_x"]["array"] == [3.0, 4.0]
+    layout = figure["layout"]
+    assert layout["yaxis"]["autorange"] == "reversed" and layout["yaxis"]["automargin"]
+    assert "tickangle" not in layout["xaxis"] and "tickangle" not in layout["yaxis"]
+    assert (layout["shapes"][0]["x0"], layout["shapes"][0]["x1"]) == (45.0, 45.0)
     assert charts.compare_sentence(rows, name="Completions", unit="percentage",
                                    period="2023") == (
-        "Completions, 2023: 2 areas compared; 1 better and 1 worse than England; highest "
-        "Rotherham (52.0%); 1 suppressed for disclosure control.")
+        "Completions, 2023: 2 areas; 2 compared with England (1 better, 1 worse); highest "
+        "Rotherham (52.0%), lowest Darlington (40.0%); 1 suppressed for disclosure control.")
+
+
+def test_the_compare_chart_grows_with_its_bars():
+    rows = [{"label": f"Area {n}", "value": float(n), "england_comparison": "Similar"}
+            for n in range(1, 31)]
+    one = charts.compare_figure(rows[:1], name="C", unit="count", england=None)
+    thirty = charts.compare_figure(rows, name="C", unit="count", england=None)
+    assert thirty["layout"]["height"] - one["layout"]["height"] == 29 * 40
+
+
+def test_the_compare_sentence_agrees_with_the_rows():
+    """The reviewer's page: one area, not compared. No "1 area compared", no "0 better and
+    0 worse", no "highest" of one."""
+    rows = [{"label": "Rotherham", "value": 708.0, "lower_ci": None, "upper_ci": None,
+             "england_comparison": "Not compared"}]
+    sentence = charts.compare_sentence(rows, name="Drug offences", unit="count",
+                                       period="2020/21")
+    assert sentence == ("Drug offences, 2020/21: 1 area, Rotherham (708), not compared with "
+                        "England.")
+    rows[0]["england_comparison"] = "Worse"
+    assert charts.compare_sentence(rows, name="D", unit="count", period="2020/21") == (
+        "D, 2020/21: 1 area, Rotherham (708), worse than England.")
+    # Of several areas, only those compared are counted; highest and lowest by value,
+    # whatever the polarity's order of the rows (best first: for deaths, the lowest).
+    rows = [{"label": "Low", "value": 3.0, "england_comparison": "Better"},
+            {"label": "Mid", "value": 5.0, "england_comparison": "Not compared"},
+            {"label": "High", "value": 9.0, "england_comparison": "Worse"}]
+    assert charts.compare_sentence(rows, name="Deaths", unit="rate_per_100000",
+                                   period="2021 - 23") == (
+        "Deaths, 2021 - 23: 3 areas; 2 compared with England (1 better, 1 worse), 1 not "
+        "compared; highest High (9.0 per 100,000), lowest Low (3.0 per 100,000).")
 
 
 # --- The figure says how to draw it: charts.js only fits it to its width ------------------
@@ -130,7 +242,8 @@ def test_the_progress_figure_with_many_milestones_leaves_the_ticks_to_plotly():
              "off_track": 0, "not_started": 3, "closed": 0}]
     figure = charts.plan_progress_figure(rows, title="By priority")
     assert "dtick" not in figure["layout"]["xaxis"]
-    assert [t["showlegend"] for t in figure["data"]] == [True, True, True, False, True, False]
+    # Complete, closed, on track, at risk, off track, not started.
+    assert [t["showlegend"] for t in figure["data"]] == [True, False, True, True, False, True]
 
 
 def test_the_series_figure_puts_its_periods_in_time_order():
@@ -172,3 +285,45 @@ def test_every_figure_carries_its_legend_and_axes_margins():
         assert layout["legend"]["traceorder"] == "normal"
         assert layout["legend"]["xref"] == layout["legend"]["yref"] == "container"
         assert layout["xaxis"]["automargin"] and layout["yaxis"]["automargin"]
+
+
+# --- Targets -----------------------------------------------------------------------------
+YORK_IBA = {"target_description": "15,000 digital IBA interventions by July 2024",
+            "target_value": 15000.0, "target_due_period": "Jul 2024", "value": 6860.0,
+            "period_label": "2022/23", "period_end": date(2023, 3, 31)}
+
+
+def test_a_target_past_due_with_no_figure_for_its_period_is_not_on_track():
+    """York's tile said "Target on track" for 15,000 by July 2024 in November 2026, from a
+    2022/23 figure: a summary computed before the due date, or a trajectory judged on an old
+    figure. Once due with no figure since, it is not known."""
+    today = date(2026, 11, 24)
+    for stored in ("on track", "off track", "no data"):
+        summary = {**YORK_IBA, "target_status": stored}
+        assert charts.target_status_now(summary, today) == "no data"
+        assert charts.target_label(summary, today) == "Target status not known"
+        assert charts.target_sentence(summary, "count", today) == (
+            "Target: 15,000 digital IBA interventions by July 2024 (15,000 by Jul 2024). "
+            "Target due Jul 2024: no figures since 2022/23, so whether it was met is not "
+            "known.")
+
+
+def test_a_target_before_its_due_date_keeps_its_status():
+    summary = {**YORK_IBA, "target_status": "on track"}
+    today = date(2024, 1, 15)
+    assert charts.target_label(summary, today) == "Target on track"
+    assert charts.target_sentence(summary, "count", today).endswith(": on track.")
+    # Achieved stands after the due date; a figure for the due period decides it.
+    achieved = {**summary, "target_status": "achieved"}
+    assert charts.target_label(achieved, date(2026, 11, 24)) == "Target achieved"
+    missed = {**summary, "target_status": "off track", "period_label": "2024/25",
+              "period_end": date(2025, 3, 31)}
+    assert charts.target_label(missed, date(2026, 11, 24)) == "Target off track"
+
+
+def test_a_target_with_no_baseline_not_yet_due_is_not_known_yet():
+    summary = {**YORK_IBA, "target_status": "no data"}
+    assert charts.target_sentence(summary, "count", date(2024, 1, 1)) == (
+        "Target: 15,000 digital IBA interventions by July 2024 (15,000 by Jul 2024): not "
+        "known yet. The latest figure is for 2022/23, with no baseline to measure progress "
+        "from.")

@@ -53,6 +53,24 @@ def test_without_a_baseline_only_achieved_or_missed_can_be_said():
     assert target_status(**kwargs, latest_value=60, latest_date=date(2025, 3, 31)) == "off track"
 
 
+def test_once_due_with_no_figure_for_the_due_period_the_status_is_not_known():
+    """METHODS.md §4 compares a figure with a goal and is silent on due dates: a trajectory
+    judged on a figure from before the due date says nothing once it has passed."""
+    on_the_line = target_trajectory(**ROTHERHAM, at=date(2023, 11, 30)) + 1
+    kwargs = {**ROTHERHAM, "latest_value": on_the_line, "latest_date": date(2023, 11, 30)}
+    assert target_status(**kwargs) == TargetStatus.ON_TRACK
+    assert target_status(**kwargs, today=date(2025, 3, 31)) == TargetStatus.ON_TRACK  # due day
+    assert target_status(**kwargs, today=date(2025, 4, 1)) == TargetStatus.NO_DATA
+    below = {**kwargs, "latest_value": 2082}
+    assert target_status(**below, today=date(2024, 1, 1)) == TargetStatus.OFF_TRACK
+    assert target_status(**below, today=date(2026, 11, 24)) == TargetStatus.NO_DATA
+    # Met before it was due: achieved, whenever asked. Missed on the due period: off track.
+    assert target_status(**{**kwargs, "latest_value": 2600},
+                         today=date(2026, 11, 24)) == TargetStatus.ACHIEVED
+    assert target_status(**{**kwargs, "latest_value": 2500, "latest_date": date(2025, 3, 31)},
+                         today=date(2026, 11, 24)) == TargetStatus.OFF_TRACK
+
+
 # --- METHODS.md worked examples -------------------------------------------------------------
 from outcomes import stats  # noqa: E402
 
