@@ -26,7 +26,11 @@ def tokens_for(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, expiry__gt=timezone.now())
 
 
-def token_revoke(*, user, digest: str) -> bool:
-    """Revokes one of the user's own tokens. False if they have no such token."""
-    deleted, _ = ApiToken.objects.filter(user=user, digest=digest).delete()
-    return bool(deleted)
+def token_revoke(*, user, digest: str) -> str | None:
+    """Revokes one of the user's own tokens, returning its name; None if they have no such
+    token."""
+    token = ApiToken.objects.filter(user=user, digest=digest).first()
+    if token is None:
+        return None
+    token.delete()
+    return token.name

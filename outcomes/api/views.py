@@ -158,19 +158,29 @@ class TargetViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
                    "due_end": "due_end", "source": "source"}
 
 
-class TidyRowsViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Rows read with values(), with disclosure control outside your own partnerships
-    (`selectors.tidy_rows`). The serializer's `columns` are the JSON and CSV columns."""
-
-    hidden: dict[str, object] = {}
+class RowsViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Rows read with values(): the serializer's `columns` are the JSON and CSV columns."""
 
     def filter_queryset(self, queryset):
-        return selectors.tidy_rows(super().filter_queryset(queryset), user=self.request.user,
-                                   columns=self.serializer_class.columns, hidden=self.hidden)
+        return self.rows(super().filter_queryset(queryset))
+
+    def rows(self, queryset):
+        return queryset.values(*dict.fromkeys(["pk", *self.serializer_class.columns.values()]))
 
     @property
     def csv_columns(self) -> dict[str, str]:
         return self.serializer_class.columns
+
+
+class TidyRowsViewSet(RowsViewSet):
+    """Rows of partnerships, with disclosure control outside your own partnerships
+    (`selectors.tidy_rows`)."""
+
+    hidden: dict[str, object] = {}
+
+    def rows(self, queryset):
+        return selectors.tidy_rows(queryset, user=self.request.user,
+                                   columns=self.serializer_class.columns, hidden=self.hidden)
 
 
 class ObservationViewSet(TidyRowsViewSet):
@@ -194,17 +204,9 @@ class MetricSummaryViewSet(TidyRowsViewSet):
     hidden = {**dict.fromkeys(SUMMARY_FIGURES), "quintile": 0}
 
 
-class BenchmarkViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class BenchmarkViewSet(RowsViewSet):
     """England's (E92000001) and the regions' figures, for every signed-in user."""
 
     queryset = Benchmark.objects.all()
     serializer_class = BenchmarkSerializer
     filterset_class = BenchmarkFilterSet
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset).values(
-            *dict.fromkeys(["pk", *self.serializer_class.columns.values()]))
-
-    @property
-    def csv_columns(self) -> dict[str, str]:
-        return self.serializer_class.columns
