@@ -248,6 +248,7 @@ EXPECTATIONS: dict[str, Expectation] = {
                                                   kwargs=plan_import),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "api:docs": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "api:explorer": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     # A token for a username and password: an empty POST is a 400 for anyone.
     "api:token": Expectation(get=NOT_ALLOWED, post=expect(400)),
     # One's own tokens: an empty form is re-shown with its errors.

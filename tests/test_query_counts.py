@@ -41,6 +41,7 @@ PAGES = [
     ("a_viewer", "/api/v1/benchmarks/", 6),
     ("a_viewer", "/api/v1/summaries/", 6),
     ("a_viewer", "/api/v1/targets/", 6),
+    ("a_viewer", "/api/v1/docs/", 5),
 ]
 
 

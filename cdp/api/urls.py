@@ -14,6 +14,7 @@ from outcomes.api.views import (
 from partnerships.api.views import PartnershipViewSet
 
 from .auth import ObtainTokenView
+from .reference import api_reference
 
 app_name = "api"
 
@@ -30,10 +31,12 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # Swagger UI from npm (static/build/swagger-ui), its set-up script served separately so
-    # that the page runs under the content security policy.
-    path("docs/", SpectacularSwaggerSplitView.as_view(
-        url_name="api:schema", template_name="cdp/api_docs.html"), name="docs"),
+    # The reference, as a GOV.UK page made from the schema.
+    path("docs/", api_reference, name="docs"),
+    # Swagger UI from npm (static/build/swagger-ui), to try calls out; its set-up script is
+    # served separately so that the page runs under the content security policy.
+    path("docs/explorer/", SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema", template_name="cdp/api_docs.html"), name="explorer"),
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("", include(router.urls)),
 ]

@@ -44,14 +44,39 @@ def test_an_analyst_makes_uses_and_revokes_a_token(live_server, page, axe_source
     context.close()
 
 
-def test_the_api_documentation_draws_under_the_csp(live_server, browser, axe_source, tenants):
+def test_the_api_reference_reads_without_a_mouse(live_server, page, axe_source, tenants):
+    sign_in(page, live_server.url, "a_analyst")
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    expect(page.get_by_role("heading", name="CDP Dashboard API", level=1)).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    # From the contents to an operation, by keyboard.
+    link = page.get_by_role("link", name="GET /api/v1/observations/", exact=True).first
+    link.focus()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", name="GET /api/v1/observations/", exact=True)
+    expect(heading).to_be_in_viewport()
+    operation = page.get_by_role("region", name="GET /api/v1/observations/", exact=True)
+    table = operation.get_by_role("table", name="Parameters")
+    expect(table.get_by_role("rowheader", name="period_from")).to_be_visible()
+    # The answer's fields open from a details summary.
+    summary = operation.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    fields = operation.get_by_role("table", name="Fields")
+    expect(fields.get_by_role("rowheader", name="lower_ci")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name="API explorer").click()
+    expect(page.get_by_text("/api/v1/observations/").first).to_be_visible()
+
+
+def test_the_api_explorer_draws_under_the_csp(live_server, browser, axe_source, tenants):
     # Without bypassing the CSP: the page must work as served.
     context = browser.new_context()
     page = context.new_page()
     violations = []
     page.on("console", lambda m: violations.append(m.text)
             if "Content Security Policy" in m.text else None)
-    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.goto(f"{live_server.url}/api/v1/docs/explorer/")
     expect(page.get_by_text("CDP Dashboard API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/observations/").first).to_be_visible()
     assert violations == []

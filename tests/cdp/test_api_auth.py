@@ -81,9 +81,9 @@ def test_over_the_rate_the_answer_is_429_with_retry_after(tenants):
             200, 200, 200, 429]
         refused = reader.get("/api/v1/metrics/")
         assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
-        # Signed out, an address may read what needs no sign-in (the documentation) so often.
+        # Signed out, an address may read what needs no sign-in (the schema) so often.
         anonymous = Client()
-        assert [anonymous.get("/api/v1/docs/").status_code for _ in range(3)] == [
+        assert [anonymous.get("/api/v1/schema/").status_code for _ in range(3)] == [
             200, 200, 429]
         cache.clear()
 
