@@ -5,11 +5,12 @@ from django.urls import include, path
 
 from partnerships.forms import MemberPasswordResetForm
 
-from . import dashboards, views
+from . import dashboards, observability, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import ImportBatch, ImportRowProblem, Metric, SummaryRun
+from .models import ImportBatch, ImportRowProblem, Metric, SummaryRun, SummaryState
 
 
 def summary_run_last_finished_at() -> datetime | None:
@@ -18,6 +18,15 @@ def summary_run_last_finished_at() -> datetime | None:
         .values_list("finished_at", flat=True)
         .first()
     )
+
+
+def summary_freshness() -> dict:
+    """For monitoring: when the last successful recompute finished, how many partnerships'
+    summaries wait for one, and since when the oldest of those changes has waited."""
+    waiting = SummaryState.objects.filter(dirty=True).aggregate(
+        dirty=Count("pk"), oldest=Min("changed_at"))
+    return {"last_run_finished_at": summary_run_last_finished_at(),
+            "dirty": waiting["dirty"], "oldest_dirty_changed_at": waiting["oldest"]}
 
 
 def import_batch_list(*, partnership, user) -> QuerySet[ImportBatch]:
@@ -104,8 +113,6 @@ def framework_for_partnership(*, partnership, user) -> dict:
 
 def summary_computed_at(*, partnership) -> datetime | None:
     """When the partnership's summaries were last computed (the data they were read from)."""
-    from .models import SummaryState
-
     return (SummaryState.objects.filter(partnership=partnership)
             .values_list("computed_at", flat=True).first())
 

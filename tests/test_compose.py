@@ -27,11 +27,14 @@ def test_services(compose):
 
 def test_app_services_run_the_right_processes(compose):
     services = compose["services"]
-    assert command(services["web"]).startswith("gunicorn cdp.wsgi --bind=0.0.0.0:8000")
+    assert command(services["web"]).startswith(
+        "gunicorn cdp.wsgi --config=python:cdp.gunicorn --bind=0.0.0.0:8000")
     assert command(services["worker"]).startswith("celery -A cdp worker")
     assert command(services["beat"]).startswith("celery -A cdp beat")
-    assert command(services["release"]) == "python manage.py migrate --no-input"
+    assert command(services["release"]) == (
+        "sh -c python manage.py migrate --no-input && python manage.py collectstatic --no-input")
     assert services["beat"]["deploy"]["replicas"] == 1
+    assert services["beat"]["container_name"]  # a second beat cannot be started beside it
     for name in APP_SERVICES:
         assert services[name]["build"] == "."
         assert services[name]["image"] == "cdp-dashboard:latest"
@@ -65,7 +68,13 @@ def test_health_checks_and_volumes(compose):
         assert services[name]["healthcheck"]["test"], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert "pgdata:/var/lib/postgresql/data" in services["postgres"]["volumes"]
-    assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "media", "static"} <= set(compose["volumes"])
+    for name in APP_SERVICES:  # release collects the static files that web serves
+        assert "static:/app/staticfiles" in services[name]["volumes"]
+    # Request metrics of all gunicorn workers, in a folder emptied when web starts.
+    web = services["web"]
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/run/prometheus"
+    assert any(t.startswith("/run/prometheus") for t in web["tmpfs"])
     # The web port is published on the host's loopback only, for a TLS proxy in front.
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
 

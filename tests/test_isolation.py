@@ -145,6 +145,8 @@ PLAN_ACTION = expect(403, anonymous=302, outsider=404, lead=302, admin=302, supe
 EXPECTATIONS: dict[str, Expectation] = {
     "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
     "healthz": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    # Only a scraper with METRICS_TOKEN: without it set (as here) there is no such page.
+    "metrics": Expectation(get=expect(404), post=NOT_ALLOWED),
     "accessibility": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "privacy": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "login": Expectation(get=SIGNED_IN_REDIRECT, post=SIGNED_IN_REDIRECT),
