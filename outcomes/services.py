@@ -14,7 +14,6 @@ One import service serves the upload page, `manage.py import_observations` and t
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import io
 import logging
@@ -138,18 +137,25 @@ def _progress_key(batch_id: int) -> str:
 
 def import_progress(batch: ImportBatch) -> dict:
     """How far a batch has got, from the cache while it runs, else from the batch."""
-    live = cache.get(_progress_key(batch.pk))
+    try:
+        live = cache.get(_progress_key(batch.pk))
+    except Exception:  # noqa: BLE001 - the cache is down: the batch's own counts will do
+        log.warning("import progress: the cache cannot be reached", exc_info=True)
+        live = None
     if live and batch.status in (ImportBatch.Status.VALIDATING, ImportBatch.Status.IMPORTING):
         return live
     return {"status": batch.status, "done": batch.rows_done, "total": batch.rows_total}
 
 
 def _report_progress(batch: ImportBatch, done: int, total: int) -> None:
-    cache.set(
-        _progress_key(batch.pk),
-        {"status": batch.status, "done": done, "total": total},
-        PROGRESS_TIMEOUT,
-    )
+    try:
+        cache.set(
+            _progress_key(batch.pk),
+            {"status": batch.status, "done": done, "total": total},
+            PROGRESS_TIMEOUT,
+        )
+    except Exception:  # noqa: BLE001 - a progress bar is not worth a failed import
+        log.warning("import progress: the cache cannot be reached", exc_info=True)
 
 
 # --- Matching and classifying rows ----------------------------------------------------------
@@ -798,7 +804,12 @@ def _request_after_commit(ids: list[int]) -> None:
         return
     pending = set(ids)
     connection._summaries_pending = pending
-    flush = functools.partial(_flush_pending, pending)
+
+    # A function, not a functools.partial: Django names a robust callback that failed by its
+    # __qualname__, which a partial lacks, and would turn the logged failure into a 500.
+    def flush() -> None:
+        _flush_pending(pending)
+
     flush.pending = pending
     transaction.on_commit(flush, robust=True)
 

@@ -1,0 +1,285 @@
+"""Faults, against real services: the app served by gunicorn and a Celery worker in their own
+processes, on this test's PostgreSQL database and a Redis of its own that the test stops,
+and a worker the test kills.
+
+The data is made by the usual fixtures in a committed (transaction=True) database, which
+the processes read through the same database URL."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from actionplans import services as plans
+from actionplans.models import PlanProgressSummary
+from cdp.tokens import token_create
+from outcomes.models import SummaryRun, SummaryState
+from tests.services import (
+    free_port,
+    postgres_binary,
+    redis_answers,
+    run_as_service_user,
+    throwaway_postgres,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(check, timeout: float = 60, what: str = "it") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+class Redis:
+    """A Redis the test may stop and start again, on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is needed"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: redis_answers(self.url), 15, "Redis")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis():
+    server = Redis()
+    server.start()
+    yield server
+    server.stop()
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    return (f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:"
+            f"{s['PORT'] or 5432}/{s['NAME']}")
+
+
+def app_env(redis_url: str, database: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "CELERY_", "API_THROTTLE_"))}
+    env.update({
+        "DJANGO_DEBUG": "1", "DATABASE_URL": database or database_url(),
+        "CELERY_BROKER_URL": redis_url, "DJANGO_CACHE_URL": redis_url,
+        "SUMMARY_DEBOUNCE_SECONDS": "0", "DJANGO_LOG_FORMAT": "plain",
+    })
+    return env
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def web(env: dict[str, str], log: Path) -> Iterator[str]:
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "cdp.wsgi", "--config=python:cdp.gunicorn",
+             f"--bind=127.0.0.1:{port}", "--workers=1", "--timeout=60"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: call(f"{base}/healthz")[0] in (200, 503) or process.poll(), 60,
+                   "gunicorn")
+        assert process.poll() is None, log.read_text()
+        yield base
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "cdp", "worker", "--pool=prefork",
+             "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: "ready." in log.read_text() or process.poll() is not None, 60,
+                   "the worker")
+        assert process.poll() is None, log.read_text()
+        yield process
+    finally:
+        stop(process)
+
+
+def send_task(env: dict[str, str], name: str, *args) -> None:
+    subprocess.run([sys.executable, "-m", "celery", "-A", "cdp", "call", name,
+                    "--args", json.dumps(list(args))],
+                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+
+
+def call(url: str, method: str = "GET", body: dict | None = None,
+         headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(
+        url, method=method, headers={"Content-Type": "application/json", **(headers or {})},
+        data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+    except (urllib.error.URLError, ConnectionError):
+        return 0, {}, b""
+
+
+def progress(partnership, key: str = "treatment") -> PlanProgressSummary:
+    return PlanProgressSummary.objects.get(partnership=partnership, axis="priority", key=key)
+
+
+def test_redis_stops_while_a_lead_saves_a_milestone(tenants, redis, tmp_path):
+    """The save succeeds and is kept; the recompute waits, recorded as dirty, and the sweep
+    runs it once Redis is back."""
+    lead = tenants.users["a_lead"]
+    key = token_create(user=lead, name="faults")[1]
+    auth = {"Authorization": f"Token {key}"}
+    milestone = tenants.milestones["a"]
+    url = f"/api/v1/milestones/{milestone.pk}/"
+    assert progress(tenants.a).at_risk == 0
+    env = app_env(redis.url)
+    with web(env, tmp_path / "web.log") as base:
+        status, headers, _ = call(base + url, headers=auth)
+        assert status == 200
+        redis.stop()
+
+        status, _, body = call(base + url, "PATCH", {"status": "at_risk",
+                                                     "progress_note": "Provider change"},
+                               {**auth, "If-Match": headers["ETag"]})
+        assert status == 200, body
+        milestone.refresh_from_db()
+        assert (milestone.status, milestone.progress_note) == ("at_risk", "Provider change")
+        state = SummaryState.objects.get(partnership=tenants.a)
+        assert state.dirty, "the recompute is recorded as pending"
+        status, _, body = call(base + "/healthz")
+        assert status == 503 and json.loads(body)["broker"] == "unavailable"
+        # Pages still serve: the lead reads the plan over the API.
+        assert call(base + url, headers=auth)[0] == 200
+
+        redis.start()
+        assert call(base + "/healthz")[0] == 200
+        with worker(env, tmp_path / "worker.log"):
+            # What beat sends every 10 minutes; here at once.
+            send_task(env, "outcomes.tasks.recompute_dirty_summaries")
+            wait_until(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty,
+                       60, "the sweep")
+    assert progress(tenants.a).at_risk == 1
+
+
+def test_a_worker_killed_mid_recompute_leaves_consistent_summaries_and_the_task_runs_again(
+        tenants, redis, tmp_path, monkeypatch):
+    from outcomes import services
+
+    env = app_env(redis.url)
+    before = progress(tenants.a)
+    assert before.complete == 0
+    # The change, committed, with its recompute not yet run (this process has no broker; it
+    # would run it at once).
+    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    milestone = tenants.milestones["a"]
+    plans.milestone_update(milestone=milestone, user=tenants.users["a_lead"],
+                           version=milestone.version, changes={"status": "complete"})
+    log = tmp_path / "worker.log"
+    with worker(env, log) as process:
+        # Hold the partnership's summary state, so that the recompute stops inside its write
+        # transaction, with its rows deleted and not yet all written back.
+        with transaction.atomic():
+            SummaryState.objects.select_for_update().get(partnership=tenants.a)
+            runs = SummaryRun.objects.count()
+            send_task(env, "outcomes.tasks.recompute_summaries", tenants.a.pk)
+            wait_until(lambda: SummaryRun.objects.count() > runs, 60, "the recompute to start")
+            time.sleep(1)
+            children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                                      text=True).stdout.split()
+            assert len(children) == 1, children
+            os.kill(int(children[0]), signal.SIGKILL)
+            wait_until(lambda: "WorkerLostError" in log.read_text()
+                       or "SIGKILL" in log.read_text(), 30, "the worker to notice")
+            # Readers still see the previous figures, complete.
+            assert progress(tenants.a).complete == 0
+        # The lock is let go: the message, never acknowledged, is run again.
+        wait_until(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty, 90,
+                   "the task to run again")
+    after = progress(tenants.a)
+    assert (after.total, after.complete) == (before.total, 1)
+    assert SummaryRun.objects.filter(status=SummaryRun.Status.SUCCEEDED).count() >= 1
+
+
+def copy_database(source: str, target: str) -> None:
+    """This test's committed data into another PostgreSQL, with pg_dump and psql."""
+    admin = target.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run([postgres_binary("psql"), "-q", "-d", admin, "-c", "CREATE DATABASE cdp"],
+                   check=True, capture_output=True)
+    dump = subprocess.run([postgres_binary("pg_dump"), "--no-owner", "--no-privileges",
+                           "-d", source], check=True, capture_output=True)
+    subprocess.run([postgres_binary("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", target],
+                   input=dump.stdout, check=True, capture_output=True)
+
+
+def test_postgresql_restarts_and_the_app_recovers_without_a_restart(tenants, redis, tmp_path):
+    import psycopg2
+
+    key = token_create(user=tenants.users["a_analyst"], name="faults")[1]
+    auth = {"Authorization": f"Token {key}"}
+    with throwaway_postgres() as url:
+        copy_database(database_url(), url)
+        env = {**app_env(redis.url, database=url), "DATABASE_CONN_MAX_AGE": "600"}
+        with web(env, tmp_path / "web.log") as base, worker(env, tmp_path / "worker.log"):
+            api = base + "/api/v1/observations/?partnership=rotherham"
+            assert call(api, headers=auth)[0] == 200
+            before = json.loads(call(base + "/healthz")[2])["last_summary_run"]
+
+            with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+                cursor.execute("SHOW data_directory")
+                data = cursor.fetchone()[0]
+            conn.close()
+            # With its own log file: the restarted server must not hold this test's pipes.
+            log = str(Path(data).parent / "restarted.log")
+            subprocess.run(run_as_service_user(
+                [postgres_binary("pg_ctl"), "-D", data, "-l", log, "-m", "fast", "-w",
+                 "restart"]), check=True, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, timeout=60)
+
+            # The same processes: web's kept connection is found dead and replaced.
+            status, _, body = call(api, headers=auth)
+            assert status == 200, body[:500]
+            assert call(base + "/healthz")[0] == 200
+            # And the worker's: a recompute runs and is recorded.
+            send_task(env, "outcomes.tasks.recompute_summaries", tenants.a.pk)
+            wait_until(lambda: json.loads(call(base + "/healthz")[2])["last_summary_run"]
+                       not in (None, before), 60, "a recompute after the restart")
