@@ -259,7 +259,7 @@ def milestone_update(
         if {m.pk for m in new_metrics} == set(current.metrics.values_list("pk", flat=True)):
             new_metrics = None
     if evidence_file is not None:
-        current.evidence_file.save(evidence_file.name, evidence_file, save=False)
+        current.evidence_file = _store_evidence(current, evidence_file)
         current.evidence_file_name = evidence_file.name[-255:]
     elif remove_evidence_file and current.evidence_file:
         # The file itself is kept: the milestone's history still refers to it.
@@ -326,6 +326,23 @@ class _Preview(Exception):
     """Raised to roll back a preview run: the preview is the import itself, undone."""
 
 
+STORE_FAILED = ("The file could not be stored ({reason}). Nothing was saved: try again later, "
+                "or tell your administrator.")
+
+
+def _store_evidence(milestone: Milestone, upload: UploadedFile) -> str:
+    """Stores an evidence file under a new random name. A disk that is full (or failing)
+    is a form error, and leaves no part of the file behind."""
+    field = milestone.evidence_file
+    name = field.field.generate_filename(milestone, upload.name)
+    try:
+        return field.storage.save(name, upload, max_length=field.field.max_length)
+    except OSError as error:
+        field.storage.delete(name)
+        raise ValidationError(
+            {"evidence_file": STORE_FAILED.format(reason=error.strerror)}) from None
+
+
 def _store(folder: str, file_name: str, data: bytes) -> str:
     import uuid
     from pathlib import Path
@@ -340,7 +357,8 @@ def _store(folder: str, file_name: str, data: bytes) -> str:
     except OSError as error:
         from outcomes.importers import FileProblem
 
-        raise FileProblem(f"the file could not be stored: {error.strerror}") from None
+        (root / stored).unlink(missing_ok=True)
+        raise FileProblem(STORE_FAILED.format(reason=error.strerror)) from None
     return stored
 
 

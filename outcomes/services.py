@@ -88,15 +88,17 @@ def import_start(
             f"the file is {len(data) / 1024 / 1024:.0f} MB; the largest accepted is "
             f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it, or filter it to your areas."
         )
-    if not data.strip():
+    if not data or data.isspace():  # not strip(): that would copy a 100 MB file
         raise FileProblem("the file is empty")
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"imports/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:6]}"
     try:
         (Path(settings.MEDIA_ROOT) / stored).write_bytes(data)
-    except OSError as error:
-        raise FileProblem(f"the file could not be stored: {error.strerror}") from None
+    except OSError as error:  # the disk is full, or failing: no part of the file is kept
+        (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
+        raise FileProblem(f"the file could not be stored ({error.strerror}). Nothing was "
+                          f"imported: try again later, or tell your administrator") from None
     return ImportBatch.objects.create(
         partnership=partnership,
         created_by=user,

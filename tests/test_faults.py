@@ -283,3 +283,67 @@ def test_postgresql_restarts_and_the_app_recovers_without_a_restart(tenants, red
             send_task(env, "outcomes.tasks.recompute_summaries", tenants.a.pk)
             wait_until(lambda: json.loads(call(base + "/healthz")[2])["last_summary_run"]
                        not in (None, before), 60, "a recompute after the restart")
+
+
+@pytest.fixture
+def full_disk(tmp_path, settings):
+    """MEDIA_ROOT on a small file system of its own, filled up: a real full disk."""
+    media = tmp_path / "media"
+    media.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(media)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
+    try:
+        with (media / "filler").open("wb", buffering=0) as filler:
+            with contextlib.suppress(OSError):
+                while True:
+                    filler.write(b"x" * 4096)
+        settings.MEDIA_ROOT = str(media)
+        yield media
+    finally:
+        subprocess.run(["umount", "-l", str(media)], check=False)
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_full_disk_refuses_evidence_clearly_and_loses_nothing(client, tenants, full_disk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from actionplans.models import Milestone
+    from tests.actionplans.test_views import milestone_url, progress_form
+
+    milestone = tenants.milestones["a"]
+    client.force_login(tenants.users["a_lead"])
+    upload = SimpleUploadedFile("board minutes.pdf", b"%PDF-1.4 " + b"m" * 20000)
+    response = client.post(milestone_url(milestone, "progress/"), {
+        **progress_form(milestone, status="at_risk", progress_note="Waiting list grew"),
+        "evidence_file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file could not be stored (No space left on device). Nothing was saved" in page
+    # What the lead typed is still in the form, to send again.
+    assert "Waiting list grew" in page
+    saved = Milestone.objects.get(pk=milestone.pk)
+    assert (saved.version, saved.status, saved.evidence_file.name) == (
+        milestone.version, milestone.status, milestone.evidence_file.name)
+    assert files_in(full_disk) == ["filler"]  # no part-file left behind
+
+
+def test_a_full_disk_refuses_an_import_clearly_and_loses_nothing(client, tenants, full_disk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outcomes.models import ImportBatch, Observation
+
+    batches, observations = ImportBatch.objects.count(), Observation.objects.count()
+    client.force_login(tenants.users["a_analyst"])
+    data = b"metric,area_code,period,value\n" + b"numbers_in_treatment,E08000018,2021,5\n" * 2000
+    response = client.post("/partnerships/rotherham/data/imports/new/",
+                           {"file": SimpleUploadedFile("figures.csv", data), "format": "tidy"})
+    assert response.status_code in (200, 400)
+    assert "could not be stored (No space left on device). Nothing was imported" in (
+        response.content.decode())
+    assert (ImportBatch.objects.count(), Observation.objects.count()) == (batches, observations)
+    assert files_in(full_disk) == ["filler"]
