@@ -18,7 +18,11 @@ def token_create(*, user, name: str, days: int | None = None) -> tuple[ApiToken,
     """A new token for the user, expiring after `days` (API_TOKEN_DAYS by default). Returns
     the stored token and the key, which is not kept and cannot be shown again."""
     days = settings.API_TOKEN_DAYS if days is None else days
-    return ApiToken.objects.create(user=user, expiry=timedelta(days=days), name=name.strip())
+    token, key = ApiToken.objects.create(user=user, expiry=timedelta(days=days), name=name.strip())
+    # Knox's manager makes the row, so the history cannot be told the user beforehand; and
+    # `POST /api/v1/auth/token/` has no signed-in user for the history middleware to give.
+    token.history.filter(history_type="+").update(history_user=user)
+    return token, key
 
 
 def tokens_for(*, user) -> QuerySet[ApiToken]:
@@ -32,5 +36,6 @@ def token_revoke(*, user, digest: str) -> str | None:
     token = ApiToken.objects.filter(user=user, digest=digest).first()
     if token is None:
         return None
+    token._history_user = user
     token.delete()
     return token.name

@@ -1,11 +1,19 @@
-"""The outcomes framework, targets, observations and the imports that bring them in."""
+"""The outcomes framework, targets, observations and the imports that bring them in.
+
+Changes to the framework, metrics, aims, targets and import batches are kept by
+django-simple-history with the user who made them. Observations and benchmarks are not
+copied row by row: each row names the ImportBatch that last wrote it, the batch names who
+loaded it (and its history who applied, cancelled or rolled it back), and ObservationChange
+keeps what each batch replaced, so that a batch can be undone.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from partnerships.access import ScopedQuerySet, SharedQuerySet
-from partnerships.models import Partnership
+from partnerships.models import Partnership, scoped_history
 
 
 class Outcome(models.Model):
@@ -19,6 +27,8 @@ class Outcome(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order"]
@@ -95,6 +105,8 @@ class Metric(models.Model):
     objects = MetricQuerySet.as_manager()
     partnership_field = "owner"
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "code"]
         constraints = [
@@ -128,6 +140,8 @@ class LocalAim(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = scoped_history()
+
     class Meta:
         ordering = ["order", "name"]
         constraints = [
@@ -151,6 +165,8 @@ class FrameworkMetric(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = scoped_history()
 
     class Meta:
         ordering = ["order"]
@@ -179,6 +195,8 @@ class Target(models.Model):
     source = models.CharField(max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = scoped_history()
 
     class Meta:
         ordering = ["due_end", "metric__order"]
@@ -230,6 +248,8 @@ class ImportBatch(models.Model):
     rolled_back_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = scoped_history()
 
     class Meta:
         ordering = ["-created_at"]

@@ -233,6 +233,9 @@ class _Context:
             fingertips_id=int(row.indicator),
         )
         if write:
+            # Made by the import, on behalf of whoever loaded the file: both are in history.
+            metric._history_user = self.batch.created_by
+            metric._change_reason = f"Created by import {self.batch.pk}"
             metric.save()
             self.by_fingertips_id[row.indicator] = metric
         return metric
@@ -464,6 +467,7 @@ def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> Impo
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _check_committable(batch, accept_valid)
     batch.status = ImportBatch.Status.IMPORTING
+    batch._history_user = user
     batch.save(update_fields=["status"])
     return batch
 
@@ -491,6 +495,7 @@ def import_commit(
             _record(batch, plan)
             batch.status = ImportBatch.Status.COMPLETE
             batch.finished_at = timezone.now()
+            batch._history_user = user
             batch.save()
             _request_summaries_for(batch)
     except FileProblem as error:
@@ -509,6 +514,7 @@ def import_cancel(*, batch: ImportBatch, user) -> ImportBatch:
         raise ValidationError("Only an import that has not been applied can be cancelled.")
     batch.status = ImportBatch.Status.CANCELLED
     batch.finished_at = timezone.now()
+    batch._history_user = user
     batch.save(update_fields=["status", "finished_at"])
     return batch
 
@@ -550,6 +556,7 @@ def import_rollback(*, batch: ImportBatch, user) -> Rollback:
             restored += len(restores)
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
+    batch._history_user = user
     batch.save(update_fields=["status", "rolled_back_at"])
     _request_summaries_for(batch)
     return Rollback(removed=removed, restored=restored, kept=kept)
@@ -649,7 +656,10 @@ def local_aim_create(*, partnership: Partnership, user, name: str) -> LocalAim:
     if LocalAim.objects.filter(partnership=partnership, name__iexact=name).exists():
         raise ValidationError(f"There is already an aim called {name!r}.")
     order = LocalAim.objects.filter(partnership=partnership).count() + 1
-    return LocalAim.objects.create(partnership=partnership, name=name, order=order)
+    aim = LocalAim(partnership=partnership, name=name, order=order)
+    aim._history_user = user
+    aim.save()
+    return aim
 
 
 def _usable_metric(partnership: Partnership, metric: Metric) -> None:
@@ -668,13 +678,16 @@ def framework_metric_add(
     if FrameworkMetric.objects.filter(partnership=partnership, metric=metric).exists():
         raise ValidationError(f"{metric.name} is already in the framework.")
     order = FrameworkMetric.objects.filter(partnership=partnership).count() + 1
-    return FrameworkMetric.objects.create(partnership=partnership, metric=metric, aim=aim,
-                                          order=order)
+    entry = FrameworkMetric(partnership=partnership, metric=metric, aim=aim, order=order)
+    entry._history_user = user
+    entry.save()
+    return entry
 
 
 @transaction.atomic
 def framework_metric_remove(*, entry, user) -> None:
     _require_load_data(user, entry.partnership)
+    entry._history_user = user
     entry.delete()
 
 
@@ -690,6 +703,7 @@ def local_metric_create(
     metric = Metric(owner=partnership, code=code, name=name, tier=Metric.Tier.LOCAL, unit=unit,
                     polarity=polarity, frequency=frequency, source=source)
     metric.full_clean()
+    metric._history_user = user
     metric.save()
     return metric
 
@@ -718,17 +732,21 @@ def target_create(
         if baseline.end >= due.end:
             raise ValidationError({"due_period": "The target must be due after its baseline."})
     summaries_request(partnership_ids=[partnership.pk])
-    return Target.objects.create(
+    target = Target(
         partnership=partnership, metric=metric, description=description,
         baseline_value=baseline_value, baseline_period=baseline.label if baseline else "",
         baseline_end=baseline.end if baseline else None, target_value=target_value,
         due_period=due.label, due_end=due.end, source=source,
     )
+    target._history_user = user
+    target.save()
+    return target
 
 
 @transaction.atomic
 def target_delete(*, target, user) -> None:
     _require_load_data(user, target.partnership)
+    target._history_user = user
     target.delete()
     summaries_request(partnership_ids=[target.partnership_id])
 

@@ -3,12 +3,18 @@
 Membership is the source of truth for access; the django-guardian permission rows below are
 kept in step with it by `partnerships.services`. Every query that must be scoped to a user
 goes through `for_user()` from `partnerships.access`.
+
+Every change to these rows is kept by django-simple-history: who (the signed-in user, from
+its HistoryRequestMiddleware, or the one a service names), when, and what changed from what.
+The guardian rows are not: they are derived from Membership, whose history says who gave and
+took away each role.
 """
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from .access import ScopedQuerySet
 
@@ -17,11 +23,27 @@ ons_code_validator = RegexValidator(
 )
 
 
+class ScopedHistory(models.Model):
+    """The base of the historical copy of a tenant model: history is tenant data too."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def scoped_history(**kwargs) -> HistoricalRecords:
+    """django-simple-history's records for a model with a `partnership` foreign key."""
+    return HistoricalRecords(bases=[ScopedHistory], **kwargs)
+
+
 class Region(models.Model):
     """One of England's nine regions (ONS E12 codes)."""
 
     code = models.CharField("ONS code", max_length=9, unique=True, validators=[ons_code_validator])
     name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +58,8 @@ class LocalAuthority(models.Model):
     code = models.CharField("ONS code", max_length=9, unique=True, validators=[ons_code_validator])
     name = models.CharField(max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +105,9 @@ class Partnership(models.Model):
     # Partnership is scoped by its own primary key.
     partnership_field = "pk"
 
+    # The history of its geography names the partnership: scoped like the rest.
+    history = HistoricalRecords(m2m_fields=[local_authorities], m2m_bases=[ScopedHistory])
+
     class Meta:
         ordering = ["name"]
         permissions = [
@@ -125,6 +152,8 @@ class Organisation(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = scoped_history()
+
     class Meta:
         ordering = ["sector", "name"]
         constraints = [
@@ -158,6 +187,8 @@ class NamedRole(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = scoped_history()
+
     class Meta:
         ordering = ["kind"]
         constraints = [
@@ -180,6 +211,8 @@ class SubGroup(models.Model):
     purpose = models.TextField(blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = scoped_history()
 
     class Meta:
         ordering = ["name"]
@@ -223,6 +256,8 @@ class KeyDocument(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = scoped_history()
+
     class Meta:
         ordering = ["kind", "title"]
 
@@ -250,6 +285,8 @@ class Membership(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = scoped_history()
+
     class Meta:
         ordering = ["partnership", "user__username"]
         constraints = [
@@ -269,6 +306,8 @@ class RegionalMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regional_memberships"
     )
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
