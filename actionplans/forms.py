@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
 from outcomes.importers import MAX_FILE_BYTES
+from partnerships.uploads import too_large
 
 from .models import ActionPlan, Ask, MilestoneStatus, Priority, Risk, Strand
 from .services import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
@@ -182,8 +183,7 @@ class ProgressForm(forms.Form):
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
         if upload and upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {MAX_EVIDENCE_BYTES >> 20} MB")
+            raise forms.ValidationError(too_large(upload.size, MAX_EVIDENCE_BYTES))
         if upload and not upload.name.lower().endswith(EVIDENCE_TYPES):
             raise forms.ValidationError("The file must be a PDF, Word, Excel, PowerPoint, CSV, "
                                         "text or image file")
@@ -254,7 +254,7 @@ class PlanUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"The file must be smaller than {MAX_FILE_BYTES >> 20} MB")
+            raise forms.ValidationError(too_large(upload.size, MAX_FILE_BYTES))
         return upload
 
 

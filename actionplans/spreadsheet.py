@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -31,8 +31,9 @@ from outcomes.importers import (
     csv_records,
     normalise_header,
     open_text,
+    shown,
 )
-from outcomes.importers.tidy import check_xlsx
+from outcomes.importers.tidy import workbook_rows
 from partnerships.csvsafe import escape_formula, unescape_formula
 
 from .models import MilestoneStatus, Priority, Strand
@@ -133,22 +134,11 @@ def _read_csv(stream: BinaryIO) -> Iterator[PlanRow | RowError]:
 
 
 def _read_xlsx(stream: BinaryIO) -> Iterator[PlanRow | RowError]:
-    check_xlsx(stream)
-    stream.seek(0)
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
-        raise FileProblem(f"the workbook cannot be opened: {error}") from None
-    try:
-        if not workbook.worksheets:
-            raise FileProblem("the workbook has no sheets")
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise FileProblem("the first sheet is empty")
-        yield from _rows(list(header), enumerate(rows, start=2))
-    finally:
-        workbook.close()
+    rows = workbook_rows(stream)  # a damaged or unsafe workbook is a FileProblem, not a crash
+    _, header = next(rows, (0, None))
+    if header is None:
+        raise FileProblem("the first sheet is empty")
+    yield from _rows(header, rows)
 
 
 def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[PlanRow | RowError]:
@@ -162,9 +152,11 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[PlanRow
             f"Its first row must name the columns: {', '.join(COLUMNS)}."
         )
     width = len(header)
+    read_any = False
     for line, record in records:
         if all(_text(cell) == "" for cell in record):
             continue
+        read_any = True
         if len(record) > width and any(_text(cell) for cell in record[width:]):
             yield RowError(line, f"the row has {len(record)} fields but the header has {width}")
             continue
@@ -176,6 +168,8 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[PlanRow
             yield _plan_row(line, cells)
         except ValueError as error:
             yield RowError(line, str(error))
+    if not read_any:
+        raise FileProblem("the plan has its column headings but no rows of milestones")
 
 
 def _plan_row(line: int, cells: dict[str, object]) -> PlanRow:
@@ -237,9 +231,9 @@ def _whole(raw: object, column: str) -> int | None:
         return None
     match = re.fullmatch(r"(\d+)(?:\.0*)?", text)
     if not match:
-        raise ValueError(f"{column} {text!r} is not a whole number")
-    if int(match[1]) > LARGEST_ID:
-        raise ValueError(f"{column} {text!r} is too large")
+        raise ValueError(f"{column} {shown(text)} is not a whole number")
+    if len(match[1]) > 10 or int(match[1]) > LARGEST_ID:
+        raise ValueError(f"{column} {shown(text)} is too large")
     return int(match[1])
 
 

@@ -255,6 +255,15 @@ STORAGES = {
 # Uploads live outside the web root.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# The largest file any form takes (an import: outcomes.importers.MAX_FILE_BYTES). A request
+# body larger than this (and its envelope) is refused before it is read: the form shows its
+# size error (partnerships/uploads.py). Below it, files over 2.5 MB are spooled to disk.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "partnerships.uploads.RefuseOversizedUpload",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

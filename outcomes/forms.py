@@ -2,6 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
+from partnerships.uploads import too_large
+
 from .importers import MAX_FILE_BYTES
 from .models import ImportBatch, Metric
 
@@ -39,10 +41,15 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {MAX_FILE_BYTES // 1024 // 1024} MB"
-            )
+            raise forms.ValidationError(too_large(upload.size, MAX_FILE_BYTES))
         return upload
+
+    def clean(self):
+        # A file refused for its size before it was read takes the fields after it with it
+        # (partnerships.uploads): its size is the one thing to put right.
+        if getattr(self.files.get("file"), "refused", False):
+            self._errors.pop("format", None)
+        return super().clean()
 
 
 class ImportCommitForm(forms.Form):

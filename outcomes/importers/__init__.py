@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -65,25 +66,126 @@ def binary(data: bytes | BinaryIO) -> BinaryIO:
 
 
 def open_text(data: bytes | BinaryIO) -> TextIO:
-    """The file as text, read as it is needed: UTF-8 (with or without a byte-order mark),
-    else Windows-1252 as Excel saves it. The encoding is found by streaming through once."""
+    """The file as text, read as it is needed: UTF-8 (with or without a byte-order mark), UTF-16
+    (Excel's "Unicode text"), else Windows-1252 as Excel saves it. The encoding is found by
+    streaming through once. What is not text at all (a workbook, a PDF, a web page, binary
+    data), or text in no encoding we can tell, is a FileProblem naming what it is."""
     stream = binary(data)
     stream.seek(0)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    encoding = "utf-8-sig"
-    try:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+    head = stream.read(4096)
+    stream.seek(0)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and 0 not in head[0::2]:
+        encoding = "utf-16-le"  # UTF-16 without its byte-order mark: every other byte is 0
+    else:
+        refuse_what_is_not_text(head)
+        encoding = _utf8_or_cp1252(stream)
     stream.seek(0)
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
 
+# What files that are not text start with, and what to tell the person who chose them.
+SIGNATURES = (
+    (b"PK\x03\x04", "this is an Excel workbook or another zip file, not a CSV file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "this is an old Excel (.xls) workbook: save it as .xlsx or CSV"),
+    (b"%PDF", "this is a PDF document, not a CSV file"),
+    (b"\x1f\x8b", "this is a compressed (gzip) file: unpack it, then upload the CSV inside"),
+)
+HTML_START = re.compile(rb"\s*(<!doctype\s+html|<html|<head|<body|<\?xml|<!--|<script|<table)",
+                        re.IGNORECASE)
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                           rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def refuse_what_is_not_text(head: bytes) -> None:
+    """A FileProblem for a file whose first bytes show it is not a text table."""
+    for magic, reason in SIGNATURES:
+        if head.startswith(magic):
+            raise FileProblem(reason)
+    if HTML_START.match(head.removeprefix(codecs.BOM_UTF8)):
+        raise FileProblem(
+            "this is a web page (HTML or XML), not a CSV file: the download may have failed, "
+            "or the page was saved instead of the file. Download the CSV again"
+        )
+    if b"\x00" in head:
+        raise FileProblem("this is not a CSV file: it holds binary data, not text")
+
+
+def _utf8_or_cp1252(stream: BinaryIO) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    try:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            decoder.decode(chunk)
+            lines += chunk.count(b"\n")
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError as error:
+        bad = error.object[error.start:error.start + 1]
+        line = lines + error.object[:error.start].count(b"\n")
+    # Not UTF-8. Windows-1252, as Excel saves a CSV, unless the file also holds UTF-8: then
+    # it mixes encodings, and reading it either way would garble some of its text.
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    lines = 1
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        if UTF8_SEQUENCE.search(chunk):
+            raise FileProblem(
+                f"the file mixes text encodings: line {line} has a byte (0x{bad.hex()}) that "
+                "is not UTF-8, but the rest of the file is. Save it again as 'CSV UTF-8'"
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            line = lines + error.object[:error.start].count(b"\n")
+            raise FileProblem(
+                f"the file's text encoding cannot be recognised: line {line} has a byte "
+                f"(0x{error.object[error.start:error.start + 1].hex()}) that is neither UTF-8 "
+                "nor Windows-1252. Save it again as 'CSV UTF-8'"
+            ) from None
+        lines += chunk.count(b"\n")
+    return "cp1252"
+
+
+# The longest line read: a CSV of figures never comes near it, and without a limit one line
+# with no end could hold the whole file in memory (the csv module limits a field, not a row).
+MAX_LINE_CHARS = 1 << 20
+
+
+def _lines(text: TextIO) -> Iterator[str]:
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise FileProblem(
+                f"line {number} is longer than {MAX_LINE_CHARS // 1024 // 1024} million "
+                "characters: this is not a table of figures"
+            )
+        if "\x00" in line:  # the csv module reads it; the database cannot hold it
+            raise FileProblem(f"line {number} holds a NUL byte: this is not a text (CSV) file")
+        yield line
+
+
 def csv_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
-    """(line, fields) for each CSV record; a malformed file is a FileProblem, not a crash."""
-    reader = csv.reader(text)
+    """(line, fields) for each CSV record; a malformed file is a FileProblem, not a crash.
+    Commas separate fields, or tabs when the first line has tabs and no commas (Excel's
+    "Unicode text"). Semicolons are refused: Excel writes them where a decimal comma is used,
+    and "41,5" must never be read as 415."""
+    lines = _lines(text)
+    first = next(lines, "")
+    if not first:
+        return
+    delimiter = ","
+    if "," not in first and "\t" in first:
+        delimiter = "\t"
+    elif "," not in first and first.count(";") >= 2:
+        raise FileProblem(
+            "the columns are separated by semicolons, not commas: save the file from Excel "
+            "as 'CSV UTF-8 (comma delimited)', with a full stop for decimals"
+        )
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
         for record in reader:
             yield reader.line_num, record
@@ -97,26 +199,50 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
 
 
+# What statistical releases write for a figure that is not published (ONS: [c] confidential,
+# [x] not available, [z] not applicable, [low] too small; NDTMS and others: *, -, ..): held
+# as no figure, never as 0.
+NOT_PUBLISHED = frozenset({"*", "**", "-", "\u2013", "\u2014", "..", ":", "~",
+                           "[c]", "[x]", "[z]", "[u]", "[w]", "[low]"})
+
+
+def not_published(raw: object) -> bool:
+    return isinstance(raw, str) and raw.strip().lower() in NOT_PUBLISHED
+
+
+def shown(text: str) -> str:
+    """Cell text for a message: a cell of a thousand digits is cut to its start."""
+    return repr(text) if len(text) <= 40 else f"'{text[:20]}…' ({len(text)} characters)"
+
+
 def number(raw: object, column: str) -> float | None:
-    """A cell as a float; empty is None. Raises ValueError with a reason for bad numbers."""
-    if raw is None:
+    """A cell as a float; empty (or marked not published) is None. Raises ValueError with a
+    reason for bad numbers."""
+    if raw is None or not_published(raw):
         return None
     if isinstance(raw, bool):
         raise ValueError(f"{column} {raw!r} is not a number")
     if isinstance(raw, int | float):
-        value = float(raw)
+        text = str(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an int too large for a float
+            raise ValueError(f"{column} {shown(text)} is too large") from None
     else:
-        text = str(raw).strip().replace(",", "")
-        if text == "":
+        text = str(raw).strip()
+        cleaned = text.replace(",", "")
+        if cleaned == "":
             return None
         try:
-            value = float(text)
+            value = float(cleaned)
         except ValueError:
-            raise ValueError(f"{column} {str(raw).strip()!r} is not a number") from None
+            raise ValueError(f"{column} {shown(text)} is not a number") from None
     if not math.isfinite(value):
-        raise ValueError(f"{column} {str(raw).strip()!r} is not a finite number")
+        too_large = math.isinf(value) and "inf" not in text.lower()
+        raise ValueError(f"{column} {shown(text)} is not a finite number"
+                         + (": it is too large" if too_large else ""))
     if abs(value) > 1e15:
-        raise ValueError(f"{column} {str(raw).strip()!r} is too large")
+        raise ValueError(f"{column} {shown(text)} is too large")
     return value
 
 
@@ -139,6 +265,9 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
         period = parse_period(cells.get("period"))
     except PeriodError as error:
         raise ValueError(f"the time period cannot be read: {error}") from None
+    value_note = text("value_note", 300)
+    if not_published(cells.get("value")) and not value_note:
+        value_note = f"Not published in the source ({str(cells.get('value')).strip()})"
     values = {
         name: number(cells.get(name), label)
         for name, label in (
@@ -170,6 +299,6 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
         upper_ci=upper,
         count=values["count"],
         denominator=values["denominator"],
-        value_note=text("value_note", 300),
+        value_note=value_note,
         source=text("source", 200),
     )

@@ -2,13 +2,17 @@
 
 Handled: the parent comparison column named after the parent area type; "Target data" in
 older files where newer ones say "Compared to goal"; the newer "Time period range" column;
-rows one field short of the header; quoted fields with newlines; CRLF line endings; a UTF-8
-byte-order mark or Windows-1252 text; suppressed values (empty, with a note, kept as null,
-never 0); fractional counts; every sex, age and deprivation category as its own row.
+rows one field short of the header, or with empty fields after it; quoted fields with
+newlines; CRLF line endings; a UTF-8 byte-order mark, UTF-16 ("Unicode text", tab separated)
+or Windows-1252 text; suppressed values (empty, with a note, kept as null, never 0); values
+marked not published ("*", "-", "[c]"...: kept as null with a note); fractional counts; every
+sex, age and deprivation category as its own row. A file with headings and no rows, or rows
+whose indicator id is not a whole number, is refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -33,6 +37,9 @@ COLUMNS = {
     "value note": "value_note",
 }
 REQUIRED = ["indicator id", "area code", "time period", "value"]
+# Fingertips' ids are whole numbers; anything else (or a number too large for our column)
+# cannot be matched to a metric or stored as one.
+INDICATOR_ID = re.compile(r"[0-9]{1,9}")
 
 
 def read(
@@ -53,17 +60,29 @@ def read(
         )
     index = {COLUMNS[n]: i for i, n in enumerate(names) if n in COLUMNS}
     width = len(header)
+    read_any = False
     for line, record in records:  # line: where the record ends
         if not record or all(not cell.strip() for cell in record):
             continue
+        read_any = True
         if len(record) < width:
             record = record + [""] * (width - len(record))  # one field short: a known quirk
         elif len(record) > width:
-            yield RowError(line, f"the row has {len(record)} fields but the header has {width}")
-            continue
+            if any(cell.strip() for cell in record[width:]):
+                yield RowError(line, f"the row has {len(record)} fields but the header has "
+                               f"{width}")
+                continue
+            record = record[:width]  # empty trailing fields: a trailing comma, another quirk
         cells = {name: record[i] for name, i in index.items()}
         cells["source"] = source
+        indicator = cells["indicator"].strip()
+        if indicator and not INDICATOR_ID.fullmatch(indicator):
+            yield RowError(line, f"indicator id {indicator[:20]!r} is not a Fingertips "
+                           "indicator id (a whole number, like 92432)")
+            continue
         try:
             yield build_row(line, cells)
         except ValueError as error:
             yield RowError(line, str(error))
+    if not read_any:
+        raise FileProblem("the file has its column headings but no rows of figures")

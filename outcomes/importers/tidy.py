@@ -8,8 +8,10 @@ Headings are matched ignoring case, spaces and underscores ("Area code" = "area_
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from . import (
     FileProblem,
@@ -59,9 +61,11 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[SourceR
             "Its first row must name the columns: metric, area_code, period, value."
         )
     width = len(header)
+    read_any = False
     for line, record in records:
         if not record or all(cell is None or str(cell).strip() == "" for cell in record):
             continue
+        read_any = True
         if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
             yield RowError(line, f"the row has {len(record)} fields but the header has {width}")
             continue
@@ -73,6 +77,8 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[SourceR
             yield build_row(line, cells)
         except ValueError as error:
             yield RowError(line, str(error))
+    if not read_any:
+        raise FileProblem("the file has its column headings but no rows of figures")
 
 
 def read_csv(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
@@ -89,20 +95,56 @@ def check_xlsx(data: bytes | BinaryIO) -> None:
     try:
         archive = zipfile.ZipFile(binary(data))
     except zipfile.BadZipFile:
-        raise FileProblem("this is not an Excel (.xlsx) workbook") from None
+        raise FileProblem(
+            "this is not an Excel (.xlsx) workbook, or the workbook is damaged or incomplete"
+        ) from None
     with archive:
         infos = archive.infolist()
         if "[Content_Types].xml" not in {i.filename for i in infos}:
             raise FileProblem("this is not an Excel (.xlsx) workbook")
         unpacked = sum(i.file_size for i in infos)
         packed = sum(max(i.compress_size, 1) for i in infos)
-        if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        if (unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO
+                or len(infos) > MAX_PARTS):
             raise FileProblem(
                 "the workbook unpacks to far more than its size: it is refused as unsafe"
             )
 
 
-def read_xlsx(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
+# Neither table has anything like this many columns: a row is never padded beyond it, however
+# wide the sheet says it is.
+MAX_COLUMNS = 200
+MAX_PARTS = 10_000
+
+
+def workbook_problem(error: BaseException) -> str | None:
+    """Why a workbook cannot be read, in words, from whatever openpyxl or zipfile raised; None
+    when it is none of the kinds we know."""
+    from defusedxml import DefusedXmlException
+
+    causes = []
+    while error is not None and len(causes) < 10:
+        causes.append(error)
+        error = error.__cause__ or error.__context__
+    if any(isinstance(e, DefusedXmlException) for e in causes):
+        return ("the workbook holds XML entity or document type declarations, which Excel "
+                "never writes: it is refused as unsafe")
+    if any(isinstance(e, zipfile.BadZipFile | zlib.error | EOFError) for e in causes):
+        return "the workbook is damaged: part of it cannot be unpacked. Save it again in Excel"
+    if any(isinstance(e, ParseError) for e in causes):
+        return "the workbook is damaged: its XML cannot be read. Save it again in Excel"
+    return None
+
+
+def _detail(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:200]
+
+
+def workbook_rows(data: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) for each row of the first sheet of an XLSX workbook: the
+    heading row first, then each row as wide as the headings (wider only if it has more).
+    Whatever cannot be read, at the start or in any row, is a FileProblem that says what and
+    where: never a crash, and never a row padded to the million columns a sheet may claim."""
     from openpyxl import load_workbook
 
     stream = binary(data)
@@ -111,18 +153,59 @@ def read_xlsx(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
-        raise FileProblem(f"the workbook cannot be opened: {error}") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        problem = workbook_problem(error) or f"the workbook cannot be opened: {_detail(error)}"
+        raise FileProblem(problem) from None
+    line = 0
     try:
-        header = list(next(rows))
+        if not workbook.worksheets:
+            raise FileProblem("the workbook has no sheets")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the size the sheet claims is not trusted: rows are read
+        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), None)
+        if header is None:
+            return
+        line = 1
+        header = _trimmed(header)
+        yield 1, header
+        width = len(header)
+        rows = sheet.iter_rows(min_row=2, max_col=min(width + MAX_COLUMNS, 2 * MAX_COLUMNS),
+                               values_only=True)
+        for line, record in enumerate(rows, start=2):
+            if record.count(None) == len(record):
+                yield line, []  # a blank row (a sheet may have a million of them)
+                continue
+            tail = record[width:]
+            yield line, list(record[:width]) if tail.count(None) == len(tail) else _trimmed(record)
+    except FileProblem:
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged part or a cell Excel never writes
+        problem = workbook_problem(error) or (
+            f"row {line + 1} of the first sheet cannot be read: a cell holds a value Excel "
+            f"would not write ({_detail(error)}). Correct it in Excel and save it again"
+        )
+        raise FileProblem(problem) from None
+    finally:
+        workbook.close()
+
+
+def _trimmed(record: tuple) -> list:
+    """The cells up to the last one with a value."""
+    end = len(record)
+    while end and record[end - 1] is None:
+        end -= 1
+    return list(record[:end])
+
+
+def read_xlsx(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
+    rows = workbook_rows(data)
+    try:
+        _, header = next(rows)
     except StopIteration:
         raise FileProblem("the first sheet is empty") from None
 
     def records():
-        for line, record in enumerate(rows, start=2):
+        for line, record in rows:
             yield line, [_cell(c) for c in record]
-        workbook.close()
 
     return _rows(header, records())
 
@@ -133,6 +216,8 @@ def _cell(value):
     from datetime import date, datetime
 
     if isinstance(value, datetime | date):
+        if not 1900 <= value.year <= 2100:
+            return value.isoformat()[:10]  # far out of range: judged (and refused) as text
         midnight = not isinstance(value, datetime) or value.time() == datetime.min.time()
         if value.day == 1 and midnight:
             return value.strftime("%b %Y")
