@@ -209,6 +209,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Host-only, secure, path-/ cookies, which no other host under the same domain can set
+    # or overwrite (OWASP ASVS 3.4.4). Renaming them signs everyone out once, on upgrade.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Content Security Policy: self-hosted scripts and styles only, nothing inline, no eval.
 CONTENT_SECURITY_POLICY = {

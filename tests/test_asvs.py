@@ -65,10 +65,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_settings.py::test_production_settings_are_hardened",)),
     "3.4.2": Requirement(MET, (HERE + "test_3_4_2_and_3_4_3_the_session_cookie_flags",)),
     "3.4.3": Requirement(MET, (HERE + "test_3_4_2_and_3_4_3_the_session_cookie_flags",)),
-    "3.4.4": Requirement(
-        NOT_MET, (HERE + "test_3_4_4_the_session_cookie_has_the_host_prefix",),
-        "The session cookie is called sessionid, not __Host-sessionid.",
-    ),
+    "3.4.4": Requirement(MET, (HERE + "test_3_4_4_the_session_cookie_has_the_host_prefix",)),
     "3.4.5": Requirement(
         NOT_APPLICABLE, (),
         "The service has a host name of its own; its cookies are host-only with path /.",
@@ -390,12 +387,17 @@ def test_3_4_2_and_3_4_3_the_session_cookie_flags(tenants):
     assert cookie["path"] == "/" and not cookie["domain"]  # host-only (3.4.5)
 
 
-@pytest.mark.xfail(strict=True, reason="ASVS 3.4.4 not met: the cookie is called sessionid")
 def test_3_4_4_the_session_cookie_has_the_host_prefix():
-    """ASVS 3.4.4: in production mode the session cookie is named __Host-…"""
+    """ASVS 3.4.4: in production mode the session and CSRF cookies are named __Host-…, and
+    have what that prefix requires of them (secure, no domain, path /)."""
     from .cdp.test_settings import PRODUCTION, settings_value
 
-    assert settings_value("settings.SESSION_COOKIE_NAME", env=PRODUCTION).startswith("__Host-")
+    cookies = settings_value(
+        "[(getattr(settings, n + '_COOKIE_NAME'), getattr(settings, n + '_COOKIE_SECURE'), "
+        "getattr(settings, n + '_COOKIE_DOMAIN'), getattr(settings, n + '_COOKIE_PATH')) "
+        "for n in ('SESSION', 'CSRF')]", env=PRODUCTION)
+    assert cookies == ("[('__Host-sessionid', True, None, '/'), "
+                       "('__Host-csrftoken', True, None, '/')]")
 
 
 # --- V4 Access control ----------------------------------------------------------------------
