@@ -475,21 +475,23 @@ def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> Impo
 def import_commit(
     *, batch_id: int, user, accept_valid: bool = False, queued: bool = False
 ) -> ImportBatch:
-    """Applies the batch in one transaction. Rejected rows must be accepted first."""
+    """Applies the batch in one transaction, holding its row: a double click, or a task
+    delivered twice, waits and then finds it done. Rejected rows must be accepted first.
+
+    If the process dies midway, its transaction dies with it: none of the rows is visible,
+    and the batch is as it was (checked, or queued for its worker, whose unacknowledged task
+    is delivered again), to be applied again."""
     batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
     _require_load_data(user, batch.partnership)
-    if batch.status == ImportBatch.Status.COMPLETE:
-        return batch  # a retried task changes nothing
-    if not (queued and batch.status == ImportBatch.Status.IMPORTING):
-        _check_committable(batch, accept_valid)
-        # Only one request may move it on: a double click finds it already importing.
-        moved = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
-            status=ImportBatch.Status.IMPORTING)
-        if not moved:
-            raise ValidationError("This import is already being applied.")
-    batch.status = ImportBatch.Status.IMPORTING
     try:
         with transaction.atomic():
+            batch = (ImportBatch.objects.select_for_update(of=("self",))
+                     .select_related("partnership", "created_by").get(pk=batch_id))
+            if batch.status == ImportBatch.Status.COMPLETE:
+                return batch  # applied by the click or the delivery before this one
+            if not (queued and batch.status == ImportBatch.Status.IMPORTING):
+                _check_committable(batch, accept_valid)
+            batch.status = ImportBatch.Status.IMPORTING
             ImportRowProblem.objects.filter(batch=batch).delete()
             plan = _run(batch, write=True)
             _record(batch, plan)
@@ -498,6 +500,8 @@ def import_commit(
             batch._history_user = user
             batch.save()
             _request_summaries_for(batch)
+    except ValidationError:
+        raise  # not to be applied (any more): nothing was done
     except FileProblem as error:
         return _fail(batch, str(error))
     except Exception:
@@ -562,25 +566,49 @@ def import_rollback(*, batch: ImportBatch, user) -> Rollback:
     return Rollback(removed=removed, restored=restored, kept=kept)
 
 
+QUEUE_DOWN = ("{what} could not start: the service's task queue is not answering. Nothing "
+              "was imported. {then} in a few minutes, or tell your administrator.")
+
+
 def import_check(*, batch: ImportBatch, size: int) -> bool:
-    """Checks a small file now, or queues a large one for a worker. True if queued."""
+    """Checks a small file now, or queues a large one for a worker. True if queued. With
+    the queue down, the batch fails with a message saying so, rather than wait for ever."""
     if size > BACKGROUND_BYTES:
         from . import tasks
 
-        transaction.on_commit(lambda: tasks.validate_import.delay(batch.pk))
+        def send() -> None:
+            try:
+                tasks.validate_import.delay(batch.pk)
+            except Exception:  # noqa: BLE001 - the broker is down
+                log.exception("could not queue the check of import %s", batch.pk)
+                _fail(batch, QUEUE_DOWN.format(what="Checking the file",
+                                               then="Upload the file again"))
+
+        transaction.on_commit(send)
         return True
     import_validate(batch_id=batch.pk)
     return False
 
 
 def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[ImportBatch, bool]:
-    """Applies a checked batch now, or hands a large one to a worker. Also says if queued."""
+    """Applies a checked batch now, or hands a large one to a worker. Also says if queued.
+    With the queue down, the batch goes back to checked and a ValidationError says why."""
     if batch.rows_total > BACKGROUND_ROWS:
         from . import tasks
 
         batch = import_queue_commit(batch=batch, user=user, accept_valid=accept_valid)
-        transaction.on_commit(
-            lambda: tasks.commit_import.delay(batch.pk, user.pk, accept_valid))
+
+        def send() -> None:  # at once, outside a transaction, so its error reaches the user
+            try:
+                tasks.commit_import.delay(batch.pk, user.pk, accept_valid)
+            except Exception:  # noqa: BLE001 - the broker is down
+                log.exception("could not queue import %s", batch.pk)
+                ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.IMPORTING
+                                           ).update(status=ImportBatch.Status.PREVIEW)
+                raise ValidationError(QUEUE_DOWN.format(what="The import",
+                                                        then="Apply it again")) from None
+
+        transaction.on_commit(send)
         return batch, True
     return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid), False
 

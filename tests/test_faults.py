@@ -347,3 +347,88 @@ def test_a_full_disk_refuses_an_import_clearly_and_loses_nothing(client, tenants
         response.content.decode())
     assert (ImportBatch.objects.count(), Observation.objects.count()) == (batches, observations)
     assert files_in(full_disk) == ["filler"]
+
+
+IMPORT = ("metric,area_code,period,value\n"
+          + "".join(f"numbers_in_treatment,E08000018,{year},{year - 1900}\n"
+                    for year in range(1990, 2000)))
+
+
+def _apply_and_die(batch_id: int, user_id: int, ready) -> None:
+    """In a child process: apply the import, but stop for good once its rows are written,
+    inside its transaction; the parent then kills it."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from outcomes import services
+
+    connections.close_all()
+
+    def hang(batch, plan):
+        ready.set()
+        time.sleep(600)
+
+    services._record = hang
+    services.import_commit(batch_id=batch_id, user=get_user_model().objects.get(pk=user_id))
+
+
+def test_an_import_killed_midway_shows_nothing_and_can_be_applied_again(tenants):
+    import multiprocessing
+
+    from outcomes import services
+    from outcomes.models import ImportBatch, Observation
+
+    analyst = tenants.users["a_analyst"]
+    batch = services.import_start(partnership=tenants.a, user=analyst, file_name="old.csv",
+                                  data=IMPORT.encode(), format="tidy")
+    batch = services.import_validate(batch_id=batch.pk)
+    assert (batch.status, batch.inserted) == ("preview", 10)
+    before = Observation.objects.count()
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    child = context.Process(target=_apply_and_die, args=(batch.pk, analyst.pk, ready))
+    child.start()
+    try:
+        assert ready.wait(60), "the import never wrote its rows"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.join(30)
+    assert child.exitcode == -signal.SIGKILL
+    # Nothing of it is visible, and the batch is as it was before the click.
+    assert Observation.objects.count() == before
+    assert ImportBatch.objects.get(pk=batch.pk).status == "preview"
+
+    done = services.import_commit(batch_id=batch.pk, user=analyst)
+    assert (done.status, done.inserted) == ("complete", 10)
+    assert Observation.objects.count() == before + 10
+    # A second click, or a task delivered again, finds it done and changes nothing.
+    again = services.import_commit(batch_id=batch.pk, user=analyst)
+    assert again.status == "complete" and Observation.objects.count() == before + 10
+
+
+def test_a_large_import_with_the_queue_down_says_so_and_can_be_applied_later(
+        tenants, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from outcomes import services, tasks
+    from outcomes.models import ImportBatch, Observation
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 5)
+    monkeypatch.setattr(tasks.commit_import, "delay", broker_down)
+    analyst = tenants.users["a_analyst"]
+    batch = services.import_start(partnership=tenants.a, user=analyst, file_name="big.csv",
+                                  data=IMPORT.encode(), format="tidy")
+    batch = services.import_validate(batch_id=batch.pk)
+    before = Observation.objects.count()
+    with pytest.raises(ValidationError, match="task queue is not answering. Nothing was "
+                                              "imported. Apply it again in a few minutes"):
+        services.import_apply(batch=batch, user=analyst, accept_valid=False)
+    assert ImportBatch.objects.get(pk=batch.pk).status == "preview"
+    assert Observation.objects.count() == before
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 5000)  # small enough to apply now
+    applied, queued = services.import_apply(batch=batch, user=analyst, accept_valid=False)
+    assert (applied.status, queued) == ("complete", False)
