@@ -34,4 +34,4 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS
     python manage.py collectstatic --no-input
 USER cdp
 EXPOSE 8000
-CMD ["gunicorn", "cdp.wsgi", "--config", "python:cdp.gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "cdp.wsgi", "--config", "python:cdp.gunicorn", "--bind", "0.0.0.0:8000"]

@@ -1,6 +1,17 @@
-"""gunicorn's settings for the service: `gunicorn -c python:cdp.gunicorn cdp.wsgi`."""
+"""gunicorn's settings for the service: `gunicorn -c python:cdp.gunicorn cdp.wsgi`.
+
+Threaded workers, so that a long CSV export or a slow client holds a thread, not a whole
+worker. This is the shape `make bench BENCH=load` measures."""
 
 import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 60
+# Longer than a proxy's or load balancer's idle timeout (commonly 60 s), so that the proxy,
+# not gunicorn, closes an idle connection: else a request sent as gunicorn closes it fails.
+keepalive = 75
 
 
 def child_exit(server, worker) -> None:

@@ -7,8 +7,10 @@ const copies = [
   ["node_modules/govuk-frontend/dist/govuk/assets/images", "static/build/govuk/assets/images"],
   ["node_modules/govuk-frontend/dist/govuk/assets/manifest.json", "static/build/govuk/assets/manifest.json"],
   ["node_modules/plotly.js-basic-dist-min/plotly-basic.min.js", "static/build/plotly/plotly-basic.min.js"],
-  // The API's interactive documentation (/api/v1/docs/).
+  // The API explorer (/api/v1/docs/explorer/). The stylesheet names its source map, which
+  // collectstatic's manifest storage must find.
   ["node_modules/swagger-ui-dist/swagger-ui.css", "static/build/swagger-ui/swagger-ui.css"],
+  ["node_modules/swagger-ui-dist/swagger-ui.css.map", "static/build/swagger-ui/swagger-ui.css.map"],
   ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "static/build/swagger-ui/swagger-ui-bundle.js"],
   ["node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js", "static/build/swagger-ui/swagger-ui-standalone-preset.js"],
 ];

@@ -33,6 +33,15 @@ def settings_value(expression: str, env: dict[str, str]) -> str:
     return result.stdout.strip()
 
 
+def test_collectstatic_succeeds_in_production_mode(tmp_path):
+    """As the image's build and compose's release run it: the manifest storage must find
+    every file a stylesheet or script names (a source map, a font, an image)."""
+    result = manage("collectstatic", "--no-input",
+                    env={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
+
+
 def test_check_deploy_is_clean_in_production_mode():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
