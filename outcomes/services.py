@@ -1009,6 +1009,7 @@ def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recomput
     Safe to run twice at once: a partnership's rows are only replaced by figures read later
     than the ones they hold, so an overlapping run that read older data writes nothing."""
     import time
+    from datetime import timedelta
 
     from . import aggregates, spine
     from .models import SummaryRun
@@ -1017,6 +1018,11 @@ def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recomput
     read_at = timezone.now()
     for partnership_id in partnership_ids or []:
         cache.delete(_queued_key(partnership_id))  # later changes queue a run of their own
+    # A run whose worker was killed never finishes; past any task's time limit it is over.
+    SummaryRun.objects.filter(
+        status=SummaryRun.Status.RUNNING,
+        started_at__lt=read_at - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2),
+    ).update(status=SummaryRun.Status.FAILED, finished_at=read_at)
     run = SummaryRun.objects.create(started_at=read_at)
     try:
         frames = summary_frames(partnership_ids=partnership_ids)

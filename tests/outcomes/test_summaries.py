@@ -253,6 +253,25 @@ def test_a_recompute_killed_midway_leaves_the_previous_summaries(tenants, monkey
 
 
 @pytest.mark.django_db
+def test_a_run_whose_worker_died_is_marked_failed_once_past_the_time_limit(tenants, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outcomes.models import SummaryRun
+
+    now = timezone.now()
+    killed = SummaryRun.objects.create(started_at=now - timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT * 2 + 60))
+    running = SummaryRun.objects.create(started_at=now - timedelta(seconds=30))
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    killed.refresh_from_db()
+    running.refresh_from_db()
+    assert killed.status == SummaryRun.Status.FAILED and killed.finished_at is not None
+    assert running.status == SummaryRun.Status.RUNNING  # may still be working
+
+
+@pytest.mark.django_db
 def test_the_command_recomputes_and_says_how_long_it_took(tenants):
     import io
 
