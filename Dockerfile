@@ -30,8 +30,11 @@ COPY fixtures fixtures
 COPY static static
 COPY --from=assets /app/static/build static/build
 # collectstatic needs production settings to import; these values exist only for this step.
+# The files belong to cdp: compose's release collects again, as cdp, into the `static`
+# volume that starts as a copy of them.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --no-input
+    python manage.py collectstatic --no-input \
+    && chown -R cdp /app/staticfiles
 USER cdp
 EXPOSE 8000
 CMD ["gunicorn", "cdp.wsgi", "--config", "python:cdp.gunicorn", "--bind", "0.0.0.0:8000"]

@@ -350,9 +350,9 @@ def _store(folder: str, file_name: str, data: bytes) -> str:
     from django.conf import settings
 
     root = Path(settings.MEDIA_ROOT)
-    (root / folder).mkdir(parents=True, exist_ok=True)
     stored = f"{folder}/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:6]}"
     try:
+        (root / folder).mkdir(parents=True, exist_ok=True)
         (root / stored).write_bytes(data)
     except OSError as error:
         from outcomes.importers import FileProblem

@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdp.settings")
 
 app = Celery("cdp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# The worker logs through Django's LOGGING (JSON lines with the request id), not handlers of
+# its own in place of them.
+app.conf.worker_hijack_root_logger = False
 app.autodiscover_tasks()
 
 # Periodic work. Beat must run as exactly one process.

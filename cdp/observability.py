@@ -49,6 +49,7 @@ REQUEST_SECONDS = Histogram(
     ["method", "view", "status"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10),
 )
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 TASK_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 TASK_STATES = ("SUCCESS", "FAILURE", "RETRY", "OTHER")
 
@@ -96,7 +97,9 @@ class RequestContextMiddleware:
         match = request.resolver_match
         view = (f"{match.namespace}:{match.url_name}" if match and match.namespace
                 else match.url_name if match else None) or "unmatched"
-        REQUEST_SECONDS.labels(request.method, view, str(response.status_code)).observe(seconds)
+        # Labels only from known sets: a made-up method must not make a new series.
+        method = request.method if request.method in METHODS else "OTHER"
+        REQUEST_SECONDS.labels(method, view, str(response.status_code)).observe(seconds)
         logger.info("%s %s %s", request.method, request.path, response.status_code,
                     extra={"method": request.method, "path": request.path,
                            "status": response.status_code, "view": view,

@@ -29,7 +29,7 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -90,10 +90,9 @@ def import_start(
         )
     if not data or data.isspace():  # not strip(): that would copy a 100 MB file
         raise FileProblem("the file is empty")
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
     stored = f"imports/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:6]}"
     try:
+        (Path(settings.MEDIA_ROOT) / "imports").mkdir(parents=True, exist_ok=True)
         (Path(settings.MEDIA_ROOT) / stored).write_bytes(data)
     except OSError as error:  # the disk is full, or failing: no part of the file is kept
         (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
@@ -464,7 +463,7 @@ def _check_committable(batch: ImportBatch, accept_valid: bool) -> None:
 def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> ImportBatch:
     """Marks a large batch as importing, for a worker to apply (`import_commit(queued=True)`)."""
     _require_load_data(user, batch.partnership)
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _lock_batch(batch.pk)
     _check_committable(batch, accept_valid)
     batch.status = ImportBatch.Status.IMPORTING
     batch._history_user = user
@@ -511,8 +510,19 @@ def import_commit(
     return batch
 
 
+def _lock_batch(batch_id: int) -> ImportBatch:
+    """The batch, locked for this transaction; a batch an import holds (it is being
+    applied) is refused at once rather than waited for."""
+    try:
+        return ImportBatch.objects.select_for_update(nowait=True).get(pk=batch_id)
+    except DatabaseError:
+        raise ValidationError("This import is being applied. Wait for it to finish.") from None
+
+
+@transaction.atomic
 def import_cancel(*, batch: ImportBatch, user) -> ImportBatch:
     _require_load_data(user, batch.partnership)
+    batch = _lock_batch(batch.pk)  # not while it is being applied: it would end up both
     if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED,
                             ImportBatch.Status.QUEUED):
         raise ValidationError("Only an import that has not been applied can be cancelled.")
@@ -577,6 +587,9 @@ def import_check(*, batch: ImportBatch, size: int) -> bool:
         from . import tasks
 
         def send() -> None:
+            if _tasks_run_in_process():  # no queue: its own errors are the task's
+                tasks.validate_import.delay(batch.pk)
+                return
             try:
                 tasks.validate_import.delay(batch.pk)
             except Exception:  # noqa: BLE001 - the broker is down
@@ -599,6 +612,9 @@ def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[Impor
         batch = import_queue_commit(batch=batch, user=user, accept_valid=accept_valid)
 
         def send() -> None:  # at once, outside a transaction, so its error reaches the user
+            if _tasks_run_in_process():  # no queue: its own errors are the task's
+                tasks.commit_import.delay(batch.pk, user.pk, accept_valid)
+                return
             try:
                 tasks.commit_import.delay(batch.pk, user.pk, accept_valid)
             except Exception:  # noqa: BLE001 - the broker is down

@@ -90,5 +90,7 @@ def test_dockerfile_builds_assets_from_npm_and_runs_unprivileged():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "npm ci" in dockerfile and "npm run build" in dockerfile
     assert "collectstatic --no-input" in dockerfile
+    # release collects again, as cdp, into the volume that starts as a copy of these files
+    assert "chown -R cdp /app/staticfiles" in dockerfile
     assert re.search(r"^USER cdp$", dockerfile, re.MULTILINE)
     assert '"gunicorn", "cdp.wsgi"' in dockerfile

@@ -193,12 +193,20 @@ def test_redis_stops_while_a_lead_saves_a_milestone(tenants, redis, tmp_path):
 
         redis.start()
         assert call(base + "/healthz")[0] == 200
-        with worker(env, tmp_path / "worker.log"):
+        log = tmp_path / "worker.log"
+        with worker({**env, "DJANGO_LOG_FORMAT": "json"}, log):
             # What beat sends every 10 minutes; here at once.
             send_task(env, "outcomes.tasks.recompute_dirty_summaries")
             wait_until(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty,
                        60, "the sweep")
+            wait_until(lambda: '"cdp.tasks"' in log.read_text(), 30, "the task's log line")
     assert progress(tenants.a).at_risk == 1
+    # The worker logs through the app's JSON log, not Celery's own lines.
+    lines = [json.loads(line) for line in log.read_text().splitlines()
+             if line.startswith("{")]
+    [swept] = [line for line in lines if line.get("logger") == "cdp.tasks"
+               and line["task"] == "outcomes.tasks.recompute_dirty_summaries"]
+    assert swept["state"] == "SUCCESS" and swept["duration_ms"] > 0 and swept["request_id"]
 
 
 def test_a_worker_killed_mid_recompute_leaves_consistent_summaries_and_the_task_runs_again(
@@ -418,6 +426,7 @@ def test_a_large_import_with_the_queue_down_says_so_and_can_be_applied_later(
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 5)
+    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)  # a broker, down
     monkeypatch.setattr(tasks.commit_import, "delay", broker_down)
     analyst = tenants.users["a_analyst"]
     batch = services.import_start(partnership=tenants.a, user=analyst, file_name="big.csv",
@@ -432,3 +441,44 @@ def test_a_large_import_with_the_queue_down_says_so_and_can_be_applied_later(
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 5000)  # small enough to apply now
     applied, queued = services.import_apply(batch=batch, user=analyst, accept_valid=False)
     assert (applied.status, queued) == ("complete", False)
+
+
+def test_an_import_being_applied_cannot_be_cancelled_meanwhile(tenants):
+    """Cancel while another process applies the batch: refused at once, so that a batch is
+    never both imported and called cancelled."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from outcomes import services
+    from outcomes.models import ImportBatch
+
+    analyst = tenants.users["a_analyst"]
+    batch = services.import_start(partnership=tenants.a, user=analyst, file_name="old.csv",
+                                  data=IMPORT.encode(), format="tidy")
+    batch = services.import_validate(batch_id=batch.pk)
+    held, release = threading.Event(), threading.Event()
+
+    def apply_slowly():  # as import_commit does: the batch's row held for the whole import
+        try:
+            with transaction.atomic():
+                ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    applier = threading.Thread(target=apply_slowly)
+    applier.start()
+    try:
+        assert held.wait(30)
+        with pytest.raises(ValidationError, match="being applied"):
+            services.import_cancel(batch=batch, user=analyst)
+        with pytest.raises(ValidationError, match="being applied"):
+            services.import_queue_commit(batch=batch, user=analyst, accept_valid=False)
+    finally:
+        release.set()
+        applier.join(30)
+    assert ImportBatch.objects.get(pk=batch.pk).status == "preview"
+    assert services.import_cancel(batch=batch, user=analyst).status == "cancelled"

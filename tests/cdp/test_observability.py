@@ -104,6 +104,16 @@ def sample(text: str, name: str, **labels) -> float:
     raise AssertionError(f"no {name} {labels}")
 
 
+def test_a_made_up_method_does_not_make_a_new_series(client, settings):
+    settings.METRICS_TOKEN = "scrape-secret"
+    for method in ("AAAA", "AAAB", "BREW"):
+        assert client.generic(method, "/healthz").status_code == 405
+    text = scrape(client)
+    assert 'method="AAAA"' not in text and 'method="BREW"' not in text
+    assert sample(text, "cdp_http_request_duration_seconds_count", view="healthz",
+                  method="OTHER", status="405") >= 3
+
+
 def test_metrics_give_request_latency_and_summary_freshness(client, tenants, settings):
     from django.utils import timezone
 
@@ -140,8 +150,8 @@ def test_a_task_carries_its_requests_id_and_is_logged_timed_and_counted(
 
     settings.SUMMARY_DEBOUNCE_SECONDS = 0
     settings.METRICS_TOKEN = "scrape-secret"
-    # The embedded worker takes over the root logger, and with it pytest's capture: listen on
-    # the task logger itself, through the same filter as the console.
+    # Listen on the task logger itself, through the same filter as the console: the embedded
+    # worker's thread logs outside pytest's capture of this test.
     records = []
     listener = logging.Handler()
     listener.emit = records.append
