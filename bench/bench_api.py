@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -51,20 +51,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(command: list[str], env: dict[str, str], ready_url: str, log: Path
+def server(command: list[str], env: dict[str, str], ready: str | Callable[[], bool], log: Path
            ) -> Iterator[subprocess.Popen]:
-    """A server subprocess, waited for until `ready_url` answers, and stopped afterwards."""
+    """A server subprocess, waited for until it is ready (`ready`: a URL that answers, or a
+    check of its own), and stopped afterwards."""
     import requests
+
+    def answers() -> bool:
+        if callable(ready):
+            return ready()
+        with contextlib.suppress(requests.ConnectionError):
+            requests.get(ready, timeout=5)
+            return True
+        return False
 
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(requests.ConnectionError):
-                requests.get(ready_url, timeout=5)
-                break
+        while not answers():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[0]} did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)

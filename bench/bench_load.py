@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -141,29 +140,14 @@ def production_env(database_url: str, broker_url: str, static_root: Path) -> dic
             "DJANGO_LOG_LEVEL": "WARNING"}
 
 
-@contextlib.contextmanager
-def celery_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def celery_worker(env: dict[str, str], log: Path):
     """`celery -A cdp worker`, one process (the recompute is CPU-bound), waited for until it
-    says it is ready, and stopped afterwards (warm shutdown: it finishes its task)."""
+    says it is ready, and stopped afterwards."""
     command = [str(BIN / "celery"), "-A", "cdp", "worker", "--concurrency", "1",
                "--loglevel", "INFO", "--hostname", "load@%h", "--without-gossip",
                "--without-mingle"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env={**env, "DJANGO_LOG_LEVEL": "INFO"}, cwd=ROOT,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while b" ready." not in log.read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=60)
-        process.kill()  # nothing once it has ended
-        process.wait()
+    return server(command, {**env, "DJANGO_LOG_LEVEL": "INFO"},
+                  lambda: b" ready." in log.read_bytes(), log)
 
 
 def process_tree(pid: int) -> list[int]:

@@ -232,11 +232,10 @@ def _task_names() -> list[str]:
 def _registry() -> CollectorRegistry:
     """Request metrics of every gunicorn worker on this machine when they share a
     PROMETHEUS_MULTIPROC_DIR, else this process's; plus tasks and freshness."""
+    registry = CollectorRegistry()
     if settings.PROMETHEUS_MULTIPROC_DIR:
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
-        registry = CollectorRegistry()
         registry.register(_ProcessMetrics())
     registry.register(TaskCollector(_task_names))
     registry.register(FreshnessCollector())

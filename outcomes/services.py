@@ -18,7 +18,7 @@ import hashlib
 import io
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -580,24 +580,29 @@ QUEUE_DOWN = ("{what} could not start: the service's task queue is not answering
               "was imported. {then} in a few minutes, or tell your administrator.")
 
 
+def _send_or(send: Callable[[], object], unsent: Callable[[], None]) -> None:
+    """Sends a task; if the broker does not answer, logs it and calls `unsent`. Without a
+    broker tasks run here, and their own errors are their own."""
+    if _tasks_run_in_process():
+        send()
+        return
+    try:
+        send()
+    except Exception:  # noqa: BLE001 - the broker is down
+        log.exception("could not queue a task: the broker does not answer")
+        unsent()
+
+
 def import_check(*, batch: ImportBatch, size: int) -> bool:
     """Checks a small file now, or queues a large one for a worker. True if queued. With
     the queue down, the batch fails with a message saying so, rather than wait for ever."""
     if size > BACKGROUND_BYTES:
         from . import tasks
 
-        def send() -> None:
-            if _tasks_run_in_process():  # no queue: its own errors are the task's
-                tasks.validate_import.delay(batch.pk)
-                return
-            try:
-                tasks.validate_import.delay(batch.pk)
-            except Exception:  # noqa: BLE001 - the broker is down
-                log.exception("could not queue the check of import %s", batch.pk)
-                _fail(batch, QUEUE_DOWN.format(what="Checking the file",
-                                               then="Upload the file again"))
-
-        transaction.on_commit(send)
+        transaction.on_commit(lambda: _send_or(
+            lambda: tasks.validate_import.delay(batch.pk),
+            lambda: _fail(batch, QUEUE_DOWN.format(what="Checking the file",
+                                                   then="Upload the file again"))))
         return True
     import_validate(batch_id=batch.pk)
     return False
@@ -611,20 +616,14 @@ def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[Impor
 
         batch = import_queue_commit(batch=batch, user=user, accept_valid=accept_valid)
 
-        def send() -> None:  # at once, outside a transaction, so its error reaches the user
-            if _tasks_run_in_process():  # no queue: its own errors are the task's
-                tasks.commit_import.delay(batch.pk, user.pk, accept_valid)
-                return
-            try:
-                tasks.commit_import.delay(batch.pk, user.pk, accept_valid)
-            except Exception:  # noqa: BLE001 - the broker is down
-                log.exception("could not queue import %s", batch.pk)
-                ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.IMPORTING
-                                           ).update(status=ImportBatch.Status.PREVIEW)
-                raise ValidationError(QUEUE_DOWN.format(what="The import",
-                                                        then="Apply it again")) from None
+        def unsent() -> None:
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.IMPORTING
+                                       ).update(status=ImportBatch.Status.PREVIEW)
+            raise ValidationError(QUEUE_DOWN.format(what="The import", then="Apply it again"))
 
-        transaction.on_commit(send)
+        # At once, outside a transaction, so that the error reaches the user.
+        transaction.on_commit(lambda: _send_or(
+            lambda: tasks.commit_import.delay(batch.pk, user.pk, accept_valid), unsent))
         return batch, True
     return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid), False
 

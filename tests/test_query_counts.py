@@ -42,6 +42,7 @@ PAGES = [
     ("a_viewer", "/api/v1/summaries/", 6),
     ("a_viewer", "/api/v1/targets/", 6),
     ("a_viewer", "/api/v1/docs/", 5),
+    ("a_viewer", "/api/v1/docs/explorer/", 5),
 ]
 
 

@@ -224,13 +224,8 @@ def build_reference(schema: dict) -> list[Resource]:
 
 
 @functools.cache
-def _schema() -> dict:
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-@functools.cache
 def _reference() -> tuple[dict, list[Resource]]:
-    schema = _schema()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
     return schema["info"], build_reference(schema)
 
 

@@ -25,7 +25,6 @@ class RateFromSettings:
         except Exception:  # noqa: BLE001 - the cache is down: serve, unthrottled
             logger.warning("API throttle not applied: the cache cannot be reached",
                            exc_info=True)
-            self.history = []
             return True
 
 

@@ -104,6 +104,21 @@ def sample(text: str, name: str, **labels) -> float:
     raise AssertionError(f"no {name} {labels}")
 
 
+def test_metrics_cost_two_queries_however_many_partnerships(client, tenants, settings,
+                                                            django_assert_num_queries):
+    from partnerships.models import Partnership
+
+    settings.METRICS_TOKEN = "scrape-secret"
+    scrape(client)  # warm
+    with django_assert_num_queries(2):  # the last run; the partnerships waiting
+        scrape(client)
+    for n in range(5):
+        SummaryState.objects.create(partnership=Partnership.objects.create(
+            name=f"Extra {n}", slug=f"extra-{n}", region=tenants.a.region), dirty=True)
+    with django_assert_num_queries(2):
+        assert sample(scrape(client), "cdp_summary_dirty_partnerships") == 5
+
+
 def test_a_made_up_method_does_not_make_a_new_series(client, settings):
     settings.METRICS_TOKEN = "scrape-secret"
     for method in ("AAAA", "AAAB", "BREW"):
