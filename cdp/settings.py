@@ -155,6 +155,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Argon2id at OWASP's recommended cost (cdp/passwords.py); PBKDF2 verifies passwords stored
+# before, and Django rehashes them with Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "cdp.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

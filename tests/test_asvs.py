@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_api_auth.py::test_repeated_failures_lock_the_username_out_with_a_429",
         "tests/cdp/test_api_auth.py::test_over_the_rate_the_answer_is_429_with_retry_after",
     )),
+    "2.4.1": Requirement(MET, (HERE + "test_2_4_1_passwords_are_stored_with_argon2id",
+                               HERE + "test_2_4_1_older_pbkdf2_passwords_are_rehashed_at_sign_in")),
+    "2.4.2": Requirement(MET, (HERE + "test_2_4_2_each_password_has_its_own_random_salt",)),
+    "2.4.5": Requirement(
+        NOT_MET,
+        reason="No secret salt (pepper) known only to the verifier: the hashes are salted "
+               "and memory-hard, but a copy of the database is all an attacker needs to start "
+               "guessing. A pepper needs a secret kept apart from the database (a key vault "
+               "or HSM), which no deployment of this service has yet."),
     # --- V3 Session management ---------------------------------------------------------
     "3.2.1": Requirement(MET, (HERE + "test_3_2_1_signing_in_gives_a_new_session",)),
     "3.3.1": Requirement(MET, (HERE + "test_3_3_1_signing_out_ends_the_session_for_good",)),
@@ -319,6 +329,56 @@ def test_2_1_7_common_and_breached_passwords_are_refused(tenants):
         assert re.search(r"too common|entirely numeric", response.content.decode()), password
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def project_hashers():
+    """The project's PASSWORD_HASHERS (the suite's own settings use a fast one)."""
+    from cdp import settings as project_settings
+
+    return project_settings.PASSWORD_HASHERS
+
+
+def test_2_4_1_passwords_are_stored_with_argon2id(settings):
+    """ASVS 2.4.1: passwords are salted and hashed with an approved password hashing
+    function: Argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane)."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    settings.PASSWORD_HASHERS = project_hashers()
+    stored = make_password("kettle-orbit-lamp")
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "kettle-orbit-lamp" not in stored
+    assert check_password("kettle-orbit-lamp", stored)
+    assert not check_password("kettle-orbit-lamq", stored)
+
+
+@pytest.mark.django_db
+def test_2_4_1_older_pbkdf2_passwords_are_rehashed_at_sign_in(tenants, settings):
+    """A password stored with PBKDF2 (before Argon2id) still signs in, and is stored again
+    with Argon2id as it does."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    settings.PASSWORD_HASHERS = project_hashers()
+    user = tenants.users["a_viewer"]
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
+    user.save(update_fields=["password"])
+    sign_in(Client(), user.username)
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    sign_in(Client(), user.username)  # and the new hash verifies
+
+
+def test_2_4_2_each_password_has_its_own_random_salt(settings):
+    """ASVS 2.4.2: the salt is random and at least 32 bits: the same password stored twice
+    gives two different hashes, each with a salt of 22 characters drawn from 62 (131 bits)."""
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    settings.PASSWORD_HASHERS = project_hashers()
+    first, second = make_password("kettle-orbit-lamp"), make_password("kettle-orbit-lamp")
+    assert first != second
+    salts = {identify_hasher(h).decode(h)["salt"] for h in (first, second)}
+    assert len(salts) == 2
+    assert all(len(salt) * math.log2(62) >= 32 for salt in salts)
 
 
 # --- V3 Session management ------------------------------------------------------------------
