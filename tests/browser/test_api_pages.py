@@ -80,5 +80,8 @@ def test_the_api_explorer_draws_under_the_csp(live_server, browser, axe_source, 
     expect(page.get_by_text("CDP Dashboard API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/observations/").first).to_be_visible()
     assert violations == []
+    page.get_by_role("link", name="Back to the API reference").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("API")
+    assert page.url == f"{live_server.url}/api/v1/docs/"
     context.close()
 
