@@ -829,4 +829,42 @@ def load_demo_plans() -> None:
     for slug in PLANS:
         with transaction.atomic():
             _load(Partnership.objects.get(slug=slug))
+    with transaction.atomic():
+        _load_digest_demo(Partnership.objects.get(slug="rotherham"))
+
+
+# --- Something for every section of a lead's weekly digest --------------------------------
+# Rotherham's plan (the only signed-off one: drafts get no digest) ended on 31 March 2025, so
+# its unfinished milestones are all overdue by now. These two are invented, dated from the
+# day the demo is loaded, and marked illustrative: one due within 14 days and one without an
+# update for 10 weeks, so that rotherham.lead's digest shows all three sections.
+DIGEST_DEMO = [
+    # (key action, milestone, due in days, status, progress note, its date in days ago)
+    ("Communications and Engagement Strategy",
+     "Communications and Engagement Strategy refreshed for the partnership's next plan",
+     10, ON_TRACK, "Illustrative: draft circulated to partners for comment", 20),
+    ("Independent Recovery Community in Rotherham",
+     "Recovery Community's first annual report received by the partnership",
+     150, ON_TRACK, "Illustrative: VAR gathering case studies from members", 70),
+]
+
+
+def _load_digest_demo(partnership: Partnership) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import KeyAction
+
+    lead = get_user_model().objects.get(username=f"{partnership.slug}.lead")
+    today = timezone.localdate()
+    for action_title, title, due_in, status, note, noted_ago in DIGEST_DEMO:
+        action = KeyAction.objects.filter(partnership=partnership, title=action_title).first()
+        if action is None or Milestone.objects.filter(key_action=action, title=title).exists():
+            continue
+        milestone = services.milestone_create(
+            key_action=action, user=lead, title=title,
+            due_date=today + timedelta(days=due_in), status=status, progress_note=note,
+            progress_on=today - timedelta(days=noted_ago), reason=REASON)
+        _mark_synthetic(milestone)
 

@@ -270,3 +270,37 @@ class PlanImportApplyForm(forms.Form):
             self.add_error("accept_valid",
                            "Confirm that you want to leave out the rejected rows, or fix the file")
         return self.cleaned_data
+
+
+class DigestPreferenceForm(forms.Form):
+    """The lead's weekly email: which day, or not at all. One question, GOV.UK radios."""
+
+    OFF = "off"
+
+    send_on = forms.ChoiceField(
+        label="When should your weekly email come?", widget=forms.RadioSelect,
+        help_text="It comes at about 7am on the day you choose.",
+        error_messages={"required": "Choose a day, or not to get the email"})
+
+    def __init__(self, *args, **kwargs):
+        from crispy_forms_gds.choices import Choice
+
+        from .models import Weekday
+
+        super().__init__(*args, **kwargs)
+        days = [Choice(str(value), label) for value, label in Weekday.choices]
+        days[-1] = Choice(days[-1].value, days[-1].label, divider="or")
+        self.fields["send_on"].choices = [*days, Choice(self.OFF, "Do not send me this email")]
+        self.helper = _helper(Field.radios("send_on", legend_size=Size.MEDIUM),
+                              button="Save")
+
+    @classmethod
+    def initial_for(cls, preference) -> dict:
+        return {"send_on": str(preference.weekday) if preference.enabled else cls.OFF}
+
+    def preference(self) -> dict:
+        """The service's arguments: enabled, and the weekday when on."""
+        value = self.cleaned_data["send_on"]
+        if value == self.OFF:
+            return {"enabled": False, "weekday": None}
+        return {"enabled": True, "weekday": int(value)}

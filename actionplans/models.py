@@ -412,3 +412,81 @@ class PlanProgressSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership_id} {self.axis} {self.key}: {self.complete}/{self.total}"
+
+
+# --- The weekly digest ------------------------------------------------------------------------
+class Weekday(models.IntegerChoices):
+    """The working days a digest can come on (date.weekday(): Monday is 0)."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class DigestPreference(models.Model):
+    """A lead's choice for the weekly email of their milestones, in one partnership: on or
+    off, and its day. A lead with no row gets it on Mondays."""
+
+    DEFAULT_WEEKDAY = Weekday.MONDAY
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="digest_preferences"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="digest_preferences")
+    enabled = models.BooleanField(default=True)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices,
+                                               default=Weekday.MONDAY)
+
+    objects = ScopedQuerySet.as_manager()
+    history = kept_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"],
+                                    name="one_digest_preference_per_lead")
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.user_id} in {self.partnership_id}: "
+                f"{self.get_weekday_display() if self.enabled else 'off'}")
+
+
+class DigestSent(models.Model):
+    """One lead's weekly digest for one partnership in one ISO week: claimed (a row in
+    `sending`) before the email goes, marked `sent` after. The unique constraint is what
+    makes sending idempotent (`services.digest_send`)."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Claimed for sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed: may be sent again"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="digests_sent"
+    )
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(53)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    milestone_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "partnership", "iso_year", "iso_week"],
+                                    name="one_digest_per_lead_and_week")
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.lead_id} in {self.partnership_id}, {self.iso_year}-W{self.iso_week:02d}:"
+                f" {self.status}")

@@ -398,3 +398,93 @@ def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items
+
+
+# --- The weekly digest ----------------------------------------------------------------------
+def digest_preference(*, partnership: Partnership, user):
+    """The user's digest preference in the partnership; unsaved with the defaults (on,
+    Mondays) if they never chose."""
+    from .models import DigestPreference
+
+    saved = DigestPreference.objects.filter(partnership=partnership, user=user).first()
+    return saved or DigestPreference(partnership=partnership, user=user)
+
+
+def plan_is_signed_off(*, partnership: Partnership) -> bool:
+    return ActionPlan.objects.filter(partnership=partnership,
+                                     status=ActionPlan.Status.SIGNED_OFF).exists()
+
+
+def digest_for(*, partnership: Partnership, lead, today: date, site_url: str = ""):
+    """The milestones of the key actions `lead` leads in the partnership that the weekly
+    digest lists (see `actionplans.digest`), each with its progress form's URL (absolute when
+    `site_url` is given). Read as the lead: only what they may still edit. One query."""
+    from django.db.models import OuterRef, Subquery
+    from django.urls import reverse
+
+    from partnerships import access
+
+    from . import digest
+
+    added = (Milestone.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
+             .order_by("history_date").values("history_date")[:1])
+    rows = (Milestone.objects.for_user(lead, access.EDIT_PLAN)
+            .filter(partnership=partnership, key_action__lead=lead)
+            .exclude(status__in=[MilestoneStatus.COMPLETE, MilestoneStatus.CLOSED])
+            .annotate(added_at=Subquery(added))
+            .values("pk", "title", "status", "due_date", "plan_year", "progress_on", "added_at",
+                    "key_action__title", "key_action__reference",
+                    "key_action__objective__plan__first_year"))
+    labels = dict(MilestoneStatus.choices)
+    items = []
+    for row in rows:
+        due = due_by(row["due_date"], row["plan_year"],
+                     row["key_action__objective__plan__first_year"])
+        last_update = row["progress_on"] or (
+            timezone.localdate(row["added_at"]) if row["added_at"] else None)
+        section = digest.section_of(status=row["status"], due=due, last_update=last_update,
+                                    today=today)
+        if section is None:
+            continue
+        reference = row["key_action__reference"]
+        items.append(digest.DigestItem(
+            milestone_id=row["pk"], title=_shorten(row["title"], 300),
+            key_action=(f"{reference}: " if reference else "") + row["key_action__title"],
+            status=row["status"], status_label=labels.get(row["status"], row["status"]),
+            due=due, last_update=last_update, section=section,
+            ever_updated=row["progress_on"] is not None,
+            url=site_url + reverse("actionplans:milestone_progress",
+                                   args=[partnership.slug, row["pk"]]),
+        ))
+    return digest.build(items, today)
+
+
+def digest_recipients(*, on: date, partnership: Partnership | None = None) -> list[tuple]:
+    """(partnership id, lead id) of every lead whose digest is due on `on`: they lead a key
+    action of a signed-off plan, have not switched the digest off, `on` is their day (Monday
+    unless they chose another), and this ISO week's digest is not sent or being sent.
+    Read by the beat task, for no user: whether each lead may still see the milestones is
+    decided when their digest is built, as them. One query."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import DigestPreference, DigestSent
+
+    iso_year, iso_week, _ = on.isocalendar()
+    preference = DigestPreference.objects.filter(partnership=OuterRef("partnership"),
+                                                 user=OuterRef("lead"))
+    claimed = DigestSent.objects.filter(
+        partnership=OuterRef("partnership"), lead=OuterRef("lead"), iso_year=iso_year,
+        iso_week=iso_week).exclude(status=DigestSent.Status.FAILED)
+    leads = (KeyAction.objects
+             .filter(lead__isnull=False, lead__is_active=True,
+                     objective__plan__status=ActionPlan.Status.SIGNED_OFF)
+             .annotate(chosen_today=Exists(preference.filter(enabled=True,
+                                                             weekday=on.weekday())),
+                       has_chosen=Exists(preference), claimed=Exists(claimed))
+             .filter(claimed=False))
+    if partnership is not None:
+        leads = leads.filter(partnership=partnership)
+    today_wanted = Q(chosen_today=True)
+    if on.weekday() == DigestPreference.DEFAULT_WEEKDAY:
+        today_wanted |= Q(has_chosen=False)
+    return sorted(set(leads.filter(today_wanted).values_list("partnership_id", "lead_id")))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("risks/<int:pk>/", views.RiskFormView.as_view(), name="risk_edit"),
     path("asks/new/", views.AskFormView.as_view(), name="ask_new"),
     path("asks/<int:pk>/", views.AskFormView.as_view(), name="ask_edit"),
+    path("weekly-email/", views.DigestPreferenceView.as_view(), name="digest"),
     path("report/", views.ReportView.as_view(), name="report"),
     path("report.csv", views.ReportCsvView.as_view(), name="report_csv"),
     re_path(r"^export\.(?P<format>csv|xlsx)$", views.PlanExportView.as_view(),

@@ -632,3 +632,45 @@ class PlanImportCancelView(PlanImportMixin, View):
         messages.success(request, f"{plan_import.file_name} was not imported.")
         return HttpResponseRedirect(reverse("actionplans:plan_import_new",
                                             args=[self.partnership.slug]))
+
+
+# --- The weekly digest ---------------------------------------------------------------------
+class DigestPreferenceView(PlanViewMixin, FormView):
+    """A lead's weekly email in this partnership: its day or off, and what it would list
+    today. Open to everyone who may edit the plan: the email goes to each key action's lead."""
+
+    template_name = "actionplans/digest.html"
+    read_action = access.EDIT_PLAN
+
+    def get_form_class(self):
+        from .forms import DigestPreferenceForm
+
+        return DigestPreferenceForm
+
+    def get_preference(self):
+        if not hasattr(self, "_preference"):
+            self._preference = selectors.digest_preference(partnership=self.partnership,
+                                                           user=self.request.user)
+        return self._preference
+
+    def get_initial(self):
+        return self.get_form_class().initial_for(self.get_preference())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        preference = self.get_preference()
+        context.update(
+            preference=preference,
+            signed_off=selectors.plan_is_signed_off(partnership=self.partnership),
+            digest=selectors.digest_for(partnership=self.partnership, lead=self.request.user,
+                                        today=date_today()),
+        )
+        return context
+
+    def form_valid(self, form):
+        preference = services.digest_preference_save(
+            partnership=self.partnership, user=self.request.user, **form.preference())
+        messages.success(self.request, (
+            f"Your weekly email will come on {preference.get_weekday_display()}s."
+            if preference.enabled else "You will not get the weekly email."))
+        return HttpResponseRedirect(reverse("actionplans:digest", args=[self.partnership.slug]))

@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "outcomes.tasks.recompute_dirty_summaries",
         "schedule": crontab(minute="*/10"),
     },
+    # Leads' weekly digests: daily, each lead on the day they chose (Monday by default).
+    "send-due-digests": {
+        "task": "actionplans.tasks.send_due_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "clear-expired-sessions": {
         "task": "cdp.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

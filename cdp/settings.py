@@ -286,6 +286,13 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CDP Dashboard <noreply@localhost>")
+# The address emails link to (no request to take it from in a Celery task): by default the
+# first allowed host over HTTPS, or the development server.
+SITE_URL = (os.environ.get("SITE_URL", "").strip() or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or "*" in SITE_URL:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address, like https://cdp.example.gov.uk, not {SITE_URL!r}")
 
 # --- Celery -----------------------------------------------------------------------------
 # No CELERY_BROKER_URL: the embedded default, tasks run eagerly in process.

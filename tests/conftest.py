@@ -200,9 +200,10 @@ class Tenants:
         from datetime import date
 
         from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
 
         from actionplans import services as plans
-        from actionplans.models import PlanImport
+        from actionplans.models import DigestSent, PlanImport
         from outcomes.models import Metric
         from partnerships.models import Organisation
 
@@ -235,6 +236,13 @@ class Tenants:
             self.plan_imports[side] = PlanImport.objects.create(
                 partnership=partnership, created_by=lead, file_name=f"{side}-plan.csv",
                 stored_file=f"plans/{side}.csv")
+            # The lead's weekly email: their day (Monday, as by default) and a week's digest.
+            plans.digest_preference_save(partnership=partnership, user=lead, enabled=True,
+                                         weekday=0)
+            DigestSent.objects.create(
+                partnership=partnership, lead=lead, iso_year=2024, iso_week=10,
+                status=DigestSent.Status.SENT, claimed_at=timezone.now(), sent_at=timezone.now(),
+                milestone_count=1)
 
     def partnership(self, side: str):
         return self.a if side == "a" else self.b

@@ -48,6 +48,9 @@ NOT_TRACKED = {
     # applying it writes every objective, action and milestone through the plan's services,
     # whose history records the user who applied it. Dropping it changes no plan data.
     "actionplans.PlanImport": "staging record; what it applies is in the plan's history",
+    # The record of each weekly digest emailed: written by the digest task, not by a user;
+    # it is itself the log of what was sent to whom and when.
+    "actionplans.DigestSent": "written by the digest task; itself the log of emails sent",
 }
 
 

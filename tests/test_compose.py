@@ -86,6 +86,16 @@ def test_every_setting_compose_passes_is_one_the_app_reads(compose):
     assert set(env) <= read, set(env) - read
 
 
+def test_compose_passes_every_email_setting(compose):
+    """The worker sends the leads' weekly digest: it needs the SMTP settings and SITE_URL."""
+    settings_source = (ROOT / "cdp" / "settings.py").read_text()
+    email = {name for name in re.findall(r'"([A-Z][A-Z0-9_]+)"', settings_source)
+             if name.startswith("EMAIL_") or name in ("DEFAULT_FROM_EMAIL", "SITE_URL")}
+    assert {"EMAIL_HOST", "EMAIL_USE_TLS", "SITE_URL"} <= email
+    for name in ("worker", "beat", "web"):
+        assert email <= set(compose["services"][name]["environment"]), name
+
+
 def test_dockerfile_builds_assets_from_npm_and_runs_unprivileged():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "npm ci" in dockerfile and "npm run build" in dockerfile

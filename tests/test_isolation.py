@@ -236,6 +236,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "actionplans:risk_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=risk),
     "actionplans:ask_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:ask_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=ask),
+    # One's own weekly digest in the partnership: an empty form is re-shown with its error.
+    "actionplans:digest": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:report": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "actionplans:report_csv": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "actionplans:plan_export": Expectation(

@@ -24,6 +24,7 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/report/?year=1", 13),
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
+    ("a_lead", "/partnerships/rotherham/plan/weekly-email/", 10),
     ("a_viewer", "/partnerships/rotherham/", 14),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 12),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/data.csv", 9),
