@@ -16,7 +16,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/data/media
 WORKDIR /app
-RUN useradd --system --uid 10001 --home-dir /app cdp \
+# Board packs: WeasyPrint needs Pango (and HarfBuzz's subsetter) and fonts; kaleido draws the
+# charts in Debian's Chromium (BROWSER_PATH).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-liberation chromium \
+    && rm -rf /var/lib/apt/lists/*
+ENV BROWSER_PATH=/usr/bin/chromium
+# A home of its own that it can write to: Chromium keeps its settings and crash reports there.
+RUN useradd --system --uid 10001 --create-home --home-dir /home/cdp cdp \
     && mkdir -p /data/media && chown cdp /data/media
 COPY pyproject.toml README.md ./
 COPY cdp cdp

@@ -31,6 +31,11 @@ app.conf.beat_schedule = {
         "task": "actionplans.tasks.send_due_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Board packs lost on the way (a worker stopped at its hard time limit): said so.
+    "fail-stale-board-packs": {
+        "task": "cdp.tasks.fail_stale_board_packs",
+        "schedule": crontab(minute="*/10"),
+    },
     "clear-expired-sessions": {
         "task": "cdp.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

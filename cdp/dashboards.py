@@ -18,6 +18,7 @@ from actionplans import selectors as plan_selectors
 from actionplans.progress import NONE_GIVEN
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
+from outcomes.coverage import stale_sentence
 from outcomes.models import Metric, Outcome
 from partnerships.mixins import PartnershipViewMixin
 
@@ -51,6 +52,10 @@ def tile(summary, today=None) -> dict:
         "comparison_tag": COMPARISON_TAGS.get(summary.england_comparison, "govuk-tag--grey"),
         "target_tag": TARGET_TAGS.get(charts.target_status_now(values, today),
                                       "govuk-tag--grey"),
+        # "Latest data 2021/22; 2023/24 expected" when the figures are behind (else empty).
+        "stale": stale_sentence(frequency=metric.frequency,
+                                lag_months=metric.publication_lag_months,
+                                period_label=summary.period_label, today=today),
     }
 
 
@@ -59,6 +64,34 @@ def progress_rows(rows, axis: str) -> list[dict]:
     named so (rows stored before they were are named "None given")."""
     return [{**vars(row), "label": NONE_GIVEN[axis] if not row.key else row.label}
             for row in rows]
+
+
+def outcome_groups(summaries, today) -> list[tuple]:
+    """The tiles grouped by outcome: strategic outcomes first, then intermediate ones, then
+    local metrics. Shared by the dashboard and the board pack."""
+    outcomes = {o.pk: o for o in Outcome.objects.all()}
+    groups: dict = {}
+    for summary in summaries:
+        outcome = outcomes.get(summary.metric.outcome_id)
+        groups.setdefault(outcome, []).append(tile(summary, today))
+    return sorted(groups.items(), key=lambda item: (
+        item[0] is None, item[0].kind != "strategic" if item[0] else True,
+        item[0].order if item[0] else 0))
+
+
+def progress_charts(progress: dict) -> list[dict]:
+    """The plan's progress by national priority and by 4P strand: for each, its rows, figure
+    and sentence. Shared by the dashboard and the board pack."""
+    return [
+        {"axis": axis, "title": title, "rows": rows,
+         "figure": charts.plan_progress_figure(rows, title=title),
+         "sentence": charts.progress_sentence(rows, by=by),
+         "closed": any(row["closed"] for row in rows)}
+        for axis, title, by in (
+            ("priority", "Milestones by national priority", "national priority"),
+            ("strand", "Milestones by 4P strand", "4P strand"))
+        if (rows := progress_rows(progress[axis], axis))
+    ]
 
 
 class DashboardView(PartnershipViewMixin, TemplateView):
@@ -71,15 +104,7 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, partnership = self.request.user, self.partnership
         summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
-        outcomes = {o.pk: o for o in Outcome.objects.all()}
-        groups: dict = {}
-        today = timezone.localdate()
-        for summary in summaries:
-            outcome = outcomes.get(summary.metric.outcome_id)
-            groups.setdefault(outcome, []).append(tile(summary, today))
-        ordered = sorted(groups.items(), key=lambda item: (
-            item[0] is None, item[0].kind != "strategic" if item[0] else True,
-            item[0].order if item[0] else 0))
+        ordered = outcome_groups(summaries, timezone.localdate())
         progress = plan_selectors.plan_progress(partnership=partnership, user=user)
         attention, attention_total = plan_selectors.milestones_needing_attention(
             partnership=partnership, user=user)
@@ -87,16 +112,7 @@ class DashboardView(PartnershipViewMixin, TemplateView):
             groups=ordered,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
             progress=progress,
-            progress_charts=[
-                {"axis": axis, "title": title, "rows": rows,
-                 "figure": charts.plan_progress_figure(rows, title=title),
-                 "sentence": charts.progress_sentence(rows, by=by),
-                 "closed": any(row["closed"] for row in rows)}
-                for axis, title, by in (
-                    ("priority", "Milestones by national priority", "national priority"),
-                    ("strand", "Milestones by 4P strand", "4P strand"))
-                if (rows := progress_rows(progress[axis], axis))
-            ],
+            progress_charts=progress_charts(progress),
             attention=attention,
             attention_total=attention_total,
         )
@@ -116,7 +132,8 @@ class MetricMixin(PartnershipViewMixin):
 
 class MetricView(MetricMixin, TemplateView):
     """One metric: its series with confidence intervals, England, the region and the target,
-    a sentence and a table for each of the partnership's areas, its value notes and the
+    a sentence and a table for each of the partnership's areas, its value notes, the
+    partnership's dated notes (annotations: on each chart, table and sentence too) and the
     milestones it measures."""
 
     template_name = "cdp/metric.html"
@@ -128,6 +145,11 @@ class MetricView(MetricMixin, TemplateView):
         areas = []
         targets = outcome_selectors.targets_for_metric(partnership=partnership, user=user,
                                                        metric_id=metric.pk)
+        annotations = outcome_selectors.annotations_for_metric(
+            partnership=partnership, user=user, metric_id=metric.pk)
+        notes = [{"number": n, "date": a.date, "text": a.text}
+                 for n, a in enumerate(annotations, start=1)]
+        notes_sentence = charts.annotations_sentence(notes)
         for summary in outcome_selectors.metric_summaries(partnership=partnership, user=user,
                                                          metric_id=metric.pk):
             target = next((t for t in targets if t.pk == summary.target_id), None)
@@ -139,11 +161,17 @@ class MetricView(MetricMixin, TemplateView):
                 target=None if target is None else {
                     "baseline_period": target.baseline_period,
                     "baseline_value": target.baseline_value,
-                    "due_period": target.due_period, "target_value": target.target_value})
-            areas.append({**tile(summary), "figure": figure, "points": points,
+                    "due_period": target.due_period, "target_value": target.target_value},
+                annotations=notes)
+            area = tile(summary)
+            areas.append({**area, "figure": figure, "points": points,
+                          "chart_sentence": " ".join(filter(None, [area["sentence"],
+                                                                   notes_sentence])),
+                          "rows": charts.annotation_rows(points, notes),
                           "notes": [p for p in points if p["value_note"]]})
         context.update(
             metric=metric, areas=areas,
+            annotations=annotations,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
             milestones=plan_selectors.milestones_measured_by(
                 partnership=partnership, user=user, metric_id=metric.pk),

@@ -265,6 +265,9 @@ STORAGES = {
 # Uploads live outside the web root.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# The Chromium that kaleido drives to draw a board pack's charts. BROWSER_PATH is also the
+# variable kaleido's browser library (choreographer) reads itself.
+BROWSER_PATH = os.environ.get("BROWSER_PATH", "").strip() or "/usr/bin/chromium"
 # The largest file any form takes (an import: outcomes.importers.MAX_FILE_BYTES). A request
 # body larger than this (and its envelope) is refused before it is read: the form shows its
 # size error (partnerships/uploads.py). Below it, files over 2.5 MB are spooled to disk.
@@ -410,7 +413,10 @@ LOGGING = {
                              "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Each request is logged once, by cdp.requests; Django's own line would repeat it.
-    "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"},
+                # A board pack's PDF and charts: each page and font step is logged at INFO.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                "choreographer": {"level": "WARNING"}, "kaleido": {"level": "WARNING"}},
 }
 if LOG_FORMAT not in LOGGING["formatters"]:
     raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or plain")

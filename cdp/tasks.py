@@ -16,3 +16,19 @@ def clear_expired_sessions() -> int:
     """Deletes expired sign-in sessions; returns how many were removed."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="cdp.tasks.fail_stale_board_packs")
+def fail_stale_board_packs() -> int:
+    """Marks failed the board packs lost on the way (cdp.board_packs.board_packs_fail_stale)."""
+    from .board_packs import board_packs_fail_stale
+
+    return board_packs_fail_stale()
+
+
+@shared_task(name="cdp.tasks.generate_board_pack")
+def generate_board_pack(pack_id: int) -> str:
+    """Makes a board pack's PDF (cdp.board_packs.board_pack_generate). Returns its status."""
+    from .board_packs import board_pack_generate
+
+    return board_pack_generate(pack_id=pack_id).status

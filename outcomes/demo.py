@@ -104,6 +104,34 @@ TARGETS = {
 }
 
 
+# Notes on a metric's charts, written by the partnership's lead: (metric, date, text). Seed 000
+# names the day, not the year (read as 2023, the year of the minutes' new plan); the second
+# note's date is made up, and it says so.
+ANNOTATIONS = {
+    "rotherham": [
+        ("numbers_in_treatment", date(2023, 4, 1),
+         "New treatment provider from 1 April: the recommissioned drug and alcohol service "
+         "(seed 000; year assumed)"),
+        ("numbers_in_treatment", date(2023, 9, 1),
+         "Dual diagnosis pathway with RDaSH starts (seed 000; date synthetic)"),
+    ],
+}
+
+
+def load_demo_annotations() -> None:
+    from .models import Annotation
+
+    for slug, notes in ANNOTATIONS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        lead = get_user_model().objects.get(username=f"{slug}.lead")
+        for code, on, text in notes:
+            metric = _metric(partnership, code)
+            if not Annotation.objects.filter(partnership=partnership, metric=metric, date=on,
+                                             text=text).exists():
+                services.annotation_create(partnership=partnership, user=lead, metric=metric,
+                                           on=on, text=text)
+
+
 def _metric(partnership: Partnership, code: str) -> Metric:
     """The partnership's own local metric with this code, else the national one."""
     local = Metric.objects.filter(code=code, owner=partnership).first()
@@ -142,6 +170,7 @@ def load_demo_outcomes() -> None:
                           "target_value": t_value, "due_period": due, "due_end": due_end,
                           "source": source},
             )
+    load_demo_annotations()
     for slug, rows in FIGURES.items():
         partnership = Partnership.objects.get(slug=slug)
         if ImportBatch.objects.filter(partnership=partnership, file_name=DEMO_FILE).exists():
@@ -155,5 +184,45 @@ def load_demo_outcomes() -> None:
                              "" if count is None else count, note, "Council minutes (seed)"])
         services.import_file(
             partnership=partnership, user=loader, file_name=DEMO_FILE,
+            data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
+        )
+    load_demo_recent_figures(loader)
+
+
+RECENT_FILE = "Recent quarterly figures (synthetic demo).csv"
+# For the data coverage page: Rotherham's last four quarters of two quarterly metrics, made up
+# and labelled so. Continuity of care runs to the latest quarter that should be published by
+# the day the demo is loaded (up to date); substantial progress stops two quarters earlier, so
+# that it shows as behind. (The seeds' own figures are years old: behind too.)
+RECENT = {"rotherham": [("continuity_of_care", 0, [38.0, 41.5, 44.0, 46.5]),
+                        ("substantial_progress", 2, [44.0, 45.5, 45.0, 46.0])]}
+
+
+def load_demo_recent_figures(loader) -> None:
+    from django.utils import timezone
+
+    from .coverage import STEPS, expected_period, shift
+
+    today = timezone.localdate()
+    for slug, series in RECENT.items():
+        partnership = Partnership.objects.get(slug=slug)
+        if ImportBatch.objects.filter(partnership=partnership, file_name=RECENT_FILE).exists():
+            continue
+        area = partnership.local_authorities.order_by("code").first()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["metric", "area_code", "area_name", "period", "value", "value_note",
+                         "source"])
+        for code, behind, values in series:
+            metric = _metric(partnership, code)
+            latest = expected_period(metric.frequency, metric.publication_lag_months, today)
+            step = STEPS[metric.frequency]
+            for back, value in zip(range(len(values) + behind - 1, behind - 1, -1), values,
+                                   strict=True):
+                writer.writerow([code, area.code, area.name, shift(latest, -step * back).label,
+                                 value, "Synthetic figure for the demo, not a real one",
+                                 "Synthetic (demo)"])
+        services.import_file(
+            partnership=partnership, user=loader, file_name=RECENT_FILE,
             data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
         )

@@ -7,7 +7,16 @@ from datetime import date
 import django_filters
 from django import forms
 
-from .models import Benchmark, ImportBatch, Metric, MetricSummary, Observation, Target
+from .models import (
+    Annotation,
+    Benchmark,
+    FrameworkMetric,
+    ImportBatch,
+    Metric,
+    MetricSummary,
+    Observation,
+    Target,
+)
 from .periods import PeriodError, parse_period
 
 
@@ -123,4 +132,28 @@ class TargetFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Target
+        fields = ["partnership", "metric"]
+
+
+class AnnotationFilterSet(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(**PARTNERSHIP)
+    metric = CodesFilter(**METRIC)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
+                                          help_text="Notes dated on or after, e.g. 2023-04-01")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte",
+                                        help_text="Notes dated on or before, e.g. 2024-03-31")
+
+    class Meta:
+        model = Annotation
+        fields = ["partnership", "metric", "date_from", "date_to"]
+
+
+class CoverageFilterSet(django_filters.FilterSet):
+    """The data coverage of partnerships' local frameworks (one row per framework metric)."""
+
+    partnership = django_filters.CharFilter(**PARTNERSHIP)
+    metric = CodesFilter(**METRIC)
+
+    class Meta:
+        model = FrameworkMetric
         fields = ["partnership", "metric"]

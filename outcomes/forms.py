@@ -1,3 +1,6 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
@@ -5,7 +8,7 @@ from django import forms
 from partnerships.uploads import too_large
 
 from .importers import MAX_FILE_BYTES
-from .models import ImportBatch, Metric
+from .models import Annotation, ImportBatch, Metric
 
 
 class ImportUploadForm(forms.Form):
@@ -165,6 +168,14 @@ class LocalMetricForm(forms.Form):
                                  error_messages={"required": "Choose which way is better"})
     frequency = forms.ChoiceField(choices=Metric.Frequency.choices,
                                   error_messages={"required": "Choose how often it is updated"})
+    publication_lag_months = forms.IntegerField(
+        required=False, min_value=0, max_value=60, label="Publication lag in months (optional)",
+        help_text="How many months after a period ends its figures are normally available, "
+        "e.g. 8 for a financial year published in November. The data coverage page uses it "
+        "to say which period should be held by now.",
+        error_messages={"invalid": "Enter the publication lag as a whole number of months",
+                        "min_value": "The publication lag must be 0 months or more",
+                        "max_value": "The publication lag must be 60 months or fewer"})
     source = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, partnership=None, **kwargs):
@@ -173,6 +184,7 @@ class LocalMetricForm(forms.Form):
             Field.text("code", field_width=Fixed.TWENTY), Field.text("name"),
             Field.radios("unit", legend_size=Size.SMALL),
             Field.radios("polarity", legend_size=Size.SMALL), Field.select("frequency"),
+            Field.text("publication_lag_months", field_width=Fixed.TWO),
             Field.text("source"), button="Create the metric",
         )
 
@@ -205,3 +217,50 @@ class TargetForm(forms.Form):
             Field.text("due_period", field_width=Fixed.TEN), Field.text("source"),
             button="Add the target",
         )
+
+
+class RealDateField(DateInputField):
+    """The GOV.UK date input, saying in our words when the day, month and year are not a real
+    date (crispy-forms-gds passes on Python's "day is out of range for month")."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class AnnotationForm(forms.Form):
+    """A dated note on a metric: the GOV.UK date input and a textarea with a character count
+    (which counts as you type with JavaScript; the limit is checked without it too)."""
+
+    date = RealDateField(
+        label="Date the note refers to", require_all_fields=False,
+        help_text="For example, 1 4 2023: the day a new service started.",
+    )
+    text = forms.CharField(
+        label="Note", max_length=Annotation.MAX_LENGTH, widget=forms.Textarea,
+        help_text="As the board should read it on the chart, for example: New treatment "
+        "provider from 1 April.",
+        error_messages={
+            "required": "Enter the note",
+            "max_length": f"The note must be {Annotation.MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, button: str = "Save the note", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["date"]
+        field.error_messages["required"] = "Enter the date the note refers to"
+        field.error_messages["invalid"] = ("The date must be a real date, for example 1 4 2023")
+        self.helper = _helper(
+            Field("date"),
+            Field.textarea("text", rows=3, max_characters=Annotation.MAX_LENGTH),
+            button=button,
+        )
+
+    def clean_date(self):
+        value = self.cleaned_data.get("date")
+        if not isinstance(value, date):  # crispy-forms-gds gives None for an empty date
+            raise forms.ValidationError(self.fields["date"].error_messages["required"])
+        return value

@@ -87,6 +87,10 @@ class Metric(models.Model):
     unit = models.CharField(max_length=20, choices=Unit.choices)
     polarity = models.CharField(max_length=15, choices=Polarity.choices)
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    publication_lag_months = models.PositiveSmallIntegerField(
+        "publication lag (months)", null=True, blank=True,
+        help_text="How many months after a period ends its figures are normally published; "
+                  "empty if not known (outcomes.coverage).")
     source = models.CharField(max_length=200, blank=True)
     fingertips_id = models.PositiveIntegerField("Fingertips indicator id", null=True, blank=True)
     disclosure_control = models.BooleanField(
@@ -203,6 +207,37 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Annotation(models.Model):
+    """A dated note a partnership adds to a metric, e.g. "New treatment provider from 1 April":
+    shown on the metric's charts, in the tables beside them and in their summaries."""
+
+    MAX_LENGTH = 200
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="annotations"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="annotations")
+    date = models.DateField(help_text="The day the note refers to.")
+    text = models.CharField(max_length=MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    history = scoped_history()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [
+            models.Index(fields=["partnership", "metric", "date"], name="annotation_metric_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%-d %B %Y}: {self.text}"
 
 
 class ImportBatch(models.Model):

@@ -149,6 +149,28 @@ def targets_for_metric(*, partnership, user, metric_id: int) -> list:
                 .filter(partnership=partnership, metric_id=metric_id).order_by("due_end"))
 
 
+def annotations_for_metric(*, partnership, user, metric_id: int) -> list:
+    """The partnership's notes on one metric, in date order, with who wrote them. One query
+    whatever their number."""
+    from .models import Annotation
+
+    return list(Annotation.objects.for_user(user)
+                .filter(partnership=partnership, metric_id=metric_id)
+                .select_related("created_by").order_by("date", "pk"))
+
+
+def annotation_to_change(*, partnership, user, metric_id: int, pk: int):
+    """One of the partnership's notes on this metric, if `user` may change it; otherwise
+    None (the page is then a 404: another partnership's note is never confirmed to exist)."""
+    from partnerships import access
+
+    from .models import Annotation
+
+    return (Annotation.objects.for_user(user, access.ANNOTATE)
+            .filter(partnership=partnership, metric_id=metric_id, pk=pk)
+            .select_related("metric", "partnership").first())
+
+
 def comparable_metrics(*, user):
     """National metrics (published, so public) with figures in partnerships the user sees."""
     from .models import Metric, MetricSummary
@@ -238,3 +260,55 @@ def tidy_rows(queryset: QuerySet, *, user, columns: dict[str, str], hidden: dict
     }
     return (queryset.filter(~outside | Q(metric__owner__isnull=True))
             .annotate(**annotations).values(*dict.fromkeys(["pk", *columns.values()])))
+
+
+# --- Data coverage ---------------------------------------------------------------------------
+def with_latest_held(entries: QuerySet, *, user) -> QuerySet:
+    """Framework entries annotated with the latest period held for the metric in their
+    partnership's areas (all persons, no category breakdown): `held_label`, `held_start`,
+    `held_end` and `held_year_type`, None when nothing is held. Still one query: each is a
+    subquery on the observations' (partnership, metric, period_end) index."""
+    from django.db.models import OuterRef, Subquery
+
+    from partnerships.models import LocalAuthority
+
+    from .models import Observation
+
+    areas = LocalAuthority.objects.filter(
+        partnerships=OuterRef(OuterRef("partnership_id"))).values("code")
+    latest = (Observation.objects.for_user(user)
+              .filter(partnership_id=OuterRef("partnership_id"), metric_id=OuterRef("metric_id"),
+                      sex__in=["", "Persons"], category="", area_code__in=areas)
+              .order_by("-period_end", "-period_start"))
+    return entries.annotate(**{
+        f"held_{name}": Subquery(latest.values(f"period_{name}")[:1])
+        for name in ("label", "start", "end", "year_type")
+    })
+
+
+def entry_coverage(entry, today):
+    """The coverage of an entry annotated by `with_latest_held`, with its metric loaded."""
+    from .coverage import coverage, held_period
+
+    held = (held_period(entry.held_label, entry.held_start, entry.held_end,
+                        entry.held_year_type) if entry.held_label else None)
+    return coverage(frequency=entry.metric.frequency,
+                    lag_months=entry.metric.publication_lag_months, today=today, held=held)
+
+
+def coverage_for_partnership(*, partnership, user, today=None) -> dict:
+    """Each metric of the partnership's local framework with the latest period held in its
+    areas, the period expected by now and whether it is behind: what is behind first. One
+    query, whatever the data."""
+    from .coverage import sort_key, summary_sentence
+    from .models import FrameworkMetric
+
+    today = today or timezone.localdate()
+    entries = with_latest_held(
+        FrameworkMetric.objects.for_user(user).filter(partnership=partnership)
+        .select_related("metric"), user=user)
+    rows = [{"metric": entry.metric, "coverage": entry_coverage(entry, today)}
+            for entry in entries.order_by("metric__order", "metric__name")]
+    rows.sort(key=lambda row: sort_key(row["coverage"]))
+    return {"rows": rows, "today": today,
+            "sentence": summary_sentence([row["coverage"] for row in rows])}

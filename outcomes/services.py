@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from partnerships.models import LocalAuthority, Partnership
 from .bulk import insert_rows
 from .importers import MAX_FILE_BYTES, FileProblem, RowError, SourceRow, fingertips, tidy
 from .models import (
+    Annotation,
     Benchmark,
     FrameworkMetric,
     ImportBatch,
@@ -580,7 +582,7 @@ QUEUE_DOWN = ("{what} could not start: the service's task queue is not answering
               "was imported. {then} in a few minutes, or tell your administrator.")
 
 
-def _send_or(send: Callable[[], object], unsent: Callable[[], None]) -> None:
+def task_send_or(send: Callable[[], object], unsent: Callable[[], None]) -> None:
     """Sends a task; if the broker does not answer, logs it and calls `unsent`. Without a
     broker tasks run here, and their own errors are their own."""
     if _tasks_run_in_process():
@@ -599,7 +601,7 @@ def import_check(*, batch: ImportBatch, size: int) -> bool:
     if size > BACKGROUND_BYTES:
         from . import tasks
 
-        transaction.on_commit(lambda: _send_or(
+        transaction.on_commit(lambda: task_send_or(
             lambda: tasks.validate_import.delay(batch.pk),
             lambda: _fail(batch, QUEUE_DOWN.format(what="Checking the file",
                                                    then="Upload the file again"))))
@@ -622,7 +624,7 @@ def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[Impor
             raise ValidationError(QUEUE_DOWN.format(what="The import", then="Apply it again"))
 
         # At once, outside a transaction, so that the error reaches the user.
-        transaction.on_commit(lambda: _send_or(
+        transaction.on_commit(lambda: task_send_or(
             lambda: tasks.commit_import.delay(batch.pk, user.pk, accept_valid), unsent))
         return batch, True
     return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid), False
@@ -737,14 +739,15 @@ def framework_metric_remove(*, entry, user) -> None:
 @transaction.atomic
 def local_metric_create(
     *, partnership: Partnership, user, code: str, name: str, unit: str, polarity: str,
-    frequency: str, source: str = "",
+    frequency: str, source: str = "", publication_lag_months: int | None = None,
 ) -> Metric:
     _require_load_data(user, partnership)
     usable = Metric.objects.for_user(user).filter(Q(owner__isnull=True) | Q(owner=partnership))
     if usable.filter(code=code).exists():
         raise ValidationError(f"A metric with the code {code!r} already exists.")
     metric = Metric(owner=partnership, code=code, name=name, tier=Metric.Tier.LOCAL, unit=unit,
-                    polarity=polarity, frequency=frequency, source=source)
+                    polarity=polarity, frequency=frequency, source=source,
+                    publication_lag_months=publication_lag_months)
     metric.full_clean()
     metric._history_user = user
     metric.save()
@@ -792,6 +795,66 @@ def target_delete(*, target, user) -> None:
     target._history_user = user
     target.delete()
     summaries_request(partnership_ids=[target.partnership_id])
+
+
+# --- Annotations: dated notes on a metric's charts ------------------------------------------
+ANNOTATION_EARLIEST = date(2000, 1, 1)
+ANNOTATION_YEARS_AHEAD = 5
+
+
+def _require_annotate(user, partnership: Partnership) -> None:
+    allowed = Partnership.objects.for_user(user, access.ANNOTATE).filter(pk=partnership.pk)
+    if not allowed.exists():
+        raise PermissionDenied(f"You cannot add notes to {partnership}'s metrics.")
+
+
+def _annotation_values(*, on: date, text: str) -> tuple[date, str]:
+    """The note's date and text, checked: the errors name the form's fields."""
+    text = " ".join(text.split())
+    errors = {}
+    if not text:
+        errors["text"] = "Enter the note"
+    elif len(text) > Annotation.MAX_LENGTH:
+        errors["text"] = f"The note must be {Annotation.MAX_LENGTH} characters or fewer"
+    latest = date(timezone.localdate().year + ANNOTATION_YEARS_AHEAD, 12, 31)
+    if not ANNOTATION_EARLIEST <= on <= latest:
+        errors["date"] = (f"The date must be between {ANNOTATION_EARLIEST:%-d %B %Y} and "
+                          f"{latest:%-d %B %Y}")
+    if errors:
+        raise ValidationError(errors)
+    return on, text
+
+
+@transaction.atomic
+def annotation_create(*, partnership: Partnership, user, metric: Metric, on: date,
+                      text: str) -> Annotation:
+    """A note on `metric` for `partnership`, dated `on`, written by `user`."""
+    _require_annotate(user, partnership)
+    _usable_metric(partnership, metric)
+    on, text = _annotation_values(on=on, text=text)
+    annotation = Annotation(partnership=partnership, metric=metric, date=on, text=text,
+                            created_by=user)
+    annotation._history_user = user
+    annotation.save()
+    return annotation
+
+
+@transaction.atomic
+def annotation_update(*, annotation: Annotation, user, on: date, text: str) -> Annotation:
+    """A note's date and text changed; its history keeps what it said before, and who changed
+    it."""
+    _require_annotate(user, annotation.partnership)
+    annotation.date, annotation.text = _annotation_values(on=on, text=text)
+    annotation._history_user = user
+    annotation.save(update_fields=["date", "text"])
+    return annotation
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, user) -> None:
+    _require_annotate(user, annotation.partnership)
+    annotation._history_user = user
+    annotation.delete()
 
 
 # --- The dashboard summaries -------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
          name="import_rollback"),
     path("values/new/", views.ObservationEntryView.as_view(), name="observation_new"),
     path("framework/", views.FrameworkView.as_view(), name="framework"),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("framework/aims/new/", views.LocalAimCreateView.as_view(), name="aim_new"),
     path("framework/metrics/add/", views.FrameworkMetricAddView.as_view(),
          name="framework_metric_add"),

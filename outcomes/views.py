@@ -12,6 +12,7 @@ from partnerships.mixins import PartnershipViewMixin
 
 from . import selectors, services
 from .forms import (
+    AnnotationForm,
     FrameworkMetricForm,
     ImportCommitForm,
     ImportUploadForm,
@@ -21,7 +22,7 @@ from .forms import (
     TargetForm,
 )
 from .importers import FileProblem
-from .models import FrameworkMetric, ImportBatch, Target
+from .models import Annotation, FrameworkMetric, ImportBatch, Metric, Target
 
 
 class DataViewMixin(PartnershipViewMixin):
@@ -209,6 +210,19 @@ class FrameworkView(PartnershipViewMixin, TemplateView):
         return context
 
 
+class CoverageView(PartnershipViewMixin, TemplateView):
+    """For the data and digital group: each framework metric's latest period held, the
+    period expected by now (its frequency and publication lag) and whether it is behind."""
+
+    template_name = "outcomes/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.coverage_for_partnership(
+            partnership=self.partnership, user=self.request.user))
+        return context
+
+
 class FrameworkFormView(DataViewMixin, FormView):
     """A form that changes the framework, through one service, then back to the framework."""
 
@@ -347,3 +361,127 @@ class ImportProblemsCsvView(DataViewMixin, View):
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-rows.csv"'
         return response
+
+
+# --- Annotations: dated notes on a metric, reached from its page --------------------------
+class AnnotationViewMixin(PartnershipViewMixin):
+    """The pages that add, change and delete a partnership's notes on one metric (a national
+    metric, or one of its own): for those who may annotate (partnerships.access.ANNOTATE)."""
+
+    read_action = access.ANNOTATE
+    write_action = access.ANNOTATE
+
+    def dispatch(self, request, *args, **kwargs):
+        self.metric = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_metric(self) -> Metric:
+        if self.metric is None:
+            self.metric = (selectors.metrics_for_entry(partnership=self.partnership,
+                                                       user=self.request.user)
+                           .filter(pk=self.kwargs["metric_id"]).first())
+            if self.metric is None:
+                raise Http404("No such metric")
+        return self.metric
+
+    def get_annotation(self) -> Annotation:
+        annotation = selectors.annotation_to_change(
+            partnership=self.partnership, user=self.request.user,
+            metric_id=self.kwargs["metric_id"], pk=self.kwargs["pk"])
+        if annotation is None:
+            raise Http404("No such note")
+        return annotation
+
+    def metric_url(self) -> str:
+        return reverse("metric", args=[self.partnership.slug, self.kwargs["metric_id"]]) + \
+            "#annotations"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(metric=self.get_metric(), metric_url=self.metric_url(),
+                                        **kwargs)
+
+
+class AnnotationFormView(AnnotationViewMixin, FormView):
+    template_name = "outcomes/annotation_form.html"
+    form_class = AnnotationForm
+    heading = ""
+    button = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "button": self.button}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                form.add_error(None, error)
+                return self.form_invalid(form)
+            for field, errors in error.message_dict.items():
+                for text in errors:
+                    form.add_error(field if field in form.fields else None, text)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.metric_url())
+
+
+class AnnotationCreateView(AnnotationFormView):
+    heading = "Add a note"
+    button = "Add the note"
+
+    def get(self, request, *args, **kwargs):
+        self.get_metric()
+        return super().get(request, *args, **kwargs)
+
+    def save(self, data) -> str:
+        annotation = services.annotation_create(
+            partnership=self.partnership, user=self.request.user, metric=self.get_metric(),
+            on=data["date"], text=data["text"])
+        return f"Note added: {annotation}."
+
+
+class AnnotationUpdateView(AnnotationFormView):
+    heading = "Change a note"
+    button = "Save the note"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.annotation = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def annotation_or_404(self) -> Annotation:
+        if self.annotation is None:
+            self.annotation = self.get_annotation()
+        return self.annotation
+
+    def get_metric(self) -> Metric:
+        return self.annotation_or_404().metric  # fetched with the note
+
+    def get_initial(self):
+        annotation = self.annotation_or_404()
+        return {"date": annotation.date, "text": annotation.text}
+
+    def save(self, data) -> str:
+        annotation = services.annotation_update(annotation=self.annotation_or_404(),
+                                                user=self.request.user, on=data["date"],
+                                                text=data["text"])
+        return f"Note changed: {annotation}."
+
+
+class AnnotationDeleteView(AnnotationViewMixin, TemplateView):
+    """Asks first (GET), deletes on POST: its history keeps what it said."""
+
+    template_name = "outcomes/annotation_delete.html"
+
+    def get_context_data(self, **kwargs):
+        annotation = self.get_annotation()
+        self.metric = annotation.metric
+        return super().get_context_data(annotation=annotation, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        annotation = self.get_annotation()
+        services.annotation_delete(annotation=annotation, user=request.user)
+        messages.success(request, f"Note deleted: {annotation}.")
+        return HttpResponseRedirect(self.metric_url())

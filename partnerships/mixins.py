@@ -47,5 +47,5 @@ class PartnershipViewMixin(LoginRequiredMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
-        context["can"] = {action: action in self.actions for action in access.ACTION_PERMISSIONS}
+        context["can"] = {action: action in self.actions for action in access.ACTIONS}
         return context

@@ -128,6 +128,9 @@ class Tenants:
                 partnership=partnership, kind=NamedRole.Kind.CHAIR, holder=f"Chair of {side}"
             )
             SubGroup.objects.create(partnership=partnership, name="Data and Digital Sub-Group")
+            from cdp.models import PublicPage
+
+            PublicPage.objects.create(partnership=partnership)  # not published
         self.users["regional"] = user_model.objects.create_user(
             "regional", "r@example.org", PASSWORD
         )
@@ -165,7 +168,9 @@ class Tenants:
 
         if not Metric.objects.filter(owner=None, code="numbers_in_treatment").exists():
             load_framework(Outcome, Metric)
-        self.batches = {}
+        from outcomes.services import annotation_create
+
+        self.batches, self.annotations = {}, {}
         in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
         for side, partnership, area in (("a", self.a, "E08000018"), ("b", self.b, "E06000005")):
             aim = LocalAim.objects.create(partnership=partnership, name="Increase engagement")
@@ -176,6 +181,10 @@ class Tenants:
                 baseline_value=2081, baseline_period="2021/22", baseline_end=date(2022, 3, 31),
                 target_value=2521, due_period="2024/25", due_end=date(2025, 3, 31),
             )
+            # Each partnership's note names it: another partnership's page must never show it.
+            self.annotations[side] = annotation_create(
+                partnership=partnership, user=self.users[f"{side}_lead"], metric=in_treatment,
+                on=date(2023, 4, 1), text=f"New treatment provider from 1 April ({partnership})")
             batch = ImportBatch.objects.create(
                 partnership=partnership, created_by=self.users[f"{side}_analyst"],
                 file_name=f"{side}.csv", format=ImportBatch.Format.TIDY,
@@ -204,6 +213,7 @@ class Tenants:
 
         from actionplans import services as plans
         from actionplans.models import DigestSent, PlanImport
+        from cdp.models import BoardPack
         from outcomes.models import Metric
         from partnerships.models import Organisation
 
@@ -236,13 +246,18 @@ class Tenants:
             self.plan_imports[side] = PlanImport.objects.create(
                 partnership=partnership, created_by=lead, file_name=f"{side}-plan.csv",
                 stored_file=f"plans/{side}.csv")
-            # The lead's weekly email: their day (Monday, as by default) and a week's digest.
-            plans.digest_preference_save(partnership=partnership, user=lead, enabled=True,
+            # The administrator's weekly email: their day and a digest sent long ago (not the
+            # lead's: the digest tests start from a lead who has neither).
+            admin = self.users[f"{side}_admin"]
+            plans.digest_preference_save(partnership=partnership, user=admin, enabled=True,
                                          weekday=0)
             DigestSent.objects.create(
-                partnership=partnership, lead=lead, iso_year=2024, iso_week=10,
+                partnership=partnership, lead=admin, iso_year=2024, iso_week=10,
                 status=DigestSent.Status.SENT, claimed_at=timezone.now(), sent_at=timezone.now(),
                 milestone_count=1)
+            # A board pack asked for by the lead (one that failed: it has no file to store).
+            BoardPack.objects.create(partnership=partnership, requested_by=lead,
+                                     status=BoardPack.Status.FAILED, failure="Test pack")
 
     def partnership(self, side: str):
         return self.a if side == "a" else self.b

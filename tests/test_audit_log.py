@@ -162,6 +162,28 @@ def test_outcomes_a_target_made_and_removed_records_who(tenants):
 
 
 @pytest.mark.django_db
+def test_outcomes_a_note_added_changed_and_deleted_records_who(tenants):
+    from outcomes.models import Annotation, Metric
+
+    lead, analyst = tenants.users["a_lead"], tenants.users["a_analyst"]
+    metric = Metric.objects.get(code="continuity_of_care", owner=None)
+    base = f"/partnerships/rotherham/metrics/{metric.pk}/annotations/"
+    signed_in(lead).post(base + "new/", {"date_0": "1", "date_1": "4", "date_2": "2023",
+                                         "text": "New treatment provider"})
+    note = Annotation.objects.get(metric=metric, partnership=tenants.a)
+    signed_in(analyst).post(f"{base}{note.pk}/", {"date_0": "1", "date_1": "4",
+                                                  "date_2": "2023", "text": "New provider"})
+    signed_in(lead).post(f"{base}{note.pk}/delete/")
+    history = list(Annotation.history.filter(id=note.pk).order_by("history_id")
+                   .values_list("history_type", "text", "history_user"))
+    assert history == [("+", "New treatment provider", lead.pk),
+                       ("~", "New provider", analyst.pk), ("-", "New provider", lead.pk)]
+    # Scoped like the notes themselves.
+    assert not Annotation.history.model.objects.for_user(tenants.users["b_admin"]).filter(
+        id=note.pk).exists()
+
+
+@pytest.mark.django_db
 def test_outcomes_imported_observations_are_audited_through_their_batch(tenants):
     """Who loaded each observation, who applied it and who rolled it back."""
     from outcomes.models import ImportBatch, Observation, ObservationChange
@@ -240,6 +262,24 @@ def test_cdp_api_tokens_made_and_revoked_record_who(tenants):
     made = ApiToken.history.get(name="R")
     assert (made.history_type, made.history_user) == ("+", tenants.users["b_analyst"])
     assert response.json()["token"] not in (made.digest, made.token_key)
+
+
+@pytest.mark.django_db
+def test_cdp_what_the_public_page_shows_records_who_chose_it(tenants):
+    from cdp.models import PublicPage
+
+    admin = tenants.users["a_admin"]
+    response = signed_in(admin).post("/partnerships/rotherham/public-page/", {
+        "published": "on", "sections": ["show_plan"], "risks": [tenants.risks["a"].pk]})
+    assert response.status_code == 302
+    page = PublicPage.objects.get(partnership=tenants.a)
+    latest = page.history.latest("history_id")
+    assert (latest.history_type, latest.published, latest.show_plan, latest.history_user) == (
+        "~", True, True, admin)
+    assert [row.risk_id for row in latest.risks.all()] == [tenants.risks["a"].pk]
+    # Scoped like the page: another partnership's admin reads none of it.
+    assert not PublicPage.history.model.objects.for_user(tenants.users["b_admin"]).filter(
+        id=page.pk).exists()
 
 
 # --- Services outside a request (a worker, a command) name the user themselves ----------

@@ -357,6 +357,21 @@ def test_a_full_disk_refuses_an_import_clearly_and_loses_nothing(client, tenants
     assert files_in(full_disk) == ["filler"]
 
 
+@pytest.mark.slow  # starts Chromium
+def test_a_full_disk_fails_a_board_pack_clearly_and_leaves_no_part_file(tenants, full_disk):
+    from django.utils import timezone
+
+    from cdp import board_packs
+    from cdp.models import BoardPack
+
+    pack = BoardPack.objects.create(partnership=tenants.a, requested_by=tenants.users["a_lead"],
+                                    attempted_at=timezone.now())
+    made = board_packs.board_pack_generate(pack_id=pack.pk)
+    assert made.status == "failed"
+    assert "The board pack could not be saved (No space left on device)" in made.failure
+    assert files_in(full_disk) == ["filler"]
+
+
 IMPORT = ("metric,area_code,period,value\n"
           + "".join(f"numbers_in_treatment,E08000018,{year},{year - 1900}\n"
                     for year in range(1990, 2000)))

@@ -502,7 +502,7 @@ def in_json_script(text: str) -> str:
 def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
     from django.contrib.auth import get_user_model
 
-    from outcomes.models import FrameworkMetric, ImportRowProblem, LocalAim, Target
+    from outcomes.models import Annotation, FrameworkMetric, ImportRowProblem, LocalAim, Target
     from outcomes.services import summaries_recompute
     from partnerships.models import KeyDocument, NamedRole, Organisation, Partnership, SubGroup
 
@@ -532,6 +532,7 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
                                    aim=LocalAim.objects.get(partnership=a))
     typed(Target, Target.objects.get(partnership=a).pk,
           description=payload("Target.description"), source=payload("Target.source"))
+    typed(Annotation, tenants.annotations["a"].pk, text=payload("Annotation.text"))
     observation = Observation.objects.get(partnership=a)
     typed(Observation, observation.pk, value_note=payload("Observation.value_note"),
           source=payload("Observation.source"), area_name=payload("Observation.area_name"))
@@ -570,6 +571,8 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
         reverse("actionplans:report", args=["rotherham"]) + "?year=1",
         reverse("actionplans:milestone", args=["rotherham", tenants.milestones["a"].pk]),
         "/api/v1/partnerships/rotherham/?format=api", "/api/v1/metrics/?format=api",
+        *(reverse(name, args=["rotherham", in_treatment, tenants.annotations["a"].pk])
+          for name in ("annotation_edit", "annotation_delete")),
     ] + [reverse("metric", args=["rotherham", pk]) for pk in (in_treatment, local.pk)]
     data = [
         reverse("outcomes:import_problems_csv", args=["rotherham", checked.pk]),
@@ -577,7 +580,8 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
         reverse("actionplans:report_csv", args=["rotherham"]) + "?year=1",
         *(reverse("metric_csv", args=["rotherham", pk]) for pk in (in_treatment, local.pk)),
         *(f"/api/v1/{resource}/{suffix}" for resource in (
-            "partnerships", "metrics", "observations", "summaries", "targets", "imports")
+            "partnerships", "metrics", "observations", "summaries", "targets", "imports",
+            "annotations")
           for suffix in ("", "?format=csv")),
     ]
     escaped, scripts, raw = "", "", ""
@@ -609,5 +613,6 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
     assert "<" not in scripts  # json_script leaves nothing a browser could end the script on
     # In CSV and JSON the text is data, kept as typed (JSON escapes nothing a parser needs).
     for name in (*data_only, "Metric.name", "Observation.value_note", "Target.description",
-                 "ImportRowProblem.reason", "Partnership.name", "ImportBatch.file_name"):
+                 "ImportRowProblem.reason", "Partnership.name", "ImportBatch.file_name",
+                 "Annotation.text"):
         assert fields[name] in raw or json.dumps(fields[name])[1:-1] in raw, name

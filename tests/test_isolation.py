@@ -84,6 +84,28 @@ def in_treatment() -> int:
     return Metric.objects.get(code="numbers_in_treatment", owner=None).pk
 
 
+def annotation(t: Tenants, side: str) -> dict:
+    return {**slug(t, side), "metric_id": in_treatment(), "pk": t.annotations[side].pk}
+
+
+def board_pack(t: Tenants, side: str) -> dict:
+    """A ready board pack of the side's partnership, with its PDF under MEDIA_ROOT."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from cdp.models import BoardPack
+
+    partnership = t.partnership(side)
+    stored = f"board-packs/isolation-{partnership.slug}.pdf"
+    (Path(settings.MEDIA_ROOT) / "board-packs").mkdir(parents=True, exist_ok=True)
+    (Path(settings.MEDIA_ROOT) / stored).write_bytes(b"%PDF-1.7 " + partnership.name.encode())
+    pack, _ = BoardPack.objects.get_or_create(
+        partnership=partnership, stored_file=stored,
+        defaults={"requested_by": t.users[f"{side}_lead"], "status": "ready", "file_size": 9})
+    return {**slug(t, side), "pk": pack.pk}
+
+
 def api_slug(t: Tenants, side: str) -> dict:
     return {"slug": t.partnership(side).slug}
 
@@ -124,6 +146,15 @@ def benchmark(t: Tenants, side: str) -> dict:
     return {"pk": row.pk}
 
 
+def published_page(t: Tenants, side: str) -> dict:
+    """Partnership A publishes its public page; B's is not published, which answers exactly
+    as an unknown slug does."""
+    from cdp.models import PublicPage
+
+    PublicPage.objects.filter(partnership=t.a).update(published=True)
+    return slug(t, side)
+
+
 SIGNED_IN_REDIRECT = expect(302, anonymous=200)
 PUBLIC_PAGE = expect(200)
 NOT_ALLOWED = expect(405)
@@ -141,6 +172,14 @@ MEMBER_READ_ONLY = expect(405, anonymous=302, outsider=404)
 PLAN_PAGE = expect(403, anonymous=302, outsider=404, lead=200, admin=200, superuser=200)
 PLAN_NO_POST = expect(403, anonymous=302, outsider=404, lead=405, admin=405, superuser=405)
 PLAN_ACTION = expect(403, anonymous=302, outsider=404, lead=302, admin=302, superuser=302)
+# Making a board pack: leads, analysts and administrators (access.GENERATE_BOARD_PACK).
+MAKE_BOARD_PACK = expect(403, anonymous=302, outsider=404, lead=302, analyst=302, admin=302,
+                         superuser=302)
+# Notes on a metric's charts: written by leads, analysts and administrators, read by all.
+ANNOTATE_PAGE = expect(403, anonymous=302, outsider=404, lead=200, analyst=200, admin=200,
+                       superuser=200)
+ANNOTATE_ACTION = expect(403, anonymous=302, outsider=404, lead=302, analyst=302, admin=302,
+                         superuser=302)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
@@ -171,6 +210,12 @@ EXPECTATIONS: dict[str, Expectation] = {
     "metric_csv": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
                               kwargs=lambda t, side: {**slug(t, side),
                                                       "metric_id": in_treatment()}),
+    "annotation_new": Expectation(
+        get=ANNOTATE_PAGE, post=ANNOTATE_PAGE,  # an empty form is re-shown with its errors
+        kwargs=lambda t, side: {**slug(t, side), "metric_id": in_treatment()}),
+    "annotation_edit": Expectation(get=ANNOTATE_PAGE, post=ANNOTATE_PAGE, kwargs=annotation),
+    "annotation_delete": Expectation(get=ANNOTATE_PAGE, post=ANNOTATE_ACTION,
+                                     kwargs=annotation),
     "spine": Expectation(get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404),
                          kwargs=slug),
     # Across partnerships: each sees only the partnerships they may (tested in
@@ -179,8 +224,26 @@ EXPECTATIONS: dict[str, Expectation] = {
     "compare_metric": Expectation(
         get=expect(200, anonymous=302, outsider=404), post=expect(405, anonymous=302),
         kwargs=lambda t, side: {"metric_id": in_treatment()}),
+    # The public page: anyone, signed in or not, reads a published page; an unpublished one
+    # is a 404 for everyone, national admins too (tests/cdp/public/test_views.py).
+    "public_page": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED, kwargs=published_page,
+                               other_get=expect(404), other_post=NOT_ALLOWED),
+    "public_page_settings": Expectation(
+        get=ADMIN_PAGE, post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
+        kwargs=slug),
+    "public_page_preview": Expectation(get=ADMIN_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "plan_progress_csv": Expectation(get=MEMBER_PAGE,
                                      post=expect(405, anonymous=302, outsider=404), kwargs=slug),
+    # Board packs: every member reads and downloads them; leads, analysts and administrators
+    # make one (POST to the list) or try a failed one again (a ready one: back to its page).
+    "board_packs": Expectation(get=MEMBER_PAGE, post=MAKE_BOARD_PACK, kwargs=slug),
+    "board_pack": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=board_pack),
+    "board_pack_progress": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+                                       kwargs=board_pack),
+    "board_pack_download": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+                                       kwargs=board_pack),
+    "board_pack_retry": Expectation(get=MEMBER_READ_ONLY, post=MAKE_BOARD_PACK,
+                                    kwargs=board_pack),
     "partnerships:overview": Expectation(
         get=MEMBER_PAGE,
         post=expect(405, anonymous=302, outsider=404),
@@ -210,6 +273,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     "outcomes:framework": Expectation(
+        get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=slug),
+    # Data coverage: read by every member (the dashboard flags the same), posted to by none.
+    "outcomes:coverage": Expectation(
         get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=slug),
     "outcomes:aim_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     "outcomes:framework_metric_add": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
@@ -305,10 +371,13 @@ EXPECTATIONS: dict[str, Expectation] = {
         get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
         kwargs=summary, other_post=expect(405, anonymous=401)),
     "api:target-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:annotation-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:target-detail": Expectation(
         get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
         kwargs=api_target, other_post=expect(405, anonymous=401)),
     "api:benchmark-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    # A list only (no detail route): rows of the user's own partnerships' frameworks.
+    "api:coverage-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:benchmark-detail": Expectation(
         get=API_READ, post=expect(405, anonymous=401), kwargs=benchmark,
         other_get=API_READ, other_post=expect(405, anonymous=401)),
@@ -432,7 +501,7 @@ def test_access(tenants, name, role):
 OBJECT_URLS = {
     name: expectation for name, expectation in EXPECTATIONS.items()
     if expectation.kwargs in (member, batch, framework_entry, target, milestone, risk, ask,
-                              plan_import)
+                              plan_import, annotation, board_pack)
 }
 
 

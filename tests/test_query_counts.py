@@ -15,6 +15,7 @@ PAGES = [
     ("a_analyst", "/partnerships/rotherham/data/imports/", 8),
     ("a_analyst", "/partnerships/rotherham/data/imports/{batch}/", 9),
     ("a_viewer", "/partnerships/rotherham/data/framework/", 12),
+    ("a_viewer", "/partnerships/rotherham/data/coverage/", 8),
     ("a_analyst", "/partnerships/rotherham/data/values/new/", 9),
     ("a_viewer", "/partnerships/rotherham/plan/", 13),
     ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true&status=on_track", 13),
@@ -26,9 +27,15 @@ PAGES = [
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
     ("a_lead", "/partnerships/rotherham/plan/weekly-email/", 10),
     ("a_viewer", "/partnerships/rotherham/", 14),
-    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 12),
+    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 13),
+    ("a_lead", "/partnerships/rotherham/metrics/{metric}/", 13),
+    ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/new/", 8),
+    ("a_analyst", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/", 8),
+    ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/delete/", 8),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/data.csv", 9),
     ("a_viewer", "/partnerships/rotherham/spine/", 10),
+    ("a_admin", "/partnerships/rotherham/public-page/", 17),
+    ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
     ("superuser", "/partnerships/", 6),
     ("a_viewer", "/api/v1/partnerships/", 7),
@@ -96,6 +103,12 @@ def grow(tenants) -> None:
     for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"):
         FrameworkMetric.objects.create(partnership=tenants.a,
                                        metric=Metric.objects.get(code=code, owner=None))
+    # More notes on the metric page's charts, by more writers.
+    in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
+    for n, writer in enumerate(["a_lead", "a_analyst", "a_admin"] * 3):
+        services.annotation_create(partnership=tenants.a, user=tenants.users[writer],
+                                   metric=in_treatment, on=date(2012 + n, 4, 1),
+                                   text=f"Note {n}")
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
 
 
@@ -112,7 +125,8 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     from outcomes.models import Metric
 
     url = url.format(batch=tenants.batches["a"].pk, milestone=tenants.milestones["a"].pk,
-                     metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk)
+                     metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk,
+                     annotation=tenants.annotations["a"].pk)
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)
@@ -125,7 +139,8 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
 # transaction (a savepoint and its release here, inside the test's transaction).
 API_LISTS = {"metrics": (3, 5), "observations": (3, 5), "benchmarks": (3, 5),
              "summaries": (3, 5), "targets": (3, 5), "partnerships": (4, 4),
-             "milestones": (5, 5), "action-plans": (3, 3), "imports": (3, 3)}
+             "milestones": (5, 5), "action-plans": (3, 3), "imports": (3, 3),
+             "coverage": (3, 3), "annotations": (3, 5)}
 
 
 @pytest.mark.parametrize(("resource", "pinned"), API_LISTS.items())
@@ -146,3 +161,73 @@ def test_api_queries_are_pinned_whatever_the_page_size_and_format(tenants, resou
         return len(queries)
 
     assert counts + [csv_count()] == [pinned[0], pinned[0], pinned[1]]
+
+
+# The public page, signed out: rendered once (cold: its version, then what it shows), then
+# served from the cache (warm: its version alone), with every section and more marked.
+PUBLIC_PAGE_COLD, PUBLIC_PAGE_WARM = 13, 1
+
+
+def test_public_page_queries_cold_and_warm_are_pinned_and_flat(tenants):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from actionplans.models import Milestone, Risk
+    from cdp.public.services import public_page_save
+    from outcomes.models import Metric
+    from partnerships.models import KeyDocument
+
+    def publish() -> None:
+        a = tenants.a
+        public_page_save(
+            partnership=a, user=tenants.users["a_admin"], published=True, show_members=True,
+            show_plan=True, show_documents=True, show_metrics=True,
+            documents=KeyDocument.objects.filter(partnership=a),
+            milestones=Milestone.objects.filter(partnership=a),
+            risks=Risk.objects.filter(partnership=a),
+            metrics=Metric.objects.filter(owner=a) | Metric.objects.filter(
+                code="drug_offences", owner=None))
+
+    def cold_and_warm() -> tuple[int, int]:
+        cache.clear()
+        found = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert Client().get("/p/rotherham/").status_code == 200
+            found.append(len(queries))
+        return found[0], found[1]
+
+    publish()
+    before = cold_and_warm()
+    grow(tenants)
+    publish()
+    after = cold_and_warm()
+    assert (before, after) == ((PUBLIC_PAGE_COLD, PUBLIC_PAGE_WARM),) * 2
+
+
+# Board packs: the list, a pack's page, its progress bar's JSON and its PDF.
+BOARD_PACK_PAGES = [
+    ("a_viewer", "/partnerships/rotherham/board-packs/", 8),
+    ("a_lead", "/partnerships/rotherham/board-packs/", 8),
+    ("a_viewer", "/partnerships/rotherham/board-packs/{pack}/", 8),
+    ("a_viewer", "/partnerships/rotherham/board-packs/{pack}/progress/", 8),
+    ("a_viewer", "/partnerships/rotherham/board-packs/{pack}/board-pack.pdf", 8),
+]
+
+
+@pytest.mark.parametrize(("username", "url", "pinned"), BOARD_PACK_PAGES,
+                         ids=[f"{p[0]}-{p[1]}" for p in BOARD_PACK_PAGES])
+def test_board_pack_query_counts_are_pinned_and_flat(client, tenants, username, url, pinned):
+    from cdp.models import BoardPack
+    from tests.test_isolation import board_pack
+
+    url = url.format(pack=board_pack(tenants, "a")["pk"])
+    client.force_login(tenants.users[username])
+    before = count(client, url)
+    grow(tenants)
+    for maker in ("a_lead", "a_analyst", "a_admin"):  # more packs, asked for by more people
+        for status in ("ready", "failed", "generating"):
+            BoardPack.objects.create(partnership=tenants.a, requested_by=tenants.users[maker],
+                                     status=status)
+    after = count(client, url)
+    assert (before, after) == (pinned, pinned)

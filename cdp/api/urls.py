@@ -4,7 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from actionplans.api.views import ActionPlanViewSet, MilestoneViewSet
 from outcomes.api.views import (
+    AnnotationViewSet,
     BenchmarkViewSet,
+    CoverageViewSet,
     ImportBatchViewSet,
     MetricSummaryViewSet,
     MetricViewSet,
@@ -25,6 +27,8 @@ router.register("observations", ObservationViewSet, basename="observation")
 router.register("benchmarks", BenchmarkViewSet, basename="benchmark")
 router.register("summaries", MetricSummaryViewSet, basename="summary")
 router.register("targets", TargetViewSet, basename="target")
+router.register("annotations", AnnotationViewSet, basename="annotation")
+router.register("coverage", CoverageViewSet, basename="coverage")
 router.register("imports", ImportBatchViewSet, basename="import")
 router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("milestones", MilestoneViewSet, basename="milestone")

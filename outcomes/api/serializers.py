@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from ..importers import MAX_FILE_BYTES
-from ..models import ImportBatch, ImportRowProblem, Metric, Target
+from ..models import Annotation, ImportBatch, ImportRowProblem, Metric, Target
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -131,7 +131,8 @@ class MetricSerializer(serializers.ModelSerializer):
     class Meta:
         model = Metric
         fields = ["id", "code", "name", "outcome", "tier", "unit", "polarity", "frequency",
-                  "source", "fingertips_id", "disclosure_control", "local_to"]
+                  "publication_lag_months", "source", "fingertips_id", "disclosure_control",
+                  "local_to"]
         read_only_fields = fields
 
 
@@ -144,6 +145,18 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["id", "partnership", "metric", "description", "baseline_value",
                   "baseline_period", "baseline_end", "target_value", "due_period", "due_end",
                   "source"]
+        read_only_fields = fields
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    """A partnership's dated note on a metric, as its charts show it."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = ["id", "partnership", "metric", "date", "text", "created_at"]
         read_only_fields = fields
 
 
@@ -208,3 +221,55 @@ class MetricSummarySerializer(RowSerializer):
     range_q3 = serializers.FloatField(allow_null=True)
     range_max = serializers.FloatField(allow_null=True)
     computed_at = serializers.DateTimeField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    """A metric of a partnership's local framework: the latest period held for the
+    partnership's areas, the latest period that should be published by today (from the
+    metric's frequency and publication lag) and how many periods behind that is. Read
+    from framework entries annotated by `selectors.with_latest_held`."""
+
+    partnership = serializers.CharField(help_text="The partnership's slug")
+    metric = serializers.CharField(help_text="The metric's code")
+    metric_name = serializers.CharField()
+    frequency = serializers.ChoiceField(choices=Metric.Frequency.choices)
+    publication_lag_months = serializers.IntegerField(
+        allow_null=True, help_text="Months after a period ends that its figures are normally "
+                                   "published; null if not known")
+    latest_held = serializers.CharField(allow_null=True, help_text="The latest period held, "
+                                        "e.g. 2022/23; null if none")
+    latest_held_end = serializers.DateField(allow_null=True)
+    expected = serializers.CharField(
+        allow_null=True, help_text="The latest period that should be published by today; "
+                                   "null for a metric with no publication schedule")
+    expected_due = serializers.DateField(allow_null=True, help_text="The day it was due")
+    periods_behind = serializers.IntegerField(
+        allow_null=True, help_text="0 when up to date; null when nothing is held or expected")
+    status = serializers.ChoiceField(
+        choices=["behind", "no_data", "up_to_date", "not_scheduled"],
+        help_text="behind, no_data (nothing held), up_to_date, or not_scheduled (published "
+                  "when reported, or the publication lag is not known)")
+    status_text = serializers.CharField(
+        help_text="The status in words, e.g. 1 period behind: 2023/24 expected")
+    next_expected = serializers.CharField(allow_null=True, help_text="The period after the "
+                                          "expected one")
+    next_due = serializers.DateField(allow_null=True)
+
+    def to_representation(self, entry) -> dict:
+        from django.utils import timezone
+
+        from ..selectors import entry_coverage
+
+        today = self.context.get("today") or timezone.localdate()
+        coverage = entry_coverage(entry, today)
+        metric = entry.metric
+        return {
+            "partnership": entry.partnership.slug, "metric": metric.code,
+            "metric_name": metric.name, "frequency": metric.frequency,
+            "publication_lag_months": metric.publication_lag_months,
+            "latest_held": coverage.held, "latest_held_end": _plain(entry.held_end),
+            "expected": coverage.expected, "expected_due": _plain(coverage.due),
+            "periods_behind": coverage.behind, "status": coverage.status,
+            "status_text": coverage.words, "next_expected": coverage.next_expected,
+            "next_due": _plain(coverage.next_due),
+        }

@@ -12,7 +12,9 @@ from partnerships.models import Partnership
 
 from .. import selectors, services
 from ..filtersets import (
+    AnnotationFilterSet,
     BenchmarkFilterSet,
+    CoverageFilterSet,
     ImportBatchFilterSet,
     MetricFilterSet,
     MetricSummaryFilterSet,
@@ -20,10 +22,21 @@ from ..filtersets import (
     TargetFilterSet,
 )
 from ..importers import FileProblem
-from ..models import Benchmark, ImportBatch, Metric, MetricSummary, Observation, Target
+from ..models import (
+    Annotation,
+    Benchmark,
+    FrameworkMetric,
+    ImportBatch,
+    Metric,
+    MetricSummary,
+    Observation,
+    Target,
+)
 from .serializers import (
     SUMMARY_FIGURES,
+    AnnotationSerializer,
     BenchmarkSerializer,
+    CoverageSerializer,
     ImportApplySerializer,
     ImportBatchSerializer,
     ImportCreateSerializer,
@@ -140,7 +153,8 @@ class MetricViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     filterset_class = MetricFilterSet
     csv_columns = {"id": "pk", "code": "code", "name": "name", "outcome": "outcome__name",
                    "tier": "tier", "unit": "unit", "polarity": "polarity",
-                   "frequency": "frequency", "source": "source",
+                   "frequency": "frequency",
+                   "publication_lag_months": "publication_lag_months", "source": "source",
                    "fingertips_id": "fingertips_id", "disclosure_control": "disclosure_control",
                    "local_to": "owner__slug"}
 
@@ -156,6 +170,17 @@ class TargetViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
                    "baseline_period": "baseline_period", "baseline_end": "baseline_end",
                    "target_value": "target_value", "due_period": "due_period",
                    "due_end": "due_end", "source": "source"}
+
+
+class AnnotationViewSet(ListMixin, ScopedViewSet):
+    """Your partnerships' dated notes on metrics (for example "New treatment provider from 1
+    April"), which their charts mark at their dates. They are written on the metric pages."""
+
+    queryset = Annotation.objects.select_related("partnership", "metric")
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilterSet
+    csv_columns = {"id": "pk", "partnership": "partnership__slug", "metric": "metric__code",
+                   "date": "date", "text": "text", "created_at": "created_at"}
 
 
 class RowsViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -210,3 +235,18 @@ class BenchmarkViewSet(RowsViewSet):
     queryset = Benchmark.objects.all()
     serializer_class = BenchmarkSerializer
     filterset_class = BenchmarkFilterSet
+
+
+class CoverageViewSet(ListMixin, ScopedViewSet):
+    """Data coverage, as the data coverage page shows it: for each metric of your
+    partnerships' local frameworks, the latest period held for the partnership's areas, the
+    latest period that should be published by today (from the metric's frequency and
+    publication lag) and how many periods behind that is. Filter with `?partnership=<slug>`."""
+
+    queryset = FrameworkMetric.objects.select_related("partnership", "metric")
+    serializer_class = CoverageSerializer
+    filterset_class = CoverageFilterSet
+
+    def filter_queryset(self, queryset):
+        return selectors.with_latest_held(super().filter_queryset(queryset),
+                                          user=self.request.user)

@@ -29,6 +29,14 @@ function wrap(text, chars) {
   return lines.join("<br>");
 }
 
+// At most `chars` characters of a plotly.js string, an entity (&lt;) counting as one and
+// never cut; "…" says it was cut.
+function shorten(text, chars) {
+  const parts = text.match(/&#?\w+;|[\s\S]/g) ?? [];
+  if (parts.length <= chars) return text;
+  return `${parts.slice(0, chars - 1).join("").trimEnd()}…`;
+}
+
 const lineCount = (text) => (typeof text === "string" ? text.split("<br>").length : 1);
 
 function fitted(figure, width) {
@@ -45,6 +53,22 @@ function fitted(figure, width) {
     const extra = Math.ceil((lineCount(layout.title.text) - 1) * size * LINE_HEIGHT);
     layout.margin = { ...layout.margin, t: (layout.margin?.t ?? 0) + extra };
     height += extra;
+  }
+
+  // Notes on a series (charts.py's annotations named "note", above their dotted lines): each
+  // label is cut short to the room between its line and the edge of the plot on the side it
+  // reaches into. The whole note is in its hover text, the chart's summary and its table.
+  const range = layout.xaxis?.range;
+  if (Array.isArray(range) && range[1] > range[0]) {
+    const axisRoom = 50; // the value axis's labels and title, which plotly.js adds (automargin)
+    const plot = width - (layout.margin?.l ?? 0) - (layout.margin?.r ?? 0) - axisRoom;
+    for (const note of layout.annotations ?? []) {
+      if (note.name !== "note" || typeof note.text !== "string") continue;
+      const at = ((note.x - range[0]) / (range[1] - range[0])) * plot;
+      const room = note.xanchor === "right" ? at + axisRoom : plot - at;
+      const size = (note.font?.size ?? font) * 0.6;
+      note.text = shorten(note.text, Math.max(4, Math.floor((room - 10) / size)));
+    }
   }
 
   // Horizontal bars (the plan's progress, the spine chart, the comparison of areas):

@@ -323,7 +323,7 @@ def test_no_digest_for_a_draft_plan_when_switched_off_or_with_nothing_to_report(
     assert services.digest_send(partnership=tenants.a, lead=lead, on=MONDAY) == (
         "nothing to report")
     assert mailoutbox == []
-    assert not DigestSent.objects.exists()
+    assert not DigestSent.objects.filter(lead=lead).exists()
 
 
 def test_a_retry_after_the_mail_server_failed_sends_it_once(tenants, mailoutbox, settings):
@@ -374,7 +374,7 @@ def test_a_dry_run_claims_and_sends_nothing(tenants, mailoutbox):
     sign_off(tenants)
     assert services.digest_send(partnership=tenants.a, lead=tenants.users["a_lead"],
                                 on=MONDAY, dry_run=True) == "would be sent"
-    assert mailoutbox == [] and not DigestSent.objects.exists()
+    assert mailoutbox == [] and not DigestSent.objects.filter(lead=tenants.users["a_lead"]).exists()
 
 
 @pytest.mark.django_db(transaction=True)

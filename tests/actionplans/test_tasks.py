@@ -42,7 +42,7 @@ def test_the_beat_task_emails_each_lead_on_their_day_once(celery_app, celery_wor
     assert link in email.body and f'href="{link}"' in email.alternatives[0][0]
     assert "Prison leavers seen within 3 weeks" in email.body
     assert "Needle exchange" not in email.body and "Led by a board member" not in email.body
-    assert DigestSent.objects.get().status == DigestSent.Status.SENT
+    assert DigestSent.objects.get(lead=tenants.users["a_lead"]).status == DigestSent.Status.SENT
 
     # Run again (a second beat, a retried task): nothing more is sent.
     assert run_beat(celery_app, MONDAY) == ["nothing to report"]

@@ -244,7 +244,7 @@ def test_a_lead_chooses_the_day_of_their_weekly_email_or_switches_it_off(client,
         False, 2)
     assert checked(client.get(DIGEST_PAGE).content.decode()) == "off"
     # Only in this partnership: the lead's preferences elsewhere are their own.
-    assert not DigestPreference.objects.filter(partnership=tenants.b).exists()
+    assert not DigestPreference.objects.filter(partnership=tenants.b, user=lead).exists()
 
 
 def test_the_digest_page_refuses_a_missing_or_made_up_choice(client, tenants):
@@ -257,7 +257,7 @@ def test_the_digest_page_refuses_a_missing_or_made_up_choice(client, tenants):
         assert "govuk-error-summary" in body
     from actionplans.models import DigestPreference
 
-    assert not DigestPreference.objects.exists()
+    assert not DigestPreference.objects.filter(user=tenants.users["a_lead"]).exists()
 
 
 def test_the_digest_page_shows_what_this_weeks_email_would_list(client, tenants):

@@ -29,7 +29,8 @@ def test_a_lead_picks_the_day_of_their_weekly_email(live_server, page, axe_sourc
     expect(page.get_by_text("Your weekly email will come on Thursdays.")).to_be_visible()
     expect(page.get_by_label("Thursday")).to_be_checked()
     assert axe_violations(page, axe_source) == []
-    assert DigestPreference.objects.values_list("enabled", "weekday").get() == (True, 3)
+    assert DigestPreference.objects.values_list("enabled", "weekday").get(
+        user=tenants.users["a_lead"]) == (True, 3)
 
     # What it would list links straight to the milestone's progress form.
     page.get_by_role("link", name="Prison leavers seen within 3 weeks").click()
@@ -50,4 +51,5 @@ def test_switching_it_off_works_without_javascript(live_server, browser, axe_sou
         expect(page.get_by_label("Do not send me this email")).to_be_checked()
     finally:
         context.close()
-    assert DigestPreference.objects.values_list("enabled", flat=True).get() is False
+    assert DigestPreference.objects.values_list("enabled", flat=True).get(
+        user=tenants.users["a_lead"]) is False

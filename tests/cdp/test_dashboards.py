@@ -301,3 +301,63 @@ def test_compare_names_the_partnership_when_the_area_does_not_say_it(client, ten
     body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
     labels = json_script(body, "compare")["data"][0]["y"]
     assert sorted(labels) == ["Rotherham", "Sedgefield (Darlington CDP)"]
+
+
+# --- Annotations on the metric page: chart, table, summary -----------------------------------
+def test_the_metric_page_shows_notes_on_the_chart_in_the_table_and_in_the_summary(client,
+                                                                                  tenants):
+    from outcomes import services
+
+    lead = tenants.users["a_lead"]
+    # In the period of the figure (2022/23), and the fixture's own after it (1 April 2023).
+    services.annotation_create(partnership=tenants.a, user=lead, metric=in_treatment(),
+                               on=date(2022, 10, 1), text="Outreach van starts")
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get(f"/partnerships/rotherham/metrics/{in_treatment().pk}/").content.decode()
+    figure = json_script(body, "chart-E08000018")
+    assert [a["text"] for a in figure["layout"]["annotations"]] == [
+        "1. Outreach van starts", "2. New treatment provider from…"]
+    assert [s["line"]["dash"] for s in figure["layout"]["shapes"]] == ["dot", "dot"]
+    table = Tables(body).tables["The figures in the chart"]
+    assert table[0][-1] == "Notes"
+    assert table[1:] == [
+        ["2022/23", "2,153", "–", "–", "–", "1. 1 October 2022: Outreach van starts"],
+        ["1 April 2023 (no figures)", "–", "–", "–", "–",
+         "2. 1 April 2023: New treatment provider from 1 April (Rotherham CDP)"]]
+    summary = ("2 notes marked on the chart: 1. 1 October 2022: Outreach van starts; 2. 1 April "
+               "2023: New treatment provider from 1 April (Rotherham CDP).")
+    # The summary above the chart, and the chart's own text alternative, say it too.
+    caption = re.search(r'<figcaption[^>]*>(.*?)</figcaption>', body, re.S).group(1)
+    label = re.search(r'role="img" aria-label="([^"]*)"', body).group(1)
+    assert html.unescape(caption).endswith(summary) and html.unescape(label).endswith(summary)
+    # Partnership B's note on the same metric is nowhere.
+    assert "Darlington" not in body
+
+
+def test_script_in_a_note_is_text_on_the_page_and_in_the_chart_json(client, tenants):
+    from outcomes import services
+
+    hostile = '<script>alert("note")</script><img src=x onerror=alert(1)>'
+    services.annotation_create(partnership=tenants.a, user=tenants.users["a_analyst"],
+                               metric=in_treatment(), on=date(2022, 6, 1), text=hostile)
+    client.force_login(tenants.users["a_lead"])
+    body = client.get(f"/partnerships/rotherham/metrics/{in_treatment().pk}/").content.decode()
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt;" in body
+    # json_script escapes <, > and & in the page; plotly.js reads the text as entities, so it
+    # draws the characters rather than tags.
+    raw = re.search(r'<script id="chart-E08000018" type="application/json">(.*?)</script>',
+                    body, re.S).group(1)
+    assert "<" not in raw and ">" not in raw
+    label = json_script(body, "chart-E08000018")["layout"]["annotations"][0]
+    assert label["hovertext"].endswith("&lt;script&gt;alert(\"note\")&lt;/script&gt;&lt;img "
+                                       "src=x onerror=alert(1)&gt;")
+
+
+def test_the_metric_page_without_notes_has_no_notes_column(client, tenants):
+    tenants.annotations["a"].delete()
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get(f"/partnerships/rotherham/metrics/{in_treatment().pk}/").content.decode()
+    assert Tables(body).tables["The figures in the chart"][0][-1] != "Notes"
+    assert "Rotherham CDP has added no notes to this metric." in body
+    assert "annotations" not in json_script(body, "chart-E08000018")["layout"]

@@ -235,3 +235,36 @@ def test_summaries_targets_and_metrics(client, tenants):
     assert [(m["code"], m["local_to"]) for m in local] == [("digital_iba", "rotherham")]
     national = rows(client, "/api/v1/metrics/?local=false&page_size=1000")
     assert national and all(m["local_to"] is None for m in national)
+
+
+def test_annotations_are_listed_for_the_users_partnerships_only(client, tenants):
+    import csv
+    import io
+    from datetime import date
+
+    from outcomes import services
+    from outcomes.models import Metric
+
+    services.annotation_create(
+        partnership=tenants.a, user=tenants.users["a_analyst"],
+        metric=Metric.objects.get(code="continuity_of_care", owner=None), on=date(2024, 1, 8),
+        text="Prison in-reach worker in post")
+    for username in ("a_viewer", "regional"):
+        client.force_login(tenants.users[username])
+        notes = rows(client, "/api/v1/annotations/")
+        assert sorted((n["partnership"], n["metric"], n["date"], n["text"]) for n in notes) == [
+            ("rotherham", "continuity_of_care", "2024-01-08", "Prison in-reach worker in post"),
+            ("rotherham", "numbers_in_treatment", "2023-04-01",
+             "New treatment provider from 1 April (Rotherham CDP)")]
+    assert [n["text"] for n in rows(client, "/api/v1/annotations/?metric=continuity_of_care"
+                                            "&date_from=2024-01-01")] == [
+        "Prison in-reach worker in post"]
+    assert rows(client, "/api/v1/annotations/?partnership=darlington") == []
+    client.force_login(tenants.users["outsider"])
+    assert rows(client, "/api/v1/annotations/") == []
+    client.force_login(tenants.users["b_lead"])
+    response = client.get("/api/v1/annotations/?format=csv")
+    table = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content)
+                                            .decode("utf-8-sig"))))
+    assert [(r["partnership"], r["text"]) for r in table] == [
+        ("darlington", "New treatment provider from 1 April (Darlington CDP)")]

@@ -79,9 +79,11 @@ def test_for_user_returns_only_the_users_partnerships_rows(tenants, model):
 )
 def test_actions_by_role(tenants, username, actions, django_assert_max_num_queries):
     user = tenants.users[username]
+    # The permissions the role holds, and the actions derived from them (annotate...).
+    actions = access.with_derived(actions)
     with django_assert_max_num_queries(1):
         assert access.actions_for(user, "rotherham") == actions
-    for action in access.ACTION_PERMISSIONS:
+    for action in access.ACTIONS:
         allowed = Partnership.objects.for_user(user, action).filter(pk=tenants.a.pk).exists()
         assert allowed == (action in actions), action
 
@@ -139,3 +141,34 @@ def test_national_metrics_are_shared_and_local_metrics_are_scoped(tenants):
     editable = Metric.objects.for_user(tenants.users["a_analyst"], "load_data")
     assert list(editable) == [a_local]
     assert not Metric.objects.for_user(tenants.users["a_lead"], "load_data").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "writes", "reads"),
+    [("a_viewer", "", "a"), ("a_lead", "a", "a"), ("a_analyst", "a", "a"), ("a_admin", "a", "a"),
+     ("regional", "", "a"), ("outsider", "", ""), ("b_viewer", "", "b"), ("b_lead", "b", "b"),
+     ("b_analyst", "b", "b"), ("superuser", "ab", "ab")],
+)
+def test_who_may_annotate_and_read_a_partnerships_notes(tenants, username, writes, reads,
+                                                         django_assert_num_queries):
+    """Notes on a metric are written by leads, analysts and admins of their partnership (the
+    annotate action follows from edit_plan or load_data), read by every member and regional
+    viewer; another partnership's are not there at all."""
+    from outcomes.models import Annotation
+
+    user = tenants.users[username]
+    with django_assert_num_queries(1):
+        writable = set(Annotation.objects.for_user(user, access.ANNOTATE)
+                       .values_list("pk", flat=True))
+    readable = set(Annotation.objects.for_user(user).values_list("pk", flat=True))
+    assert writable == {tenants.annotations[side].pk for side in writes}
+    assert readable == {tenants.annotations[side].pk for side in reads}
+    assert (access.ANNOTATE in access.actions_for(user, "rotherham")) == ("a" in writes)
+
+
+def test_annotate_follows_from_changing_the_plan_or_loading_data_only():
+    assert access.with_derived({"view"}) == {"view"}
+    assert "annotate" in access.with_derived({"view", "load_data"})
+    assert "annotate" in access.with_derived({"edit_plan"})
+    assert "annotate" not in access.with_derived({"view", "manage_members"})
+    assert "annotate" in access.ACTIONS and "annotate" not in access.ACTION_PERMISSIONS

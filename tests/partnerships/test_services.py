@@ -83,7 +83,8 @@ def test_adding_a_user_twice_is_refused(tenants):
 def test_role_change_moves_the_user_between_groups(tenants):
     membership = tenants.memberships["a"]  # a_lead
     services.membership_change_role(membership=membership, role="analyst")
-    assert access.actions_for(tenants.users["a_lead"], "rotherham") == {"view", "load_data"}
+    assert access.actions_for(tenants.users["a_lead"], "rotherham") == access.with_derived(
+        {"view", "load_data"})
     groups = set(tenants.users["a_lead"].groups.values_list("name", flat=True))
     assert groups == {access.role_group_name(tenants.a.pk, "analyst")}
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.demo import load_demo_plans
+from cdp.public.demo import load_demo_public_page
 from outcomes.demo import load_demo_outcomes
 from outcomes.services import summaries_deferred, summaries_recompute
 from partnerships.demo import load_demo_partnerships
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             users = load_demo_partnerships()
             load_demo_outcomes()
             load_demo_plans()
+            load_demo_public_page()
         # The demo's dashboards are ready at once, whether or not a worker runs.
         summaries_recompute()
         rows = [("username", "partnership", "role", "password")] + [

@@ -1,0 +1,2 @@
+"""The public accountability page: what a partnership publishes at /p/<slug>/ for residents,
+readable without signing in, and the page where its administrator chooses it."""
