@@ -5,8 +5,9 @@ measures, in one run: the floor (reading the rows the recompute reads into panda
 partnership, writes included) and its parts; one partnership's recompute after an edit; the
 trend step before (np.polyfit, as `outcomes.stats` had it) and after (closed form), with the
 largest difference between them; the board dashboard and a metric page, at 30 and at 150
-partnerships, to show their queries and time do not grow with the national data; and the weight
-of the dashboard's scripts and stylesheets.
+partnerships, to show their queries and time do not grow with the national data; the public
+page signed out, served from the cache and rendered afresh; and the weight of the dashboard's
+scripts and stylesheets.
 
 Run with `make bench BENCH=summaries` (real PostgreSQL). Prints a table and writes
 bench/results/summaries.txt. Compare ratios within one run: the machines are shared.
@@ -242,6 +243,37 @@ def pages(partnership, viewer, size: int) -> list[list[object]]:
     return rows
 
 
+def public_page(partnership, size: int) -> list[list[object]]:
+    """The public page (/p/<slug>/) signed out, with every section shown: warm (its version
+    query and a cache read, as most visits) and cold (the cache emptied before each visit)."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cdp.public.services import public_page_save
+
+    public_page_save(partnership=partnership, user=get_user_model().objects.get(
+        username="bench.admin"), published=True, show_members=True, show_plan=True,
+        show_documents=True, show_metrics=True)
+    url, client, rows = f"/p/{partnership.slug}/", Client(), []
+    for name, before in (("warm", lambda: None), ("cold", cache.clear)):
+        before()
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        before()
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        timing = summarise(time_calls(lambda b=before: (b(), client.get(url)), PAGE_REPEAT,
+                                      warmup=PAGE_WARMUP))
+        rows.append([f"public page, {name}, {size} partnerships",
+                     f"{timing['median_ms']:.1f} ms p50", f"{timing['p95_ms']:.1f} ms p95",
+                     f"{len(queries)} queries, {len(response.content) // 1024} KB"])
+    return rows
+
+
 def weight() -> tuple[list[list[object]], int, int]:
     rows, raw_total, gzip_total = [], 0, 0
     for name in ASSETS:
@@ -293,6 +325,7 @@ def main() -> None:
         services.summaries_recompute(partnership_ids=None)  # also warms up
         large = counts()
         page_rows += pages(partnership, viewer, PARTNERSHIPS[1])
+        public_rows = public_page(partnership, PARTNERSHIPS[1])
 
         floor_s = seconds(floor, RECOMPUTE_REPEAT, warmup=1)
         full_s = seconds(lambda: services.summaries_recompute(partnership_ids=None),
@@ -363,6 +396,7 @@ def main() -> None:
         ["one partnership after an edit", f"{one_s * 1000:.0f} ms", f"median of {ONE_REPEAT}",
          ""],
         *page_rows,
+        *public_rows,
         *weight_rows,
     ]
     notes = "\n".join([
