@@ -253,7 +253,7 @@ STATIC_ROOT = (
 # static/build holds what `make assets` compiles and copies from npm packages.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "partnerships.files.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -364,6 +364,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["partnerships.api.filters.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "cdp.api.pagination.StableCursorPagination",
+    # Services' errors (ValidationError, StaleEdit, FileProblem...) become answers here, once.
+    "EXCEPTION_HANDLER": "cdp.api.exceptions.exception_handler",
     "PAGE_SIZE": 100,
 }
 KNOX_TOKEN_MODEL = "cdp.ApiToken"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
 from . import access
+from .models import Partnership
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -33,9 +34,9 @@ class PartnershipViewMixin(LoginRequiredMixin):
         needed = self.read_action if request.method in SAFE_METHODS else self.write_action
         if needed is None:
             return self.http_method_not_allowed(request, *args, **kwargs)
-        if needed not in self.actions:
-            raise PermissionDenied
-        self.partnership = access.partnership_for_user(request.user, slug, needed)
+        access.require(request.user, slug, needed, held=self.actions)
+        self.partnership = access.get_for_user(
+            Partnership.objects.select_related("region"), request.user, needed, slug=slug)
         return super().dispatch(request, *args, **kwargs)
 
     def scoped(self, model: type[models.Model], action: str = access.VIEW) -> models.QuerySet:
@@ -44,8 +45,30 @@ class PartnershipViewMixin(LoginRequiredMixin):
             partnership=self.partnership
         )
 
+    def get_scoped(self, source: type[models.Model] | models.QuerySet,
+                   action: str = access.VIEW, **lookup):
+        """The one row of `source` in this partnership matching `lookup` that the user may
+        take `action` on; otherwise 404."""
+        queryset = source._default_manager.all() if isinstance(source, type) else source
+        field = getattr(queryset.model, "partnership_field", "partnership")
+        return access.get_for_user(queryset, self.request.user, action,
+                                   **{field: self.partnership}, **lookup)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         context["can"] = {action: action in self.actions for action in access.ACTIONS}
         return context
+
+
+def add_service_error(form, error: ValidationError):
+    """Puts a service's ValidationError on `form`: each message on the field it names where
+    the form has that field, and on the whole form otherwise. Returns the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for text in messages:
+                form.add_error(field if field in form.fields else None, text)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+    return form
