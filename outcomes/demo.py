@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from partnerships.models import Partnership
 
 from . import services
-from .models import FrameworkMetric, ImportBatch, LocalAim, Metric, Target
+from .coverage import STEPS, expected_period, shift
+from .models import Annotation, FrameworkMetric, ImportBatch, LocalAim, Metric, Target
 
 DEMO_FILE = "Figures from council minutes (demo).csv"
 AREA_NAMES = {"E08000018": "Rotherham", "E06000031": "Peterborough",
@@ -117,78 +120,6 @@ ANNOTATIONS = {
     ],
 }
 
-
-def load_demo_annotations() -> None:
-    from .models import Annotation
-
-    for slug, notes in ANNOTATIONS.items():
-        partnership = Partnership.objects.get(slug=slug)
-        lead = get_user_model().objects.get(username=f"{slug}.lead")
-        for code, on, text in notes:
-            metric = _metric(partnership, code)
-            if not Annotation.objects.filter(partnership=partnership, metric=metric, date=on,
-                                             text=text).exists():
-                services.annotation_create(partnership=partnership, user=lead, metric=metric,
-                                           on=on, text=text)
-
-
-def _metric(partnership: Partnership, code: str) -> Metric:
-    """The partnership's own local metric with this code, else the national one."""
-    local = Metric.objects.filter(code=code, owner=partnership).first()
-    return local or Metric.objects.get(code=code, owner=None)
-
-
-@transaction.atomic
-def load_demo_outcomes() -> None:
-    loader = get_user_model().objects.get(username="national.admin")
-    for slug, metrics in LOCAL_METRICS.items():
-        partnership = Partnership.objects.get(slug=slug)
-        for code, name, unit, polarity in metrics:
-            Metric.objects.get_or_create(
-                owner=partnership, code=code,
-                defaults={"name": name, "tier": Metric.Tier.LOCAL, "unit": unit,
-                          "polarity": polarity, "frequency": Metric.Frequency.AD_HOC,
-                          "source": "Local"},
-            )
-    for slug, aims in AIMS.items():
-        partnership = Partnership.objects.get(slug=slug)
-        for order, (name, codes) in enumerate(aims, start=1):
-            aim, _ = LocalAim.objects.get_or_create(partnership=partnership, name=name,
-                                                    defaults={"order": order})
-            for position, code in enumerate(codes, start=1):
-                FrameworkMetric.objects.get_or_create(
-                    partnership=partnership, metric=_metric(partnership, code),
-                    defaults={"aim": aim, "order": order * 100 + position},
-                )
-    for slug, targets in TARGETS.items():
-        partnership = Partnership.objects.get(slug=slug)
-        for code, description, b_value, b_period, b_end, t_value, due, due_end, source in targets:
-            Target.objects.get_or_create(
-                partnership=partnership, description=description,
-                defaults={"metric": _metric(partnership, code), "baseline_value": b_value,
-                          "baseline_period": b_period, "baseline_end": b_end,
-                          "target_value": t_value, "due_period": due, "due_end": due_end,
-                          "source": source},
-            )
-    load_demo_annotations()
-    for slug, rows in FIGURES.items():
-        partnership = Partnership.objects.get(slug=slug)
-        if ImportBatch.objects.filter(partnership=partnership, file_name=DEMO_FILE).exists():
-            continue  # loaded before: nothing to change
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["metric", "area_code", "area_name", "period", "value", "count",
-                         "value_note", "source"])
-        for code, area, period, value, count, note in rows:
-            writer.writerow([code, area, AREA_NAMES[area], period, value,
-                             "" if count is None else count, note, "Council minutes (seed)"])
-        services.import_file(
-            partnership=partnership, user=loader, file_name=DEMO_FILE,
-            data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
-        )
-    load_demo_recent_figures(loader)
-
-
 RECENT_FILE = "Recent quarterly figures (synthetic demo).csv"
 # For the data coverage page: Rotherham's last four quarters of two quarterly metrics, made up
 # and labelled so. Continuity of care runs to the latest quarter that should be published by
@@ -198,31 +129,119 @@ RECENT = {"rotherham": [("continuity_of_care", 0, [38.0, 41.5, 44.0, 46.5]),
                         ("substantial_progress", 2, [44.0, 45.5, 45.0, 46.0])]}
 
 
+def partnership_metric(partnership: Partnership, code: str) -> Metric:
+    """The partnership's own local metric with this code, else the national one."""
+    local = Metric.objects.filter(code=code, owner=partnership).first()
+    return local or Metric.objects.get(code=code, owner=None)
+
+
+def _import(partnership: Partnership, loader, file_name: str, header: list[str],
+            rows: Iterable[list]) -> None:
+    """Loads the rows as a tidy CSV file, through the import service as an analyst would."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    services.import_file(
+        partnership=partnership, user=loader, file_name=file_name,
+        data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
+    )
+
+
+def _local_metrics() -> None:
+    for slug, metrics in LOCAL_METRICS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for code, name, unit, polarity in metrics:
+            Metric.objects.get_or_create(
+                owner=partnership, code=code,
+                defaults={"name": name, "tier": Metric.Tier.LOCAL, "unit": unit,
+                          "polarity": polarity, "frequency": Metric.Frequency.AD_HOC,
+                          "source": "Local"},
+            )
+
+
+def _frameworks() -> None:
+    for slug, aims in AIMS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for order, (name, codes) in enumerate(aims, start=1):
+            aim, _ = LocalAim.objects.get_or_create(partnership=partnership, name=name,
+                                                    defaults={"order": order})
+            for position, code in enumerate(codes, start=1):
+                FrameworkMetric.objects.get_or_create(
+                    partnership=partnership, metric=partnership_metric(partnership, code),
+                    defaults={"aim": aim, "order": order * 100 + position},
+                )
+
+
+def _targets() -> None:
+    for slug, targets in TARGETS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        for code, description, b_value, b_period, b_end, t_value, due, due_end, source in targets:
+            Target.objects.get_or_create(
+                partnership=partnership, description=description,
+                defaults={"metric": partnership_metric(partnership, code),
+                          "baseline_value": b_value, "baseline_period": b_period,
+                          "baseline_end": b_end, "target_value": t_value, "due_period": due,
+                          "due_end": due_end, "source": source},
+            )
+
+
+def load_demo_annotations() -> None:
+    for slug, notes in ANNOTATIONS.items():
+        partnership = Partnership.objects.get(slug=slug)
+        lead = get_user_model().objects.get(username=f"{slug}.lead")
+        for code, on, text in notes:
+            metric = partnership_metric(partnership, code)
+            if not Annotation.objects.filter(partnership=partnership, metric=metric, date=on,
+                                             text=text).exists():
+                services.annotation_create(partnership=partnership, user=lead, metric=metric,
+                                           on=on, text=text)
+
+
+def _seed_figures(loader) -> None:
+    for slug, rows in FIGURES.items():
+        partnership = Partnership.objects.get(slug=slug)
+        if ImportBatch.objects.filter(partnership=partnership, file_name=DEMO_FILE).exists():
+            continue  # loaded before: nothing to change
+        _import(partnership, loader, DEMO_FILE,
+                ["metric", "area_code", "area_name", "period", "value", "count", "value_note",
+                 "source"],
+                ([code, area, AREA_NAMES[area], period, value, "" if count is None else count,
+                  note, "Council minutes (seed)"]
+                 for code, area, period, value, count, note in rows))
+
+
+def _recent_rows(partnership: Partnership, series: list, today: date) -> Iterable[list]:
+    """Each metric's values, the last one for its latest period expected by now, less
+    `behind` steps of its frequency."""
+    area = partnership.local_authorities.order_by("code").first()
+    for code, behind, values in series:
+        metric = partnership_metric(partnership, code)
+        latest = expected_period(metric.frequency, metric.publication_lag_months, today)
+        step = STEPS[metric.frequency]
+        for back, value in zip(range(len(values) + behind - 1, behind - 1, -1), values,
+                               strict=True):
+            yield [code, area.code, area.name, shift(latest, -step * back).label, value,
+                   "Synthetic figure for the demo, not a real one", "Synthetic (demo)"]
+
+
 def load_demo_recent_figures(loader) -> None:
-    from django.utils import timezone
-
-    from .coverage import STEPS, expected_period, shift
-
     today = timezone.localdate()
     for slug, series in RECENT.items():
         partnership = Partnership.objects.get(slug=slug)
         if ImportBatch.objects.filter(partnership=partnership, file_name=RECENT_FILE).exists():
             continue
-        area = partnership.local_authorities.order_by("code").first()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["metric", "area_code", "area_name", "period", "value", "value_note",
-                         "source"])
-        for code, behind, values in series:
-            metric = _metric(partnership, code)
-            latest = expected_period(metric.frequency, metric.publication_lag_months, today)
-            step = STEPS[metric.frequency]
-            for back, value in zip(range(len(values) + behind - 1, behind - 1, -1), values,
-                                   strict=True):
-                writer.writerow([code, area.code, area.name, shift(latest, -step * back).label,
-                                 value, "Synthetic figure for the demo, not a real one",
-                                 "Synthetic (demo)"])
-        services.import_file(
-            partnership=partnership, user=loader, file_name=RECENT_FILE,
-            data=buffer.getvalue().encode(), format=ImportBatch.Format.TIDY,
-        )
+        _import(partnership, loader, RECENT_FILE,
+                ["metric", "area_code", "area_name", "period", "value", "value_note", "source"],
+                _recent_rows(partnership, series, today))
+
+
+@transaction.atomic
+def load_demo_outcomes() -> None:
+    loader = get_user_model().objects.get(username="national.admin")
+    _local_metrics()
+    _frameworks()
+    _targets()
+    load_demo_annotations()
+    _seed_figures(loader)
+    load_demo_recent_figures(loader)

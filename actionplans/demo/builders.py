@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from outcomes.models import Metric
+from outcomes.demo import partnership_metric
 from partnerships.models import Organisation, Partnership
 
 from .. import services
@@ -131,12 +131,6 @@ def _lead(partnership: Partnership):
     return get_user_model().objects.get(username=f"{partnership.slug}.lead")
 
 
-def _metric(partnership: Partnership, code: str) -> Metric:
-    """The partnership's own local metric with this code, else the national one."""
-    local = Metric.objects.filter(code=code, owner=partnership).first()
-    return local or Metric.objects.get(code=code, owner=None)
-
-
 def _mark_synthetic(milestone: Milestone) -> None:
     """Marks the milestone and the history row of its creation, adding no history row."""
     Milestone.objects.filter(pk=milestone.pk).update(status_is_synthetic=True)
@@ -149,7 +143,7 @@ def _milestone(partnership: Partnership, lead, action: KeyAction, ms: Ms, as_at:
         key_action=action, user=lead, title=ms.title, due_date=ms.due_date,
         plan_year=ms.plan_year, status=ms.status, progress_note=ms.note,
         progress_on=as_at if ms.note else None, reason=REASON,
-        metrics=[_metric(partnership, code) for code in ms.metrics],
+        metrics=[partnership_metric(partnership, code) for code in ms.metrics],
     )
     if ms.synthetic:
         _mark_synthetic(milestone)

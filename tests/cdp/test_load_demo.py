@@ -5,11 +5,20 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from outcomes.models import Benchmark, FrameworkMetric, Observation, Target
 from partnerships import access
-from partnerships.models import Membership, Partnership, RegionalMembership
+from partnerships.models import (
+    KeyDocument,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipGroupObjectPermission,
+    RegionalMembership,
+)
 
 pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -29,12 +38,8 @@ def load_demo() -> str:
 
 
 def snapshot() -> list[str]:
-    models = [Partnership, Membership, RegionalMembership]
-    from django.contrib.auth.models import Group, User
-
-    from partnerships.models import KeyDocument, Organisation, PartnershipGroupObjectPermission
-
-    models += [User, Group, KeyDocument, Organisation, PartnershipGroupObjectPermission]
+    models = [Partnership, Membership, RegionalMembership, User, Group, KeyDocument,
+              Organisation, PartnershipGroupObjectPermission]
     return [serializers.serialize("json", m.objects.order_by("pk")) for m in models]
 
 
@@ -64,8 +69,6 @@ def test_every_partnership_has_a_user_in_every_role(debug):
 
 
 def test_regional_viewer_reads_yorkshire_only(debug):
-    from django.contrib.auth.models import User
-
     load_demo()
     regional = User.objects.get(username="yorkshire.regional")
     visible = set(Partnership.objects.for_user(regional).values_list("slug", flat=True))
@@ -101,8 +104,6 @@ def test_refuses_in_production_mode(settings):
 
 
 def test_the_seeds_figures_targets_and_frameworks(debug):
-    from outcomes.models import Benchmark, FrameworkMetric, Observation, Target
-
     load_demo()
     deaths = dict(
         Observation.objects.filter(metric__code="drug_misuse_deaths", area_code="E06000031")
