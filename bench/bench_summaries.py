@@ -95,8 +95,9 @@ def summaries_with_trends(frames: dict, *, before: bool) -> tuple[float, float, 
     """metric_summaries once, with the trend step as it was (before) or as it is: its
     seconds, the seconds spent in recent_trend, and every Trend, in order."""
     from outcomes import aggregates
+    from outcomes.aggregates import comparisons  # where the summaries call recent_trend
 
-    real, trends, spent = aggregates.recent_trend, [], [0.0]
+    real, trends, spent = comparisons.recent_trend, [], [0.0]
 
     def timed(*args, **kwargs):
         began = time.perf_counter()
@@ -106,7 +107,7 @@ def summaries_with_trends(frames: dict, *, before: bool) -> tuple[float, float, 
         return trend
 
     with (trend_as_before() if before else contextlib.nullcontext(),
-          patched(aggregates, "recent_trend", timed)):
+          patched(comparisons, "recent_trend", timed)):
         began = time.perf_counter()
         aggregates.metric_summaries(**frames)
         return time.perf_counter() - began, spent[0], trends

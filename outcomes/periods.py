@@ -193,22 +193,21 @@ def _financial_cumulative_quarters(label, year, end, first, last):
 
 def _financial_rolling_quarters(label, year, end, q1, year2, end2, q2):
     y1, y2 = _financial_start(year, end), _financial_start(year2, end2)
-    start = _quarter_start(y1, int(q1), FINANCIAL)
-    finish = _quarter_end(y2, int(q2), FINANCIAL)
-    if finish < start:
-        raise PeriodError("the period ends before it starts")
-    return Period(label, y1, y2 - y1 + (1 if int(q2) >= int(q1) else 0), int(q1), -1, FINANCIAL,
-                  start, finish)
+    return _rolling_quarters(label, y1, int(q1), y2, int(q2), FINANCIAL)
 
 
 def _calendar_rolling_quarters(label, year, q1, year2, q2):
     y1, y2 = _year(year), _year(year2)
-    start = _quarter_start(y1, int(q1), CALENDAR)
-    finish = _quarter_end(y2, int(q2), CALENDAR)
+    return _rolling_quarters(label, y1, int(q1), y2, int(q2), CALENDAR)
+
+
+def _rolling_quarters(label, y1, q1, y2, q2, year_type):
+    """Quarter q1 of year y1 to quarter q2 of year y2, of either year type."""
+    start = _quarter_start(y1, q1, year_type)
+    finish = _quarter_end(y2, q2, year_type)
     if finish < start:
         raise PeriodError("the period ends before it starts")
-    return Period(label, y1, y2 - y1 + (1 if int(q2) >= int(q1) else 0), int(q1), -1, CALENDAR,
-                  start, finish)
+    return Period(label, y1, y2 - y1 + (1 if q2 >= q1 else 0), q1, -1, year_type, start, finish)
 
 
 def _month_period(label, name, year):

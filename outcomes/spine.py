@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .aggregates import small_counts
+from .aggregates.ranking import small_counts
 
 RANGE_COLUMNS = ["range_min", "range_q1", "range_median", "range_q3", "range_max"]
 

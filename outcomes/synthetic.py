@@ -91,10 +91,7 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     """Creates (or tops up to) `partnerships` synthetic partnerships with their data."""
     rng = random.Random(seed)
     regions = list(Region.objects.order_by("code"))
-    admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
-    if admin is None:  # the same inactive loader user each time the generator runs
-        admin, _ = get_user_model().objects.get_or_create(
-            username="synthetic.loader", defaults={"is_active": False})
+    admin = _loader()
     metrics = list(Metric.objects.filter(owner__isnull=True).order_by("pk"))
     bases = {m.pk: rng.uniform(5, 60) if m.unit != Metric.Unit.COUNT else rng.uniform(20, 900)
              for m in metrics}
@@ -102,19 +99,8 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     spans = {m.pk: periods(m.frequency, last_year - years + 1, last_year) for m in metrics}
     created = {"partnerships": 0, "observations": 0, "benchmarks": 0}
     for n in range(1, partnerships + 1):
-        region = regions[(n - 1) % len(regions)]
-        areas = [(f"E69{n:03d}{k:03d}", f"Synthetic area {n:03d}{'abc'[k - 1]}")
-                 for k in range(1, n % 3 + 2)]
-        for code, name in areas:
-            LocalAuthority.objects.update_or_create(
-                code=code, defaults={"name": name, "region": region})
-        partnership = Partnership.objects.filter(slug=f"synthetic-{n:03d}").first()
-        if partnership is None:
-            partnership = partnership_services.partnership_create(
-                name=f"Synthetic partnership {n:03d}", slug=f"synthetic-{n:03d}",
-                region=region, local_authority_codes=[code for code, _ in areas],
-            )
-            created["partnerships"] += 1
+        partnership, areas, new = _partnership(n, regions[(n - 1) % len(regions)])
+        created["partnerships"] += int(new)
         if Observation.objects.filter(partnership=partnership).exists():
             continue
         batch = ImportBatch.objects.create(
@@ -127,14 +113,47 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
         batch.save()
         created["observations"] += count
     if not Benchmark.objects.filter(source=SYNTHETIC).exists() and partnerships:
-        batch = ImportBatch.objects.filter(file_name="Synthetic data").first()
-        areas = [(ENGLAND, "England"), *[(r.code, r.name) for r in regions]]
-        # Real benchmark values, where held, win: synthetic ones only fill the gaps.
-        held = set(Benchmark.objects.values_list(
-            "metric_id", "area_code", "period_start", "period_end", "period_year_type", "sex",
-            "age"))
-        rows = (row for row in _rows(metrics, spans, bases, areas, rng,
-                                     batch.pk if batch else None)
-                if (row[0], row[1], row[4], row[5], row[6], row[8], row[9]) not in held)
-        created["benchmarks"] = insert_rows(Benchmark, COLUMNS, rows)
+        created["benchmarks"] = _benchmarks(regions, metrics, spans, bases, rng)
     return created
+
+
+def _loader():
+    """The user the synthetic batches are created by: the first superuser, else the same
+    inactive loader user each time the generator runs."""
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    if admin is None:
+        admin, _ = get_user_model().objects.get_or_create(
+            username="synthetic.loader", defaults={"is_active": False})
+    return admin
+
+
+def _partnership(n: int, region: Region) -> tuple[Partnership, list[tuple[str, str]], bool]:
+    """Synthetic partnership `n`, its areas (code, name) and whether it was created now."""
+    areas = [(f"E69{n:03d}{k:03d}", f"Synthetic area {n:03d}{'abc'[k - 1]}")
+             for k in range(1, n % 3 + 2)]
+    for code, name in areas:
+        LocalAuthority.objects.update_or_create(
+            code=code, defaults={"name": name, "region": region})
+    partnership = Partnership.objects.filter(slug=f"synthetic-{n:03d}").first()
+    if partnership is not None:
+        return partnership, areas, False
+    partnership = partnership_services.partnership_create(
+        name=f"Synthetic partnership {n:03d}", slug=f"synthetic-{n:03d}",
+        region=region, local_authority_codes=[code for code, _ in areas],
+    )
+    return partnership, areas, True
+
+
+def _benchmarks(regions: list[Region], metrics: list[Metric], spans: dict[int, list[Period]],
+                bases: dict[int, float], rng: random.Random) -> int:
+    """England's and every region's synthetic values, where no benchmark is held: real
+    benchmark values win, synthetic ones only fill the gaps. Returns how many were added."""
+    batch = ImportBatch.objects.filter(file_name="Synthetic data").first()
+    areas = [(ENGLAND, "England"), *[(r.code, r.name) for r in regions]]
+    held = set(Benchmark.objects.values_list(
+        "metric_id", "area_code", "period_start", "period_end", "period_year_type", "sex",
+        "age"))
+    rows = (row for row in _rows(metrics, spans, bases, areas, rng,
+                                 batch.pk if batch else None)
+            if (row[0], row[1], row[4], row[5], row[6], row[8], row[9]) not in held)
+    return insert_rows(Benchmark, COLUMNS, rows)

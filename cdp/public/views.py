@@ -39,7 +39,7 @@ TEMPLATE = "cdp/public/page.html"
 CACHE_SECONDS = 24 * 3600
 # The code that shapes the page: a release that changes any of it changes every page's key.
 SHAPING = ["templates/cdp/public", "templates/cdp/_figure.html", "templates/includes",
-           "cdp/public", "cdp/dashboards.py", "outcomes/charts.py", "outcomes/stats.py",
+           "cdp/public", "cdp/dashboards.py", "outcomes/charts", "outcomes/stats.py",
            "outcomes/periods.py", "actionplans/selectors.py", "actionplans/aggregates.py"]
 
 

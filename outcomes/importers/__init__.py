@@ -20,6 +20,7 @@ from typing import BinaryIO, TextIO
 from ..periods import Period, PeriodError, parse_period
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
+NO_ROWS = "the file has its column headings but no rows of figures"
 
 
 class FileProblem(ValueError):
@@ -256,11 +257,7 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
     indicator = text("indicator")
     if not indicator:
         raise ValueError("the metric is empty")
-    area_code = text("area_code").upper()
-    if not area_code:
-        raise ValueError("the area code is empty")
-    if not re.fullmatch(r"E\d{8}", area_code):
-        raise ValueError(f"area code {area_code!r} is not an ONS code like E08000018")
+    area_code = _area_code(text("area_code"))
     try:
         period = parse_period(cells.get("period"))
     except PeriodError as error:
@@ -268,6 +265,38 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
     value_note = text("value_note", 300)
     if not_published(cells.get("value")) and not value_note:
         value_note = f"Not published in the source ({str(cells.get('value')).strip()})"
+    values = _numbers(cells)
+    return SourceRow(
+        line=line,
+        indicator=indicator,
+        indicator_name=text("indicator_name", 300),
+        area_code=area_code,
+        area_name=text("area_name"),
+        area_type=text("area_type"),
+        sex=text("sex", 30),
+        age=text("age", 50),
+        category_type=text("category_type"),
+        category=text("category"),
+        period=period,
+        value_note=value_note,
+        source=text("source", 200),
+        **values,
+    )
+
+
+def _area_code(text: str) -> str:
+    """The ONS area code, in capitals. Raises ValueError if it is empty or not one."""
+    area_code = text.upper()
+    if not area_code:
+        raise ValueError("the area code is empty")
+    if not re.fullmatch(r"E\d{8}", area_code):
+        raise ValueError(f"area code {area_code!r} is not an ONS code like E08000018")
+    return area_code
+
+
+def _numbers(cells: dict[str, object]) -> dict[str, float | None]:
+    """The value, CI, count and denominator, typed and checked: no negative count or
+    denominator, and the lower CI not above the upper. Raises ValueError if not."""
     values = {
         name: number(cells.get(name), label)
         for name, label in (
@@ -282,23 +311,12 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
     lower, upper = values["lower_ci"], values["upper_ci"]
     if lower is not None and upper is not None and lower > upper:
         raise ValueError(f"lower CI {lower:g} is above upper CI {upper:g}")
-    return SourceRow(
-        line=line,
-        indicator=indicator,
-        indicator_name=text("indicator_name", 300),
-        area_code=area_code,
-        area_name=text("area_name"),
-        area_type=text("area_type"),
-        sex=text("sex", 30),
-        age=text("age", 50),
-        category_type=text("category_type"),
-        category=text("category"),
-        period=period,
-        value=values["value"],
-        lower_ci=lower,
-        upper_ci=upper,
-        count=values["count"],
-        denominator=values["denominator"],
-        value_note=value_note,
-        source=text("source", 200),
-    )
+    return values
+
+
+def row_or_error(line: int, cells: dict[str, object]) -> SourceRow | RowError:
+    """The row typed (`build_row`), or the error that says why it cannot be."""
+    try:
+        return build_row(line, cells)
+    except ValueError as error:
+        return RowError(line, str(error))

@@ -16,7 +16,16 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from . import FileProblem, RowError, SourceRow, build_row, csv_records, normalise_header, open_text
+from . import (
+    NO_ROWS,
+    FileProblem,
+    RowError,
+    SourceRow,
+    csv_records,
+    normalise_header,
+    open_text,
+    row_or_error,
+)
 
 COLUMNS = {
     "indicator id": "indicator",
@@ -80,9 +89,6 @@ def read(
             yield RowError(line, f"indicator id {indicator[:20]!r} is not a Fingertips "
                            "indicator id (a whole number, like 92432)")
             continue
-        try:
-            yield build_row(line, cells)
-        except ValueError as error:
-            yield RowError(line, str(error))
+        yield row_or_error(line, cells)
     if not read_any:
-        raise FileProblem("the file has its column headings but no rows of figures")
+        raise FileProblem(NO_ROWS)

@@ -10,18 +10,23 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from openpyxl import load_workbook
+
 from . import (
+    NO_ROWS,
     FileProblem,
     RowError,
     SourceRow,
     binary,
-    build_row,
     csv_records,
     normalise_header,
     open_text,
+    row_or_error,
 )
 
 COLUMNS = {
@@ -73,12 +78,9 @@ def _rows(header: list, records: Iterable[tuple[int, list]]) -> Iterator[SourceR
         for name, cell in zip(names, list(record) + [None] * (width - len(record)), strict=False):
             if name and cells.get(name) in (None, ""):
                 cells[name] = cell
-        try:
-            yield build_row(line, cells)
-        except ValueError as error:
-            yield RowError(line, str(error))
+        yield row_or_error(line, cells)
     if not read_any:
-        raise FileProblem("the file has its column headings but no rows of figures")
+        raise FileProblem(NO_ROWS)
 
 
 def read_csv(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
@@ -120,8 +122,6 @@ MAX_PARTS = 10_000
 def workbook_problem(error: BaseException) -> str | None:
     """Why a workbook cannot be read, in words, from whatever openpyxl or zipfile raised; None
     when it is none of the kinds we know."""
-    from defusedxml import DefusedXmlException
-
     causes = []
     while error is not None and len(causes) < 10:
         causes.append(error)
@@ -145,8 +145,6 @@ def workbook_rows(data: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
     heading row first, then each row as wide as the headings (wider only if it has more).
     Whatever cannot be read, at the start or in any row, is a FileProblem that says what and
     where: never a crash, and never a row padded to the million columns a sheet may claim."""
-    from openpyxl import load_workbook
-
     stream = binary(data)
     check_xlsx(stream)
     stream.seek(0)
@@ -213,8 +211,6 @@ def read_xlsx(data: bytes | BinaryIO) -> Iterator[SourceRow | RowError]:
 def _cell(value):
     """Excel turns "Apr 2024" into 1 April 2024: the first of a month reads as that month.
     Any other date is passed on as ISO text, to be judged (and refused) as a period."""
-    from datetime import date, datetime
-
     if isinstance(value, datetime | date):
         if not 1900 <= value.year <= 2100:
             return value.isoformat()[:10]  # far out of range: judged (and refused) as text
