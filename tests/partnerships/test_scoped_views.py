@@ -1,0 +1,57 @@
+"""The generic case (tests/scoped_views.py) for each page of partnerships/urls.py."""
+
+import pytest
+
+from partnerships import access
+from partnerships.models import Membership
+
+from ..scoped_views import ScopedObjectViewCase, ScopedViewCase, slug
+
+pytestmark = pytest.mark.django_db
+
+
+def member(t, side: str) -> dict:
+    """The lead's membership of the side's partnership."""
+    return {**slug(t, side), "pk": t.memberships[side].pk}
+
+
+class TestOverview(ScopedViewCase):
+    url_name = "partnerships:overview"
+    actions = {"GET": access.VIEW}
+
+
+class TestMembers(ScopedViewCase):
+    url_name = "partnerships:members"
+    actions = {"GET": access.MANAGE_MEMBERS}
+
+
+class TestMemberInvite(ScopedViewCase):
+    url_name = "partnerships:member_invite"
+    actions = {"GET": access.MANAGE_MEMBERS, "POST": access.MANAGE_MEMBERS}
+
+    def post_data(self, t, side):
+        return {"email": "new.member@example.org", "role": "viewer"}
+
+    def state(self, t, side):
+        return Membership.objects.filter(partnership=t.partnership(side)).count()
+
+
+class TestMemberRole(ScopedObjectViewCase):
+    url_name = "partnerships:member_role"
+    actions = {"GET": access.MANAGE_MEMBERS, "POST": access.MANAGE_MEMBERS}
+    url_kwargs = staticmethod(member)
+
+    def post_data(self, t, side):
+        return {"role": "analyst"}
+
+    def state(self, t, side):
+        return Membership.objects.get(pk=t.memberships[side].pk).role
+
+
+class TestMemberRemove(ScopedObjectViewCase):
+    url_name = "partnerships:member_remove"
+    actions = {"GET": access.MANAGE_MEMBERS, "POST": access.MANAGE_MEMBERS}
+    url_kwargs = staticmethod(member)
+
+    def state(self, t, side):
+        return Membership.objects.filter(pk=t.memberships[side].pk).exists()
