@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from .models import FINISHED, MilestoneStatus, Priority, Strand
+from .choices import FINISHED, MilestoneStatus, Priority, Strand
 from .progress import NONE_GIVEN
 
 STATUSES = [value for value, _ in MilestoneStatus.choices]

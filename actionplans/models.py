@@ -22,17 +22,32 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from outcomes.models import Metric
-from partnerships.access import ScopedQuerySet
-from partnerships.models import Organisation, Partnership
+from partnerships.models import Organisation
+from partnerships.tenancy import PartnershipOwned, ScopedHistory
 
+from .choices import (
+    FINISHED,
+    RISK_SCALE,
+    STATUS_TAG_CLASSES,
+    AskStatus,
+    DigestStatus,
+    MilestoneStatus,
+    PlanImportStatus,
+    PlanStatus,
+    Priority,
+    ProgressAxis,
+    RiskStatus,
+    Strand,
+    Weekday,
+)
 
-class ScopedHistory(models.Model):
-    """The base of every historical model here: history is tenant data too."""
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
+# Importable from here as before (`from actionplans.models import Priority`).
+__all__ = [
+    "FINISHED", "STATUS_TAG_CLASSES", "ActionPlan", "Ask", "DigestPreference", "DigestSent",
+    "KeptHistory", "KeyAction", "Milestone", "MilestoneStatus", "Objective", "PlanImport",
+    "PlanProgressSummary", "Priority", "Risk", "Strand", "Weekday", "evidence_path",
+    "financial_year_label", "kept_history",
+]
 
 
 class KeptHistory(HistoricalRecords):
@@ -48,37 +63,16 @@ def kept_history(**kwargs) -> KeptHistory:
     return KeptHistory(bases=[ScopedHistory], **kwargs)
 
 
-class Priority(models.TextChoices):
-    """The three national priorities of From Harm to Hope."""
-
-    SUPPLY = "supply", "Break drug supply chains"
-    TREATMENT = "treatment", "Deliver a world-class treatment and recovery system"
-    DEMAND = "demand", "Achieve a generational shift in demand for drugs"
-
-
-class Strand(models.TextChoices):
-    """The 4P strands (Prepare, Prevent, Protect, Pursue)."""
-
-    PREPARE = "prepare", "Prepare"
-    PREVENT = "prevent", "Prevent"
-    PROTECT = "protect", "Protect"
-    PURSUE = "pursue", "Pursue"
-
-
 def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
-class ActionPlan(models.Model):
+class ActionPlan(PartnershipOwned):
     """A partnership's multi-year plan, from draft to signed off."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SIGNED_OFF = "signed_off", "Signed off"
+    Status = PlanStatus
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="action_plans"
-    )
+    partnership_related_name = "action_plans"
     title = models.CharField(max_length=200)
     first_year = models.PositiveSmallIntegerField(
         help_text="The financial year the plan starts: 2022 for 2022/23.",
@@ -94,7 +88,6 @@ class ActionPlan(models.Model):
         max_length=200, blank=True, help_text="The board that signed it off."
     )
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history()
 
     class Meta:
@@ -128,19 +121,16 @@ class ActionPlan(models.Model):
         return plan_year if 1 <= plan_year <= self.years else None
 
 
-class Objective(models.Model):
+class Objective(PartnershipOwned):
     """What the partnership will do, under a national priority and a 4P strand."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="objectives"
-    )
+    partnership_related_name = "objectives"
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="objectives")
     priority = models.CharField(max_length=12, choices=Priority.choices, blank=True)
     strand = models.CharField(max_length=10, choices=Strand.choices, blank=True)
     title = models.CharField(max_length=300)
     order = models.PositiveIntegerField(default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history()
 
     class Meta:
@@ -155,12 +145,10 @@ class Objective(models.Model):
         return self.title
 
 
-class KeyAction(models.Model):
+class KeyAction(PartnershipOwned):
     """How an objective will be met: responsible partners and a lead."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="key_actions"
-    )
+    partnership_related_name = "key_actions"
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     reference = models.CharField(
         max_length=40, blank=True, help_text="The partner's own reference, e.g. Police – Purs 1."
@@ -176,7 +164,6 @@ class KeyAction(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history(m2m_fields=[responsible_partners])
 
     class Meta:
@@ -189,42 +176,17 @@ class KeyAction(models.Model):
         return self.title
 
 
-class MilestoneStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETE = "complete", "Complete"
-    CLOSED = "closed", "Closed"
-
-
-# Each status's GOV.UK tag colour: the words say it too, colour is never the only signal.
-STATUS_TAG_CLASSES = {
-    MilestoneStatus.NOT_STARTED: "govuk-tag--light-blue",
-    MilestoneStatus.ON_TRACK: "govuk-tag--green",
-    MilestoneStatus.AT_RISK: "govuk-tag--yellow",
-    MilestoneStatus.OFF_TRACK: "govuk-tag--red",
-    MilestoneStatus.COMPLETE: "govuk-tag--blue",
-    MilestoneStatus.CLOSED: "govuk-tag--grey",
-}
-
-# A milestone in one of these is finished: it can no longer be overdue.
-FINISHED = frozenset({MilestoneStatus.COMPLETE, MilestoneStatus.CLOSED})
-
-
 def evidence_path(instance: Milestone, file_name: str) -> str:
     """Evidence is stored outside the web root under a random name; its own name is kept."""
     return f"evidence/{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:8]}"
 
 
-class Milestone(models.Model):
+class Milestone(PartnershipOwned):
     """What will show a key action is done, by when, and how it is going."""
 
     Status = MilestoneStatus
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="milestones"
-    )
+    partnership_related_name = "milestones"
     key_action = models.ForeignKey(KeyAction, on_delete=models.CASCADE, related_name="milestones")
     title = models.TextField()
     due_date = models.DateField(null=True, blank=True)
@@ -252,7 +214,6 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history(excluded_fields=["version", "updated_at"], m2m_fields=[metrics])
 
     class Meta:
@@ -271,18 +232,13 @@ class Milestone(models.Model):
         return f'"milestone-{self.pk}-v{self.version}"'
 
 
-class Risk(models.Model):
+class Risk(PartnershipOwned):
     """An entry in the partnership's risk register (seed 002: county lines, cuckooing)."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        MANAGED = "managed", "Being managed"
-        CLOSED = "closed", "Closed"
+    Status = RiskStatus
+    SCALE = RISK_SCALE
 
-    SCALE = [(1, "1 – Very low"), (2, "2 – Low"), (3, "3 – Medium"), (4, "4 – High"),
-             (5, "5 – Very high")]
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    partnership_related_name = "risks"
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     likelihood = models.PositiveSmallIntegerField(choices=SCALE)
@@ -293,7 +249,6 @@ class Risk(models.Model):
     status_is_synthetic = models.BooleanField(default=False)
     raised_on = models.DateField(default=date.today)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history()
 
     class Meta:
@@ -312,16 +267,12 @@ class Risk(models.Model):
         return "High" if self.score >= 15 else "Medium" if self.score >= 8 else "Low"
 
 
-class Ask(models.Model):
+class Ask(PartnershipOwned):
     """A request for assistance to responsible authorities (seed 002's "Assistance")."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Awaiting a response"
-        AGREED = "agreed", "Agreed"
-        DONE = "done", "Done"
-        DECLINED = "declined", "Declined"
+    Status = AskStatus
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="asks")
+    partnership_related_name = "asks"
     title = models.CharField(max_length=300)
     request = models.TextField()
     directed_to = models.CharField(
@@ -332,7 +283,6 @@ class Ask(models.Model):
     status_is_synthetic = models.BooleanField(default=False)
     response = models.TextField(blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history()
 
     class Meta:
@@ -342,18 +292,12 @@ class Ask(models.Model):
         return self.title
 
 
-class PlanImport(models.Model):
+class PlanImport(PartnershipOwned):
     """A plan spreadsheet uploaded for a preview, then applied in one transaction or dropped."""
 
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "Ready to confirm"
-        APPLIED = "applied", "Imported"
-        CANCELLED = "cancelled", "Not imported"
-        FAILED = "failed", "Failed"
+    Status = PlanImportStatus
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="plan_imports"
-    )
+    partnership_related_name = "plan_imports"
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -366,8 +310,6 @@ class PlanImport(models.Model):
     summary = models.JSONField(default=dict)
     problems = models.JSONField(default=list)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
 
@@ -375,17 +317,13 @@ class PlanImport(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class PlanProgressSummary(models.Model):
+class PlanProgressSummary(PartnershipOwned):
     """Milestone progress for one national priority or 4P strand of a partnership's plan:
     computed with the dashboard summaries and replaced with them, in one transaction."""
 
-    class Axis(models.TextChoices):
-        PRIORITY = "priority", "National priority"
-        STRAND = "strand", "4P strand"
+    Axis = ProgressAxis
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="plan_progress"
-    )
+    partnership_related_name = "plan_progress"
     axis = models.CharField(max_length=10, choices=Axis.choices)
     key = models.CharField(max_length=12, blank=True, help_text="Empty: none given.")
     label = models.CharField(max_length=100)
@@ -401,8 +339,6 @@ class PlanProgressSummary(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     computed_at = models.DateTimeField()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["axis", "order"]
         constraints = [
@@ -415,32 +351,19 @@ class PlanProgressSummary(models.Model):
 
 
 # --- The weekly digest ------------------------------------------------------------------------
-class Weekday(models.IntegerChoices):
-    """The working days a digest can come on (date.weekday(): Monday is 0)."""
-
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-
-
-class DigestPreference(models.Model):
+class DigestPreference(PartnershipOwned):
     """A lead's choice for the weekly email of their milestones, in one partnership: on or
     off, and its day. A lead with no row gets it on Mondays."""
 
     DEFAULT_WEEKDAY = Weekday.MONDAY
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="digest_preferences"
-    )
+    partnership_related_name = "digest_preferences"
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="digest_preferences")
     enabled = models.BooleanField(default=True)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices,
                                                default=Weekday.MONDAY)
 
-    objects = ScopedQuerySet.as_manager()
     history = kept_history()
 
     class Meta:
@@ -454,19 +377,14 @@ class DigestPreference(models.Model):
                 f"{self.get_weekday_display() if self.enabled else 'off'}")
 
 
-class DigestSent(models.Model):
+class DigestSent(PartnershipOwned):
     """One lead's weekly digest for one partnership in one ISO week: claimed (a row in
     `sending`) before the email goes, marked `sent` after. The unique constraint is what
     makes sending idempotent (`services.digest_send`)."""
 
-    class Status(models.TextChoices):
-        SENDING = "sending", "Claimed for sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed: may be sent again"
+    Status = DigestStatus
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="digests_sent"
-    )
+    partnership_related_name = "digests_sent"
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     iso_year = models.PositiveSmallIntegerField()
@@ -477,8 +395,6 @@ class DigestSent(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     milestone_count = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-claimed_at"]

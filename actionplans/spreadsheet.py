@@ -36,7 +36,7 @@ from outcomes.importers import (
 from outcomes.importers.tidy import workbook_rows
 from partnerships.csvsafe import escape_formula, unescape_formula
 
-from .models import MilestoneStatus, Priority, Strand
+from .choices import MilestoneStatus, Priority, Strand
 
 
 @dataclass(frozen=True)

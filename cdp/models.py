@@ -12,7 +12,10 @@ from simple_history.models import HistoricalRecords
 from actionplans.models import Milestone, Risk, kept_history
 from outcomes.models import Metric
 from partnerships.access import ScopedQuerySet
-from partnerships.models import KeyDocument, Partnership, scoped_history
+from partnerships.models import KeyDocument, Partnership
+from partnerships.tenancy import PartnershipOwned, scoped_history
+
+from .choices import BoardPackStatus
 
 
 class ApiToken(AbstractAuthToken):
@@ -35,6 +38,7 @@ class PublicPage(models.Model):
     whether the page is published, which sections it shows, and the rows marked public one
     by one. Nothing else of the partnership's ever reaches the page (cdp.public)."""
 
+    # One per partnership: a one-to-one field, not PartnershipOwned's key (partnerships.tenancy).
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, related_name="public_page"
     )
@@ -70,21 +74,15 @@ class PublicPage(models.Model):
         return f"Public page of {self.partnership_id} ({state})"
 
 
-class BoardPack(models.Model):
+class BoardPack(PartnershipOwned):
     """The paper a partnership's board receives: a PDF of the dashboard's headline figures,
     the action plan's progress, the milestones at risk, the risks and the asks. Made by a
     task (cdp.board_packs.board_pack_generate), kept with its date and who asked for it, and
     downloadable again later. The file lives under MEDIA_ROOT with a random name."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        GENERATING = "generating", "Being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = BoardPackStatus
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="board_packs"
-    )
+    partnership_related_name = "board_packs"
     # Who asked for the pack as made (whoever last tried it again); kept if they leave.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -107,7 +105,6 @@ class BoardPack(models.Model):
     file_size = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     # Who asked, and who retried it; the progress steps are written by UPDATE, unrecorded.
     history = scoped_history(excluded_fields=["steps_done", "steps_total", "step"])
 

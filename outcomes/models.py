@@ -13,15 +13,27 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from partnerships.access import ScopedQuerySet, SharedQuerySet
-from partnerships.models import Partnership, scoped_history
+from partnerships.models import Partnership
+from partnerships.tenancy import PartnershipOwned, scoped_history
+
+from .choices import (
+    ChangeAction,
+    Frequency,
+    ImportFormat,
+    ImportStatus,
+    OutcomeKind,
+    Polarity,
+    ProblemKind,
+    SummaryRunStatus,
+    Tier,
+    Unit,
+)
 
 
 class Outcome(models.Model):
     """A strategic or intermediate outcome of the National Combating Drugs Outcomes Framework."""
 
-    class Kind(models.TextChoices):
-        STRATEGIC = "strategic", "Strategic outcome"
-        INTERMEDIATE = "intermediate", "Intermediate outcome"
+    Kind = OutcomeKind
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
@@ -52,31 +64,10 @@ class MetricQuerySet(ScopedQuerySet):
 class Metric(models.Model):
     """A measure a partnership tracks: national (no owner) or local to one partnership."""
 
-    class Tier(models.TextChoices):
-        HEADLINE = "headline", "Headline metric"
-        SUPPORTING = "supporting", "Supporting metric"
-        RELATED = "related", "Related national indicator"
-        LOCAL = "local", "Local metric"
-
-    class Unit(models.TextChoices):
-        COUNT = "count", "Count"
-        PERCENTAGE = "percentage", "Percentage"
-        RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
-        RATE_PER_10000 = "rate_per_10000", "Rate per 10,000"
-        RATE_PER_100000 = "rate_per_100000", "Rate per 100,000"
-
-    class Polarity(models.TextChoices):
-        HIGHER_IS_BETTER = "higher_better", "Higher is better"
-        LOWER_IS_BETTER = "lower_better", "Lower is better"
-        NO_JUDGEMENT = "no_judgement", "No judgement"
-
-    class Frequency(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        ANNUAL = "annual", "Annual"
-        BIENNIAL = "biennial", "Every two years"
-        ROLLING_THREE_YEARS = "rolling_3y", "Annual, three-year rolling"
-        AD_HOC = "ad_hoc", "When reported"
+    Tier = Tier
+    Unit = Unit
+    Polarity = Polarity
+    Frequency = Frequency
 
     code = models.SlugField(max_length=60, help_text="Stable code used in files and the API.")
     name = models.CharField(max_length=300)
@@ -96,6 +87,7 @@ class Metric(models.Model):
     disclosure_control = models.BooleanField(
         default=False, help_text="Counts of 1 to 4 are suppressed outside the partnership."
     )
+    # Not PartnershipOwned's key: empty for a national metric (partnerships.tenancy).
     owner = models.ForeignKey(
         Partnership,
         on_delete=models.CASCADE,
@@ -133,16 +125,12 @@ class Metric(models.Model):
         return self.owner_id is not None
 
 
-class LocalAim(models.Model):
+class LocalAim(PartnershipOwned):
     """An aim of a partnership's local outcomes framework, grouping the metrics it tracks."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="local_aims"
-    )
+    partnership_related_name = "local_aims"
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -156,19 +144,15 @@ class LocalAim(models.Model):
         return self.name
 
 
-class FrameworkMetric(models.Model):
+class FrameworkMetric(PartnershipOwned):
     """A metric a partnership has chosen for its local outcomes framework."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="framework_metrics"
-    )
+    partnership_related_name = "framework_metrics"
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
     aim = models.ForeignKey(
         LocalAim, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics"
     )
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -184,10 +168,10 @@ class FrameworkMetric(models.Model):
         return f"{self.partnership_id}: {self.metric}"
 
 
-class Target(models.Model):
+class Target(PartnershipOwned):
     """A partnership's target for a metric: from a baseline to a value by a due period."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="targets")
+    partnership_related_name = "targets"
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="targets")
     description = models.CharField(max_length=300)
     baseline_value = models.FloatField(null=True, blank=True)
@@ -198,8 +182,6 @@ class Target(models.Model):
     due_end = models.DateField()
     source = models.CharField(max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     history = scoped_history()
 
     class Meta:
@@ -209,15 +191,13 @@ class Target(models.Model):
         return self.description
 
 
-class Annotation(models.Model):
+class Annotation(PartnershipOwned):
     """A dated note a partnership adds to a metric, e.g. "New treatment provider from 1 April":
     shown on the metric's charts, in the tables beside them and in their summaries."""
 
     MAX_LENGTH = 200
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="annotations"
-    )
+    partnership_related_name = "annotations"
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="annotations")
     date = models.DateField(help_text="The day the note refers to.")
     text = models.CharField(max_length=MAX_LENGTH)
@@ -225,8 +205,6 @@ class Annotation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -240,28 +218,13 @@ class Annotation(models.Model):
         return f"{self.date:%-d %B %Y}: {self.text}"
 
 
-class ImportBatch(models.Model):
+class ImportBatch(PartnershipOwned):
     """One file (or manual entry) loaded into a partnership, with what it did."""
 
-    class Format(models.TextChoices):
-        FINGERTIPS = "fingertips", "Fingertips download (CSV)"
-        TIDY = "tidy", "Tidy table (CSV or XLSX)"
-        MANUAL = "manual", "Entered by hand"
+    Format = ImportFormat
+    Status = ImportStatus
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        VALIDATING = "validating", "Checking"
-        PREVIEW = "preview", "Ready to confirm"
-        IMPORTING = "importing", "Importing"
-        COMPLETE = "complete", "Imported"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-        DRY_RUN = "dry_run", "Checked only (dry run)"
-        ROLLED_BACK = "rolled_back", "Rolled back"
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="import_batches"
-    )
+    partnership_related_name = "import_batches"
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -282,8 +245,6 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     history = scoped_history()
 
     class Meta:
@@ -303,9 +264,7 @@ class ImportBatch(models.Model):
 class ImportRowProblem(models.Model):
     """A row of an import that was rejected or skipped, with its line number and reason."""
 
-    class Kind(models.TextChoices):
-        REJECTED = "rejected", "Rejected"
-        SKIPPED = "skipped", "Skipped"
+    Kind = ProblemKind
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
     line = models.PositiveIntegerField()
@@ -361,14 +320,10 @@ class ObservationValues(models.Model):
         return f"{self.metric_id} {self.area_code} {self.period_label}: {self.value}"
 
 
-class Observation(ObservationValues):
+class Observation(ObservationValues, PartnershipOwned):
     """A partnership's figure for one of its areas."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="observations"
-    )
-
-    objects = ScopedQuerySet.as_manager()
+    partnership_related_name = "observations"
 
     class Meta:
         constraints = [
@@ -407,9 +362,7 @@ class Benchmark(ObservationValues):
 class ObservationChange(models.Model):
     """What a batch did to a row, so that the batch can be rolled back."""
 
-    class Action(models.TextChoices):
-        INSERTED = "inserted", "Inserted"
-        UPDATED = "updated", "Updated"
+    Action = ChangeAction
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
     benchmark = models.BooleanField(default=False)
@@ -427,10 +380,7 @@ class ObservationChange(models.Model):
 class SummaryRun(models.Model):
     """One recompute of the dashboard summaries: when it ran and how it ended."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = SummaryRunStatus
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -446,14 +396,12 @@ class SummaryRun(models.Model):
         return f"Summary run {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
 
 
-class MetricSummary(models.Model):
+class MetricSummary(PartnershipOwned):
     """What the dashboards show for one metric in one of a partnership's areas: computed by
     `outcomes.aggregates` from observations and benchmarks, and replaced whole, per
     partnership, in one transaction. Pages read these rows, never the observations."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="metric_summaries"
-    )
+    partnership_related_name = "metric_summaries"
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
     area_code = models.CharField(max_length=9)
     area_name = models.CharField(max_length=150, blank=True)
@@ -508,8 +456,6 @@ class MetricSummary(models.Model):
     fingerprint = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["metric__order", "area_code"]
         constraints = [
@@ -533,6 +479,7 @@ class SummaryState(models.Model):
     cleared by the recompute that read the change. The nightly sweep recomputes what is left
     dirty (for instance because the broker was down when the change was made)."""
 
+    # One per partnership: a one-to-one field, not PartnershipOwned's key (partnerships.tenancy).
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, related_name="summary_state"
     )

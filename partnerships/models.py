@@ -2,7 +2,8 @@
 
 Membership is the source of truth for access; the django-guardian permission rows below are
 kept in step with it by `partnerships.services`. Every query that must be scoped to a user
-goes through `for_user()` from `partnerships.access`.
+goes through `for_user()` from `partnerships.access`. A model whose rows belong to one
+partnership is a `PartnershipOwned` (`partnerships.tenancy`); the choices live in `choices`.
 
 Every change to these rows is kept by django-simple-history: who (the signed-in user, from
 its HistoryRequestMiddleware, or the one a service names), when, and what changed from what.
@@ -17,24 +18,12 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .access import ScopedQuerySet
+from .choices import DocumentKind, DocumentStatus, NamedRoleKind, Role, Sector
+from .tenancy import PartnershipOwned, ScopedHistory, partnership_key, scoped_history
 
 ons_code_validator = RegexValidator(
     r"^E\d{8}$", "Enter an ONS code: E followed by eight digits, for example E08000018."
 )
-
-
-class ScopedHistory(models.Model):
-    """The base of the historical copy of a tenant model: history is tenant data too."""
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-
-def scoped_history(**kwargs) -> HistoricalRecords:
-    """django-simple-history's records for a model with a `partnership` foreign key."""
-    return HistoricalRecords(bases=[ScopedHistory], **kwargs)
 
 
 class Region(models.Model):
@@ -128,29 +117,14 @@ class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Partnership, on_delete=models.CASCADE)
 
 
-class Organisation(models.Model):
+class Organisation(PartnershipOwned):
     """A member organisation of a partnership."""
 
-    class Sector(models.TextChoices):
-        COUNCIL = "council", "Local authority"
-        POLICE = "police", "Police"
-        PROBATION = "probation", "Probation"
-        PRISON = "prison", "Prison"
-        NHS = "nhs", "NHS"
-        OPCC = "opcc", "Police and crime commissioner"
-        TREATMENT = "treatment", "Treatment provider"
-        VOLUNTARY = "voluntary", "Voluntary and community sector"
-        EMPLOYMENT = "employment", "Jobcentre Plus / DWP"
-        HOUSING = "housing", "Housing"
-        OTHER = "other", "Other"
+    Sector = Sector
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="organisations"
-    )
+    partnership_related_name = "organisations"
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector.choices)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -166,26 +140,18 @@ class Organisation(models.Model):
         return self.name
 
 
-class NamedRole(models.Model):
+class NamedRole(PartnershipOwned):
     """A named role in the partnership: SRO, chair, data and digital lead, public voice lead."""
 
-    class Kind(models.TextChoices):
-        SENIOR_RESPONSIBLE_OWNER = "sro", "Senior responsible owner"
-        CHAIR = "chair", "Chair"
-        DATA_AND_DIGITAL_LEAD = "data_digital", "Data and digital lead"
-        PUBLIC_VOICE_LEAD = "public_voice", "Public voice lead"
+    Kind = NamedRoleKind
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="named_roles"
-    )
+    partnership_related_name = "named_roles"
     kind = models.CharField(max_length=20, choices=Kind.choices)
     holder = models.CharField(max_length=200, help_text="The person, or team, who holds it.")
     job_title = models.CharField(max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -201,16 +167,12 @@ class NamedRole(models.Model):
         return f"{self.get_kind_display()}: {self.holder}"
 
 
-class SubGroup(models.Model):
+class SubGroup(PartnershipOwned):
     """A sub-group or panel of the partnership, such as the Data and Digital Sub-Group."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="sub_groups"
-    )
+    partnership_related_name = "sub_groups"
     name = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -226,35 +188,18 @@ class SubGroup(models.Model):
         return self.name
 
 
-class KeyDocument(models.Model):
+class KeyDocument(PartnershipOwned):
     """An entry in the partnership's key-documents register."""
 
-    class Kind(models.TextChoices):
-        NEEDS_ASSESSMENT = "needs_assessment", "Needs assessment"
-        DRUG_MARKET_PROFILE = "drug_market_profile", "Drug market profile"
-        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
-        ACTION_PLAN = "action_plan", "Action plan"
-        IMPACT_ASSESSMENT = "impact_assessment", "Impact assessment"
-        RISK_ASSESSMENT = "risk_assessment", "Risk assessment"
-        INSPECTION_REPORT = "inspection_report", "Inspection report"
-        DATA = "data", "Data return"
-        OTHER = "other", "Other"
+    Kind = DocumentKind
+    Status = DocumentStatus
 
-    class Status(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        IN_PROGRESS = "in_progress", "In progress"
-        AWAITING = "awaiting", "Awaiting"
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="key_documents"
-    )
+    partnership_related_name = "key_documents"
     title = models.CharField(max_length=250)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     date = models.DateField(null=True, blank=True, help_text="When it was completed or is due.")
     link = models.URLField(blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
@@ -265,25 +210,19 @@ class KeyDocument(models.Model):
         return self.title
 
 
-class Membership(models.Model):
+class Membership(PartnershipOwned):
     """A user's role in a partnership. The source of truth for access."""
 
-    class Role(models.TextChoices):
-        VIEWER = "viewer", "Board member (read only)"
-        LEAD = "lead", "Lead (updates the action plan)"
-        ANALYST = "analyst", "Analyst (loads data)"
-        ADMIN = "admin", "Partnership administrator"
+    Role = Role
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
-    )
+    # Declared again here only to keep its place after `user` (as the admin's form shows them).
+    partnership = partnership_key()
+    partnership_related_name = "memberships"
     role = models.CharField(max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     history = scoped_history()
 
