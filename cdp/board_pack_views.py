@@ -62,7 +62,7 @@ class BoardPackDetailView(BoardPackMixin, TemplateView):
 
 
 class BoardPackProgressView(BoardPackMixin, View):
-    """JSON for the progress bar, polled by static/js/board-pack-progress.js."""
+    """JSON for the progress bar, polled by static/js/progress.js."""
 
     write_action = None
 
