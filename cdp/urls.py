@@ -6,7 +6,8 @@ from django.urls import include, path
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
-from . import board_pack_views, dashboards, observability, views
+from . import dashboards, observability, views
+from .board_packs import views as board_pack_views
 from .public import views as public_views
 
 urlpatterns = [
