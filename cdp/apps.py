@@ -1,4 +1,7 @@
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.apps import AppConfig
+
+from . import observability
 
 
 class CdpConfig(AppConfig):
@@ -6,10 +9,6 @@ class CdpConfig(AppConfig):
     verbose_name = "CDP Dashboard"
 
     def ready(self) -> None:
-        from celery.signals import before_task_publish, task_postrun, task_prerun
-
-        from . import observability
-
         # The request id travels with the tasks a request queues; each task run is logged,
         # timed and counted, wherever its worker runs.
         before_task_publish.connect(observability.task_published, weak=False)

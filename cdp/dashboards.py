@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -20,6 +21,8 @@ from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.coverage import stale_sentence
 from outcomes.models import Metric, Outcome
+from partnerships import access
+from partnerships.csvsafe import escape_formula
 from partnerships.mixins import PartnershipViewMixin
 
 # GOV.UK tag colours for the comparison with England: words always say it too.
@@ -122,12 +125,9 @@ class DashboardView(PartnershipViewMixin, TemplateView):
 class MetricMixin(PartnershipViewMixin):
     def get_metric(self) -> Metric:
         """A national metric, or one of this partnership's own: another's is not found."""
-        metric = (outcome_selectors.metrics_for_entry(partnership=self.partnership,
-                                                      user=self.request.user)
-                  .filter(pk=self.kwargs["metric_id"]).first())
-        if metric is None:
-            raise Http404("No such metric")
-        return metric
+        national_or_own = Metric.objects.filter(Q(owner__isnull=True) | Q(owner=self.partnership))
+        return access.get_for_user(national_or_own, self.request.user,
+                                   pk=self.kwargs["metric_id"])
 
 
 class MetricView(MetricMixin, TemplateView):
@@ -183,8 +183,6 @@ class MetricCsvView(MetricMixin, View):
     """The chart's figures as CSV: one row per area and period."""
 
     def get(self, request, *args, **kwargs):
-        from partnerships.csvsafe import escape_formula
-
         metric = self.get_metric()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -263,11 +261,9 @@ class CompareView(LoginRequiredMixin, TemplateView):
             # Digits only, as the path's <int:metric_id> takes: "5.0", "-1", "x" are not ids.
             if not (chosen.isascii() and chosen.isdigit()):
                 raise Http404("No such metric")
-            metric_id = int(chosen)
-            if not outcome_selectors.comparable_metrics(user=request.user).filter(
-                    pk=metric_id).exists():
-                raise Http404("No such metric")
-            return redirect("compare_metric", metric_id=metric_id)
+            metric = access.get_for_user(outcome_selectors.comparable_metrics(user=request.user),
+                                         request.user, pk=int(chosen))
+            return redirect("compare_metric", metric_id=metric.pk)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -276,9 +272,7 @@ class CompareView(LoginRequiredMixin, TemplateView):
         context["metrics"] = metrics
         metric_id = self.kwargs.get("metric_id")
         if metric_id is not None:
-            metric = metrics.filter(pk=metric_id).first()
-            if metric is None:
-                raise Http404("No such metric")
+            metric = access.get_for_user(metrics, self.request.user, pk=metric_id)
             data = outcome_selectors.comparison(user=self.request.user, metric=metric)
             context.update(
                 metric=metric, **data,

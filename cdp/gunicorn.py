@@ -18,6 +18,8 @@ def child_exit(server, worker) -> None:
     """A worker that has gone takes its live figures with it; its counts stay. (The master
     has not loaded Django, so this reads the environment as prometheus-client does.)"""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Lazily: gunicorn's master reads this file, and needs prometheus-client only when
+        # the workers pool their figures; the workers import it themselves, with Django.
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -195,6 +196,8 @@ class FreshnessCollector:
     """How up to date the dashboards' summaries are."""
 
     def collect(self):
+        # Lazily: the logging configuration imports this module (ContextFilter) before the
+        # app registry is ready, when no models can be imported yet.
         from outcomes.selectors import summary_freshness
 
         try:
@@ -223,8 +226,6 @@ class FreshnessCollector:
 
 def _task_names() -> list[str]:
     """The project's tasks; a web process imports their modules only when asked."""
-    from celery import current_app
-
     current_app.loader.import_default_modules()
     return sorted(name for name in current_app.tasks if not name.startswith("celery."))
 

@@ -4,6 +4,8 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from .board_packs import services as board_packs
+
 
 @shared_task(name="cdp.tasks.ping")
 def ping() -> str:
@@ -20,15 +22,11 @@ def clear_expired_sessions() -> int:
 
 @shared_task(name="cdp.tasks.fail_stale_board_packs")
 def fail_stale_board_packs() -> int:
-    """Marks failed the board packs lost on the way (cdp.board_packs.board_packs_fail_stale)."""
-    from .board_packs import board_packs_fail_stale
-
-    return board_packs_fail_stale()
+    """Marks failed the board packs lost on the way (board_packs.board_packs_fail_stale)."""
+    return board_packs.board_packs_fail_stale()
 
 
 @shared_task(name="cdp.tasks.generate_board_pack")
 def generate_board_pack(pack_id: int) -> str:
-    """Makes a board pack's PDF (cdp.board_packs.board_pack_generate). Returns its status."""
-    from .board_packs import board_pack_generate
-
-    return board_pack_generate(pack_id=pack_id).status
+    """Makes a board pack's PDF (board_packs.board_pack_generate). Returns its status."""
+    return board_packs.board_pack_generate(pack_id=pack_id).status

@@ -6,8 +6,43 @@ from django.urls import include, path
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
-from . import board_pack_views, dashboards, observability, views
+from . import dashboards, observability, views
+from .board_packs import views as board_pack_views
 from .public import views as public_views
+
+# The pages of one partnership, under partnerships/<slug:partnership_slug>/.
+partnership_patterns = [
+    path("", dashboards.DashboardView.as_view(), name="dashboard"),
+    path("metrics/<int:metric_id>/", dashboards.MetricView.as_view(), name="metric"),
+    path("metrics/<int:metric_id>/data.csv", dashboards.MetricCsvView.as_view(),
+         name="metric_csv"),
+    path("metrics/<int:metric_id>/annotations/new/",
+         outcome_views.AnnotationCreateView.as_view(), name="annotation_new"),
+    path("metrics/<int:metric_id>/annotations/<int:pk>/",
+         outcome_views.AnnotationUpdateView.as_view(), name="annotation_edit"),
+    path("metrics/<int:metric_id>/annotations/<int:pk>/delete/",
+         outcome_views.AnnotationDeleteView.as_view(), name="annotation_delete"),
+    path("spine/", dashboards.SpineView.as_view(), name="spine"),
+    # Where the administrator sets up the public page (/p/<slug>/).
+    path("public-page/", public_views.PublicPageSettingsView.as_view(),
+         name="public_page_settings"),
+    path("public-page/preview/", public_views.PublicPagePreviewView.as_view(),
+         name="public_page_preview"),
+    path("plan-progress.csv", dashboards.PlanProgressCsvView.as_view(),
+         name="plan_progress_csv"),
+    # Board packs: the PDF paper for a board meeting, made by a task and kept.
+    path("board-packs/", board_pack_views.BoardPackListView.as_view(), name="board_packs"),
+    path("board-packs/<int:pk>/", board_pack_views.BoardPackDetailView.as_view(),
+         name="board_pack"),
+    path("board-packs/<int:pk>/progress/", board_pack_views.BoardPackProgressView.as_view(),
+         name="board_pack_progress"),
+    path("board-packs/<int:pk>/retry/", board_pack_views.BoardPackRetryView.as_view(),
+         name="board_pack_retry"),
+    path("board-packs/<int:pk>/board-pack.pdf",
+         board_pack_views.BoardPackDownloadView.as_view(), name="board_pack_download"),
+    path("data/", include("outcomes.urls")),
+    path("plan/", include("actionplans.urls")),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,44 +79,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("partnerships/<slug:partnership_slug>/", dashboards.DashboardView.as_view(),
-         name="dashboard"),
-    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/",
-         dashboards.MetricView.as_view(), name="metric"),
-    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/data.csv",
-         dashboards.MetricCsvView.as_view(), name="metric_csv"),
-    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/annotations/new/",
-         outcome_views.AnnotationCreateView.as_view(), name="annotation_new"),
-    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/annotations/<int:pk>/",
-         outcome_views.AnnotationUpdateView.as_view(), name="annotation_edit"),
-    path("partnerships/<slug:partnership_slug>/metrics/<int:metric_id>/annotations/<int:pk>/"
-         "delete/", outcome_views.AnnotationDeleteView.as_view(), name="annotation_delete"),
-    path("partnerships/<slug:partnership_slug>/spine/", dashboards.SpineView.as_view(),
-         name="spine"),
-    # The public accountability page, for anyone, and where its administrator sets it up.
+    # Everything of one partnership, under its slug.
+    path("partnerships/<slug:partnership_slug>/", include(partnership_patterns)),
+    # The public accountability page, for anyone (its settings are the partnership's).
     path("p/<slug:partnership_slug>/", public_views.public_page, name="public_page"),
-    path("partnerships/<slug:partnership_slug>/public-page/",
-         public_views.PublicPageSettingsView.as_view(), name="public_page_settings"),
-    path("partnerships/<slug:partnership_slug>/public-page/preview/",
-         public_views.PublicPagePreviewView.as_view(), name="public_page_preview"),
-    path("partnerships/<slug:partnership_slug>/plan-progress.csv",
-         dashboards.PlanProgressCsvView.as_view(), name="plan_progress_csv"),
-    # Board packs: the PDF paper for a board meeting, made by a task and kept.
-    path("partnerships/<slug:partnership_slug>/board-packs/",
-         board_pack_views.BoardPackListView.as_view(), name="board_packs"),
-    path("partnerships/<slug:partnership_slug>/board-packs/<int:pk>/",
-         board_pack_views.BoardPackDetailView.as_view(), name="board_pack"),
-    path("partnerships/<slug:partnership_slug>/board-packs/<int:pk>/progress/",
-         board_pack_views.BoardPackProgressView.as_view(), name="board_pack_progress"),
-    path("partnerships/<slug:partnership_slug>/board-packs/<int:pk>/retry/",
-         board_pack_views.BoardPackRetryView.as_view(), name="board_pack_retry"),
-    path("partnerships/<slug:partnership_slug>/board-packs/<int:pk>/board-pack.pdf",
-         board_pack_views.BoardPackDownloadView.as_view(), name="board_pack_download"),
     path("compare/", dashboards.CompareView.as_view(), name="compare"),
     path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
-    path("partnerships/<slug:partnership_slug>/data/", include("outcomes.urls")),
-    path("partnerships/<slug:partnership_slug>/plan/", include("actionplans.urls")),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),

@@ -26,21 +26,16 @@ from . import rules
 # --- For the administrator -------------------------------------------------------------------
 def public_page_settings(*, partnership: Partnership, user) -> PublicPage | None:
     """The partnership's publication settings, with what is marked public; None before any."""
-    return (PublicPage.objects.for_user(user, access.MANAGE_MEMBERS)
+    return (PublicPage.objects.for_user(user, access.PUBLISH)
             .filter(partnership=partnership)
             .prefetch_related("documents", "milestones", "risks", "metrics").first())
-
-
-def has_public_page(*, partnership: Partnership, user) -> bool:
-    return PublicPage.objects.for_user(user, access.MANAGE_MEMBERS).filter(
-        partnership=partnership).exists()
 
 
 def publication_choices(*, partnership: Partnership, user) -> dict[str, list]:
     """What the administrator may mark public one by one: the partnership's documents,
     milestones and risks, and the metrics with figures that are not public by default
     (local metrics, figures from the police, supporting metrics). Four queries."""
-    action = access.MANAGE_MEMBERS
+    action = access.PUBLISH
     summaries = _framework_summaries(
         MetricSummary.objects.for_user(user, action).filter(partnership=partnership),
         FrameworkMetric.objects.for_user(user, action).filter(partnership=partnership))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actionplans.models import Milestone, Risk
@@ -34,9 +34,7 @@ def public_page_save(
     """Saves what the partnership publishes, as one history row that names the user. Only
     its administrators (and national admins) may; every row marked public must be the
     partnership's own (a metric: its own local one, or a national one)."""
-    if not Partnership.objects.for_user(user, access.MANAGE_MEMBERS).filter(
-            pk=partnership.pk).exists():
-        raise PermissionDenied(f"You cannot change what {partnership} publishes.")
+    access.require(user, partnership, access.PUBLISH)
     documents, milestones, risks, metrics = (list(documents), list(milestones), list(risks),
                                              list(metrics))
     foreign = [row for row in (*documents, *milestones, *risks) if

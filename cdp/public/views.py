@@ -27,6 +27,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, View
 
+from cdp.models import PublicPage
 from partnerships import access
 from partnerships.mixins import PartnershipViewMixin
 
@@ -117,8 +118,8 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
 
     template_name = "cdp/public/settings.html"
     form_class = PublicPageForm
-    read_action = access.MANAGE_MEMBERS
-    write_action = access.MANAGE_MEMBERS
+    read_action = access.PUBLISH
+    write_action = access.PUBLISH
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -176,11 +177,10 @@ def _count(n: int, word: str) -> str:
 class PublicPagePreviewView(PartnershipViewMixin, View):
     """The page as it is (or would be) published, for the administrator: never cached."""
 
-    read_action = access.MANAGE_MEMBERS
+    read_action = access.PUBLISH
 
     def get(self, request, *args, **kwargs):
-        if not selectors.has_public_page(partnership=self.partnership, user=request.user):
-            raise Http404("Nothing chosen to publish yet")
+        self.get_scoped(PublicPage, access.PUBLISH)  # nothing chosen yet: not found
         html = render_public_page(partnership_id=self.partnership.pk,
                                   today=timezone.localdate(), preview=True)
         response = HttpResponse(html)

@@ -69,8 +69,8 @@ def test_a_large_file_is_checked_by_a_task_with_progress(
     batch = ImportBatch.objects.get(file_name="big.csv")
     page = client.get(response["Location"]).content.decode()
     assert batch.status == "queued"
-    assert 'data-import-progress-url="' in page and "<progress" in page
-    assert "js/import-progress" in page
+    assert 'data-progress-url="' in page and "<progress" in page
+    assert "js/progress.js" in page
     progress = client.get(f"/partnerships/rotherham/data/imports/{batch.pk}/progress/").json()
     assert progress["status"] == "queued"
 

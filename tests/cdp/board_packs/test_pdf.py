@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cdp import board_pack_pdf
+from cdp.board_packs import pdf as board_pack_pdf
 from outcomes import charts
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PLOTLY_JS = ROOT / "static" / "build" / "plotly" / "plotly-basic.min.js"
 CHROMIUM = "/usr/bin/chromium"
 

@@ -1,6 +1,7 @@
 """The board pack pages: the partnership's packs (and the button that makes one), a pack with
 its progress bar or its download link, the progress as JSON for the bar's script, retrying a
-failed pack, and the PDF itself. Thin: selectors and services are in cdp/board_packs.py."""
+failed pack, and the PDF itself. Thin: the reads are in selectors.py, the writes in
+services.py."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from django.http import FileResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
+from cdp.models import BoardPack
 from partnerships import access
 from partnerships.mixins import PartnershipViewMixin
 
-from . import board_packs
-from .models import BoardPack
+from . import selectors, services
 
 RUNNING = (BoardPack.Status.QUEUED, BoardPack.Status.GENERATING)
 
@@ -26,8 +27,9 @@ class BoardPackMixin(PartnershipViewMixin):
     write_action = access.GENERATE_BOARD_PACK
 
     def get_pack(self) -> BoardPack:
-        return board_packs.board_pack_for(partnership=self.partnership, user=self.request.user,
-                                          pk=self.kwargs["pk"])
+        """One of the partnership's packs; another partnership's is not found."""
+        return self.get_scoped(BoardPack.objects.select_related("requested_by"),
+                               pk=self.kwargs["pk"])
 
     def pack_url(self, pack: BoardPack) -> str:
         return reverse("board_pack", args=[self.partnership.slug, pack.pk])
@@ -40,12 +42,12 @@ class BoardPackListView(BoardPackMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["packs"] = board_packs.board_packs_for(
+        context["packs"] = selectors.board_packs_for(
             partnership=self.partnership, user=self.request.user)[:50]
         return context
 
     def post(self, request, *args, **kwargs):
-        pack = board_packs.board_pack_request(partnership=self.partnership, user=request.user)
+        pack = services.board_pack_request(partnership=self.partnership, user=request.user)
         return HttpResponseRedirect(self.pack_url(pack))
 
 
@@ -57,24 +59,24 @@ class BoardPackDetailView(BoardPackMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         pack = self.get_pack()
         context.update(pack=pack, running=pack.status in RUNNING,
-                       progress=board_packs.board_pack_progress(pack))
+                       progress=selectors.board_pack_progress(pack))
         return context
 
 
 class BoardPackProgressView(BoardPackMixin, View):
-    """JSON for the progress bar, polled by static/js/board-pack-progress.js."""
+    """JSON for the progress bar, polled by static/js/progress.js."""
 
     write_action = None
 
     def get(self, request, *args, **kwargs):
-        return JsonResponse(board_packs.board_pack_progress(self.get_pack()))
+        return JsonResponse(selectors.board_pack_progress(self.get_pack()))
 
 
 class BoardPackRetryView(BoardPackMixin, View):
     def post(self, request, *args, **kwargs):
         pack = self.get_pack()
         try:
-            pack = board_packs.board_pack_retry(pack=pack, user=request.user)
+            pack = services.board_pack_retry(pack=pack, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(self.pack_url(pack))
@@ -87,7 +89,6 @@ class BoardPackDownloadView(BoardPackMixin, View):
 
     def get(self, request, *args, **kwargs):
         pack = self.get_pack()
-        path = board_packs.board_pack_file(pack)
         name = f"{self.partnership.slug}-board-pack-{pack.requested_at:%Y-%m-%d}.pdf"
-        return FileResponse(path.open("rb"), as_attachment=True, filename=name,
+        return FileResponse(selectors.board_pack_file(pack), as_attachment=True, filename=name,
                             content_type="application/pdf")

@@ -77,7 +77,7 @@ def test_a_pack_being_made_shows_its_progress_with_and_without_javascript(tenant
     assert '<label class="govuk-label" for="board-pack-progress">' in page
     assert "1 of 4 steps done: drawing the charts." in page
     assert f'<a class="govuk-link" href="{PACKS}{pack.pk}/">Refresh this page</a>' in page
-    assert 'src="/static/js/board-pack-progress.js"' in page and "<script>" not in page
+    assert 'src="/static/js/progress.js"' in page and "<script>" not in page
     assert "board-pack.pdf" not in page
 
     progress = signed_in(tenants.users["a_viewer"]).get(f"{PACKS}{pack.pk}/progress/").json()

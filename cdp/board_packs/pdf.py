@@ -5,6 +5,10 @@ WeasyPrint. Plain data in, bytes out: no ORM, no request.
 All of a pack's charts are drawn in one browser session: starting Chromium takes most of the
 time. plotly.js is our own static build (no CDN) and MathJax is off, so the browser fetches
 nothing from the network; WeasyPrint is given the images inline and may fetch nothing else.
+
+kaleido (with choreographer) and WeasyPrint are imported when a pack is drawn, not with this
+module: together they take about a second to import (WeasyPrint loads Pango), and only the
+process that makes a pack needs them, never a web process that serves the pages.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def draw_charts(figures: list[dict], *, browser_path: str, plotlyjs: Path) -> It
     results: queue.Queue = queue.Queue()
 
     async def draw() -> None:
-        import kaleido
+        import kaleido  # lazily: see the module's docstring
 
         async with kaleido.Kaleido(n=1, timeout=CHART_TIMEOUT, path=browser_path,
                                    plotlyjs=plotlyjs, mathjax=False) as browser:
@@ -144,7 +148,7 @@ def draw_charts(figures: list[dict], *, browser_path: str, plotlyjs: Path) -> It
 
 
 def _unavailable(error: BaseException, browser_path: str) -> ChartsUnavailable:
-    from choreographer.errors import ChromeNotFoundError
+    from choreographer.errors import ChromeNotFoundError  # lazily, as kaleido
 
     if isinstance(error, ChromeNotFoundError) or not Path(browser_path).exists():
         return ChartsUnavailable(
@@ -162,6 +166,7 @@ def _unavailable(error: BaseException, browser_path: str) -> ChartsUnavailable:
 def pdf_from_html(html: str, *, stylesheet: str) -> bytes:
     """The HTML (with its images inline, as data: URIs) as a tagged PDF (PDF/UA-1: headings,
     tables and the images' text alternatives reach screen readers). Nothing is fetched."""
+    # Lazily: see the module's docstring.
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
