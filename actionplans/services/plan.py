@@ -105,8 +105,9 @@ def _check_lead(partnership: Partnership, lead) -> None:
 def plan_progress_replace(partnership_ids: list[int], computed_at) -> None:
     """Replaces the partnerships' plan progress rows (called inside the transaction that
     replaces their metric summaries)."""
-    # Not a cycle: pandas takes half a second to import, and only the summaries' recompute
-    # needs it, so it is not loaded at every process start (apps.py imports this module).
+    # Not a cycle: pandas (which ..aggregates imports) takes half a second to import and only
+    # the summaries' recompute needs it, so it is not loaded at every process start (apps.py
+    # imports this module).
     import pandas as pd
 
     from ..aggregates import MILESTONE_COLUMNS, plan_progress
