@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
@@ -12,8 +13,8 @@ from django import forms
 from outcomes.importers import MAX_FILE_BYTES
 from partnerships.uploads import too_large
 
-from .models import ActionPlan, Ask, MilestoneStatus, Priority, Risk, Strand
-from .services import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
+from .models import ActionPlan, Ask, MilestoneStatus, Priority, Risk, Strand, Weekday
+from .services.milestones import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -283,10 +284,6 @@ class DigestPreferenceForm(forms.Form):
         error_messages={"required": "Choose a day, or not to get the email"})
 
     def __init__(self, *args, **kwargs):
-        from crispy_forms_gds.choices import Choice
-
-        from .models import Weekday
-
         super().__init__(*args, **kwargs)
         days = [Choice(str(value), label) for value, label in Weekday.choices]
         days[-1] = Choice(days[-1].value, days[-1].label, divider="or")

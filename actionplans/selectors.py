@@ -7,25 +7,34 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
+from outcomes.models import Metric
+from outcomes.selectors import latest_values
+from partnerships import access
 from partnerships.models import Organisation, Partnership
 
-from .filtersets import MilestoneFilterSet
+from . import digest
+from .filtersets import MilestoneFilterSet, overdue_q
 from .models import (
     ActionPlan,
     Ask,
+    DigestPreference,
+    DigestSent,
     KeyAction,
     Milestone,
     MilestoneStatus,
     Objective,
     PlanImport,
+    PlanProgressSummary,
     Priority,
     Risk,
     Strand,
 )
 from .progress import NONE_GIVEN, due_by, is_overdue
+from .spreadsheet import PlanRow
 
 GROUPINGS = {"priority": ("Priority", Priority), "strand": ("4P strand", Strand)}
 
@@ -94,27 +103,8 @@ def annotate_due(items, plan: ActionPlan, today: date) -> None:
 def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, grouping: str,
               today: date | None = None) -> dict:
     """The plan grouped by priority or strand, filtered, with counts by status."""
-    today = today or timezone.localdate()
-    # Each key action (with its objective, lead and partners) is loaded once and shared by its
-    # milestones, rather than copied onto each of them by select_related.
-    actions = {
-        action.pk: action for action in
-        KeyAction.objects.for_user(user).filter(partnership=partnership)
-        .select_related("objective", "lead")
-        .prefetch_related(Prefetch("responsible_partners",
-                                   queryset=Organisation.objects.order_by("name")))
-    }
-    scoped = (Milestone.objects.for_user(user).filter(partnership=partnership)
-              .order_by("key_action__objective__order", "key_action__objective_id",
-                        "key_action__order", "key_action_id", "order", "pk"))
-    filterset = MilestoneFilterSet(
-        params, queryset=scoped, leads=plan_leads(partnership=partnership),
-        partners=plan_partners(partnership=partnership, user=user),
-    )
-    items = list(filterset.qs) if filterset.is_valid() else []
-    for milestone in items:
-        milestone.key_action = actions[milestone.key_action_id]
-    annotate_due(items, plan, today)
+    filterset, items = _filtered_milestones(partnership=partnership, user=user, params=params)
+    annotate_due(items, plan, today or timezone.localdate())
     attribute, choices = ("priority", Priority) if grouping == "priority" else ("strand", Strand)
     groups = {value: Group(value, label) for value, label in choices.choices}
     groups[""] = Group("", NONE_GIVEN[attribute])
@@ -122,12 +112,7 @@ def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, group
     action_rows: dict[int, ActionRow] = {}
     counts: Counter = Counter()
     for milestone in items:
-        milestone.short_title = _shorten(milestone.title, 240)
-        milestone.short_note = _shorten(milestone.progress_note, 200)
-        milestone.due_text = (f"{milestone.due_date:%-d %b %Y}" if milestone.due_date
-                              else f"Year {milestone.plan_year}" if milestone.plan_year else "")
-        milestone.progress_on_text = (f"{milestone.progress_on:%-d %b %Y}"
-                                      if milestone.progress_on else "")
+        _add_texts(milestone)
         action = milestone.key_action
         objective = action.objective
         group = groups[getattr(objective, attribute)]
@@ -153,6 +138,41 @@ def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, group
     }
 
 
+def _filtered_milestones(*, partnership: Partnership, user, params
+                         ) -> tuple[MilestoneFilterSet, list[Milestone]]:
+    """The plan page's filter and the milestones it lets through, in the plan's order."""
+    # Each key action (with its objective, lead and partners) is loaded once and shared by its
+    # milestones, rather than copied onto each of them by select_related.
+    actions = {
+        action.pk: action for action in
+        KeyAction.objects.for_user(user).filter(partnership=partnership)
+        .select_related("objective", "lead")
+        .prefetch_related(Prefetch("responsible_partners",
+                                   queryset=Organisation.objects.order_by("name")))
+    }
+    scoped = (Milestone.objects.for_user(user).filter(partnership=partnership)
+              .order_by("key_action__objective__order", "key_action__objective_id",
+                        "key_action__order", "key_action_id", "order", "pk"))
+    filterset = MilestoneFilterSet(
+        params, queryset=scoped, leads=plan_leads(partnership=partnership),
+        partners=plan_partners(partnership=partnership, user=user),
+    )
+    items = list(filterset.qs) if filterset.is_valid() else []
+    for milestone in items:
+        milestone.key_action = actions[milestone.key_action_id]
+    return filterset, items
+
+
+def _add_texts(milestone: Milestone) -> None:
+    """The shortened and formatted texts the plan page's table shows."""
+    milestone.short_title = _shorten(milestone.title, 240)
+    milestone.short_note = _shorten(milestone.progress_note, 200)
+    milestone.due_text = (f"{milestone.due_date:%-d %b %Y}" if milestone.due_date
+                          else f"Year {milestone.plan_year}" if milestone.plan_year else "")
+    milestone.progress_on_text = (f"{milestone.progress_on:%-d %b %Y}"
+                                  if milestone.progress_on else "")
+
+
 def _shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word, with an ellipsis if cut."""
     if len(text) <= limit:
@@ -160,13 +180,13 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def milestone_detail(*, partnership: Partnership, user, pk: int) -> Milestone:
-    """One milestone of the partnership, or Milestone.DoesNotExist."""
+def milestone_detail() -> QuerySet[Milestone]:
+    """Milestones with what a milestone's page shows. Not scoped: a view takes its one
+    milestone from it through `get_scoped` (the user's, in the partnership, or 404)."""
     return (
-        Milestone.objects.for_user(user).filter(partnership=partnership)
+        Milestone.objects
         .select_related("key_action__objective__plan", "key_action__lead")
         .prefetch_related("metrics", "key_action__responsible_partners")
-        .get(pk=pk)
     )
 
 
@@ -187,8 +207,6 @@ def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
     """Every change to the milestone, newest first: who, when, what changed from what.
 
     Three queries whatever the length of the history."""
-    from outcomes.models import Metric
-
     records = list(
         milestone.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
@@ -247,7 +265,7 @@ def asks(*, partnership: Partnership, user) -> list[Ask]:
 
 
 def plan_imports(*, partnership: Partnership, user) -> QuerySet[PlanImport]:
-    return (PlanImport.objects.for_user(user, "edit_plan").filter(partnership=partnership)
+    return (PlanImport.objects.for_user(user, access.EDIT_PLAN).filter(partnership=partnership)
             .select_related("created_by"))
 
 
@@ -294,8 +312,6 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
                   today: date | None = None) -> dict:
     """Progress against the plan for one plan year: by priority and by strand, the milestones
     completed, slipped and at risk, and the linked outcome metrics with their latest values."""
-    from outcomes.selectors import latest_values
-
     today = today or timezone.localdate()
     items = list(milestones(partnership=partnership, user=user).filter(plan_year=year))
     annotate_due(items, plan, today)
@@ -337,8 +353,6 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
 def plan_rows(*, partnership: Partnership, user) -> list:
     """The plan as spreadsheet rows, one per milestone, in the plan's order: what the export
     writes and the import reads back."""
-    from .spreadsheet import PlanRow
-
     rows = []
     for m in milestones(partnership=partnership, user=user):
         action, objective = m.key_action, m.key_action.objective
@@ -360,8 +374,6 @@ def plan_rows(*, partnership: Partnership, user) -> list:
 
 def plan_progress(*, partnership: Partnership, user) -> dict[str, list]:
     """The recomputed progress rows, by axis: {"priority": [...], "strand": [...]}."""
-    from .models import PlanProgressSummary
-
     rows = {"priority": [], "strand": []}
     for row in PlanProgressSummary.objects.for_user(user).filter(partnership=partnership):
         rows[row.axis].append(row)
@@ -372,10 +384,6 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
                                  today: date | None = None) -> tuple[list[Milestone], int]:
     """Overdue milestones, then those at risk or off track, soonest due first; and how many
     there are in all."""
-    from django.db.models import Q
-
-    from .filtersets import overdue_q
-
     today = today or timezone.localdate()
     needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
@@ -404,8 +412,6 @@ def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,
 def digest_preference(*, partnership: Partnership, user):
     """The user's digest preference in the partnership; unsaved with the defaults (on,
     Mondays) if they never chose."""
-    from .models import DigestPreference
-
     saved = DigestPreference.objects.filter(partnership=partnership, user=user).first()
     return saved or DigestPreference(partnership=partnership, user=user)
 
@@ -419,13 +425,6 @@ def digest_for(*, partnership: Partnership, lead, today: date, site_url: str = "
     """The milestones of the key actions `lead` leads in the partnership that the weekly
     digest lists (see `actionplans.digest`), each with its progress form's URL (absolute when
     `site_url` is given). Read as the lead: only what they may still edit. One query."""
-    from django.db.models import OuterRef, Subquery
-    from django.urls import reverse
-
-    from partnerships import access
-
-    from . import digest
-
     added = (Milestone.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
              .order_by("history_date").values("history_date")[:1])
     rows = (Milestone.objects.for_user(lead, access.EDIT_PLAN)
@@ -465,10 +464,6 @@ def digest_recipients(*, on: date, partnership: Partnership | None = None) -> li
     unless they chose another), and this ISO week's digest is not sent or being sent.
     Read by the beat task, for no user: whether each lead may still see the milestones is
     decided when their digest is built, as them. One query."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from .models import DigestPreference, DigestSent
-
     iso_year, iso_week, _ = on.isocalendar()
     preference = DigestPreference.objects.filter(partnership=OuterRef("partnership"),
                                                  user=OuterRef("lead"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 
-from . import services
+from .services import digests
 
 
 @shared_task(name="actionplans.tasks.send_due_digests")
@@ -19,7 +19,7 @@ def send_due_digests(on: str | None = None) -> list[str]:
     """Daily (beat): queues the weekly digest of every lead whose day it is. `on` is an ISO
     date, today (settings.TIME_ZONE) if not given. Returns the queued tasks' ids."""
     day = date.fromisoformat(on) if on else timezone.localdate()
-    return services.digests_dispatch(on=day)
+    return digests.digests_dispatch(on=day)
 
 
 @shared_task(
@@ -35,4 +35,4 @@ def send_digest(partnership_id: int, lead_id: int, on: str) -> str:
     lead = get_user_model().objects.filter(pk=lead_id).first()
     if partnership is None or lead is None:
         return "gone"
-    return services.digest_send(partnership=partnership, lead=lead, on=date.fromisoformat(on))
+    return digests.digest_send(partnership=partnership, lead=lead, on=date.fromisoformat(on))

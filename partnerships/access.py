@@ -201,6 +201,13 @@ def require(
         raise PermissionDenied(REFUSALS[action].format(partnership=partnership))
 
 
+def require_own(partnership: Partnership, row: models.Model) -> None:
+    """Raises PermissionDenied when `row`, handed to a service acting for `partnership`, is
+    another partnership's: a row is changed only in its own partnership's name."""
+    if row.partnership_id != partnership.pk:
+        raise PermissionDenied(f"That {row._meta.verbose_name} belongs to another partnership.")
+
+
 def get_for_user(
     source: type[models.Model] | models.QuerySet,
     user: AbstractBaseUser | AnonymousUser | None,

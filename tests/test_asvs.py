@@ -82,9 +82,10 @@ REQUIREMENTS: dict[str, Requirement] = {
     ),
     # --- V4 Access control -------------------------------------------------------------
     "4.1.1": Requirement(MET, (
-        "tests/actionplans/test_views.py::"
+        "tests/actionplans/views/test_milestones.py::"
         "test_a_viewer_sees_no_edit_controls_and_a_crafted_post_is_refused",
-        "tests/actionplans/test_services.py::test_only_leads_and_admins_change_the_plan",
+        "tests/actionplans/services/test_milestones.py::"
+        "test_only_leads_and_admins_change_the_plan",
         "tests/outcomes/test_services.py::"
         "test_only_analysts_and_admins_of_the_partnership_may_import",
         "tests/actionplans/test_api.py::test_members_who_may_not_edit_the_plan_get_403",
@@ -133,12 +134,13 @@ REQUIREMENTS: dict[str, Requirement] = {
     "5.1.3": Requirement(MET, (
         HERE + "test_5_1_3_input_is_checked_against_allow_lists",
         "tests/outcomes/test_api.py::test_bad_queries_are_400s_naming_the_field",
-        "tests/actionplans/test_views.py::test_an_evidence_file_of_the_wrong_kind_is_refused",
+        "tests/actionplans/views/test_milestones.py::"
+        "test_an_evidence_file_of_the_wrong_kind_is_refused",
     )),
     "5.1.4": Requirement(MET, (
         "tests/outcomes/test_importers.py::test_bad_rows_are_reported_with_their_line",
         "tests/outcomes/test_framework.py::test_targets_are_checked_and_removable",
-        "tests/actionplans/test_services.py::"
+        "tests/actionplans/services/test_milestones.py::"
         "test_a_milestone_needs_a_due_date_or_a_plan_year_inside_the_plan",
     )),
     "5.1.5": Requirement(MET, (HERE + "test_5_1_5_redirects_stay_on_the_site",)),
@@ -164,13 +166,13 @@ REQUIREMENTS: dict[str, Requirement] = {
         "Markdown with raw HTML off.",
     ),
     "5.3.1": Requirement(MET, (
-        "tests/actionplans/test_views.py::test_html_in_every_text_field_is_escaped",
+        "tests/actionplans/views/test_plan.py::test_html_in_every_text_field_is_escaped",
         "tests/outcomes/test_api.py::test_csv_has_the_json_columns_streams_and_escapes_formulas",
         HERE + "test_5_3_6_chart_data_cannot_break_out_of_its_script_element",
     )),
     "5.3.2": Requirement(MET, (HERE + "test_5_3_2_text_keeps_its_characters",)),
     "5.3.3": Requirement(MET, (
-        "tests/actionplans/test_views.py::test_html_in_every_text_field_is_escaped",
+        "tests/actionplans/views/test_plan.py::test_html_in_every_text_field_is_escaped",
         HERE + "test_5_3_3_reflected_input_is_escaped",
         "tests/browser/test_content_security_policy.py::test_no_page_violates_the_policy",
     )),
@@ -190,7 +192,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         HERE + "test_5_3_9_uploaded_file_names_cannot_choose_a_path",
         "tests/outcomes/test_services.py::"
         "test_files_are_stored_outside_the_web_root_with_random_names",
-        "tests/actionplans/test_views.py::test_evidence_is_uploaded_and_served_only_to_members",
+        "tests/actionplans/views/test_milestones.py::"
+        "test_evidence_is_uploaded_and_served_only_to_members",
     )),
     "5.3.10": Requirement(
         NOT_APPLICABLE, (), "No XPath; the only XML read is inside XLSX files (5.5.2).",

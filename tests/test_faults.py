@@ -321,7 +321,7 @@ def test_a_full_disk_refuses_evidence_clearly_and_loses_nothing(client, tenants,
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from actionplans.models import Milestone
-    from tests.actionplans.test_views import milestone_url, progress_form
+    from tests.actionplans.views.helpers import milestone_url, progress_form
 
     milestone = tenants.milestones["a"]
     client.force_login(tenants.users["a_lead"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from outcomes.models import Metric
@@ -29,9 +28,10 @@ from partnerships import access
 from partnerships.api.base import ListMixin, ScopedViewSet
 from partnerships.models import Organisation, Partnership
 
-from .. import services
 from ..filtersets import ActionPlanFilterSet, MilestoneFilterSet
 from ..models import ActionPlan, Milestone
+from ..services import milestones
+from ..services.milestones import StaleEdit
 from .serializers import (
     ActionPlanSerializer,
     MilestoneErrorSerializer,
@@ -103,6 +103,8 @@ class MilestoneViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneApiFilterSet
     write_action = access.EDIT_PLAN
+    # A service's error on `metrics` is this API's `performance_measures` (cdp/api/exceptions).
+    service_field_names = {"metrics": "performance_measures"}
 
     def scope_action(self) -> str:
         """Every route looks milestones up among those the user can see: a member who may
@@ -143,35 +145,20 @@ class MilestoneViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
-        services.require_edit_plan(request.user, milestone.partnership)
+        access.require(request.user, milestone.partnership, access.EDIT_PLAN)
         version = _version_to_change(request.headers.get("If-Match"), milestone)
         if version is None:
-            return self._stale()
+            raise StaleEdit(milestone)
         form = self.get_serializer(milestone, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         changes = dict(form.validated_data)
         metrics = changes.pop("metrics", None)
-        try:
-            services.milestone_update(milestone=milestone, user=request.user, version=version,
-                                      changes=changes, metrics=metrics)
-        except services.StaleEdit:
-            return self._stale()
-        except DjangoValidationError as error:
-            raise ValidationError(_field_errors(error)) from None
+        milestones.milestone_update(milestone=milestone, user=request.user, version=version,
+                                    changes=changes, metrics=metrics)
         return self._answer(self.get_object())
 
     def _answer(self, milestone: Milestone) -> Response:
         return Response(self.get_serializer(milestone).data, headers={"ETag": milestone.etag})
-
-    def _stale(self) -> Response:
-        current = self.get_object()
-        body = {
-            "detail": "The milestone has changed since you read it; nothing was saved. "
-                      "Compare with `current` and send your changes again with its ETag.",
-            "current": self.get_serializer(current).data,
-        }
-        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED,
-                        headers={"ETag": current.etag})
 
 
 def _matches(header: str | None, etag: str, *, weak: bool) -> bool:
@@ -193,12 +180,3 @@ def _version_to_change(header: str | None, milestone: Milestone) -> int | None:
     if not _matches(header, milestone.etag, weak=False):
         return None
     return int(ETAG.match(milestone.etag)["version"])
-
-
-def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
-    """A service's errors by the API's field names."""
-    names = {"metrics": "performance_measures", "__all__": "non_field_errors"}
-    if hasattr(error, "error_dict"):
-        return {names.get(field, field): messages
-                for field, messages in error.message_dict.items()}
-    return {"non_field_errors": error.messages}

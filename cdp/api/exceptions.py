@@ -39,7 +39,9 @@ def field_errors(error: DjangoValidationError, names: dict[str, str] | None = No
 
 
 def _stale(error: StaleEdit, view) -> Response:
-    current = error.current
+    # What is saved now, read again as the view reads it (its related rows and their order),
+    # so that `current` is exactly what a GET answers.
+    current = view.get_object() if hasattr(view, "get_object") else error.current
     body = {"detail": STALE.format(name=current._meta.verbose_name),
             "current": view.get_serializer(current).data}
     return Response(body, status=status.HTTP_412_PRECONDITION_FAILED,

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from actionplans import services
 from actionplans.models import Milestone
+from actionplans.services import milestones
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_a_race_between_the_check_and_the_write_is_412(tenants, monkeypatch):
                     changes={"status": "complete"})
         return real_update(**kwargs)
 
-    monkeypatch.setattr(services, "milestone_update", someone_else_first)
+    monkeypatch.setattr(milestones, "milestone_update", someone_else_first)
     response = patch(client, milestone, {"status": "off_track"}, etag)
     assert response.status_code == 412
     assert response.json()["current"]["status"] == "complete"

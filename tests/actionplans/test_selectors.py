@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actionplans import selectors, services
 from actionplans.digest import DUE_SOON, NO_UPDATE, OVERDUE
-from actionplans.models import DigestSent
+from actionplans.models import DigestSent, Milestone
 from partnerships import services as partnership_services
 from partnerships.models import Membership
 
@@ -128,3 +128,27 @@ def test_inactive_users_get_none(tenants):
     tenants.users["a_lead"].is_active = False
     tenants.users["a_lead"].save()
     assert recipients(tenants, MONDAY) == []
+
+
+def test_today_is_the_date_in_england_not_on_the_servers_clock(tenants, monkeypatch,
+                                                              settings):
+    """A milestone due on 31 March 2023 is not overdue at 23:30 that evening in London (22:30
+    UTC, summer time) and is at 00:30 on 1 April (still 31 March in UTC), on the plan page
+    and in the API's filter alike."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from actionplans.filtersets import MilestoneFilterSet
+
+    settings.TIME_ZONE = "Europe/London"  # the default, whatever DJANGO_TIME_ZONE says
+    milestone = tenants.milestones["a"]  # due 31 March 2023, on track
+    scoped = Milestone.objects.filter(partnership=tenants.a)
+    for hour, overdue in ((22, False), (23, True)):
+        now = datetime(2023, 3, 31, hour, 30, tzinfo=UTC)
+        monkeypatch.setattr(timezone, "now", lambda now=now: now)
+        page = selectors.plan_page(partnership=tenants.a, user=tenants.users["a_lead"],
+                                   plan=tenants.plans["a"], params={}, grouping="priority")
+        assert page["overdue_count"] == int(overdue)
+        found = MilestoneFilterSet({"overdue": "true"}, queryset=scoped).qs
+        assert list(found) == ([milestone] if overdue else [])

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 
 from cdp.observability import ContextFilter
 from outcomes.models import SummaryState
-from tests.actionplans.test_views import progress_form
+from tests.actionplans.views.helpers import progress_form
 from tests.outcomes.test_summaries import wait_for
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 
-from ... import selectors, services
+from ... import selectors
+from ...services.digests import DigestOutcome, digest_send
 
 
 class Command(BaseCommand):
@@ -61,10 +62,10 @@ class Command(BaseCommand):
         sent = 0
         for partnership_id, user_id in pairs:
             where, who = partnerships[partnership_id], users[user_id]
-            outcome = services.digest_send(partnership=where, lead=who, on=day, dry_run=dry_run)
-            sent += outcome == services.DigestOutcome.SENT
+            outcome = digest_send(partnership=where, lead=who, on=day, dry_run=dry_run)
+            sent += outcome == DigestOutcome.SENT
             detail = ""
-            if outcome in (services.DigestOutcome.SENT, services.DigestOutcome.WOULD_SEND):
+            if outcome in (DigestOutcome.SENT, DigestOutcome.WOULD_SEND):
                 digest = selectors.digest_for(partnership=where, lead=who, today=day,
                                               site_url=settings.SITE_URL)
                 detail = f" to {who.email}: {digest.summary()}"

@@ -1,7 +1,6 @@
-"""The plan's spreadsheet round trip and import rules, against PostgreSQL."""
+"""actionplans/services/plan_import.py: the plan's spreadsheet round trip and import rules,
+against PostgreSQL."""
 
-import csv
-import io
 from datetime import date
 
 import pytest
@@ -171,19 +170,6 @@ def test_only_leads_and_admins_import(tenants):
     with pytest.raises(PermissionDenied):
         services.plan_import_start(partnership=tenants.a, user=tenants.users["b_lead"],
                                    file_name="plan.csv", data=b"x")
-
-
-def test_the_report_csv_escapes_formulas(client, tenants):
-    bigger_plan(tenants)
-    client.force_login(tenants.users["a_viewer"])
-    response = client.get("/partnerships/rotherham/plan/report.csv?year=1")
-    assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["plan_year", "priority", "strand"]
-    assert ["'=Serious and Organised Crime Tasking Group", "Tasking group in place"] == rows[
-        [r[5] for r in rows].index("Tasking group in place")][4:6]
-    progress = [r[10] for r in rows if r[5] == "Tasking group in place"]
-    assert progress == ["'-3 OCGs disrupted;\n@partners briefed"]
 
 
 def test_a_lead_who_has_left_still_exports_and_imports_unchanged(tenants):

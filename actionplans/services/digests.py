@@ -1,0 +1,153 @@
+"""The leads' weekly digest: their preference, and sending it (what goes in it is
+`actionplans.digest`, a pure module, read by `selectors.digest_for`).
+
+Sending is idempotent: a digest is claimed before it is sent by inserting a `DigestSent` row,
+unique per lead, partnership and ISO week, in a transaction of its own that commits first; a
+retried or duplicated task finds the claim and sends nothing. Deliberately NOT one
+transaction: an email cannot be rolled back. The failure cases, and which way each errs:
+- the email backend raises (SMTP refused, timed out): the claim is marked `failed` and the
+  error re-raised; a retry (the task retries itself) may claim it again and send. The one
+  duplicate this allows: an SMTP server that accepted the message and then reported an error.
+- the worker dies, or the database is lost, between the claim and the email, or between the
+  email and marking it `sent`: the claim stays `sending` and nothing is sent again that week.
+  This errs towards a missed digest, never a second one: a lead may miss one week's reminder
+  (the next week's lists the same milestones); a lead sent the same email twice learns to
+  ignore it.
+- two workers at once: the unique constraint lets one claim; the other sends nothing.
+- the lead's day or preference changes after the claim: this week's is already settled.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships import access
+from partnerships.models import Partnership
+
+from .. import selectors
+from ..models import DigestPreference, DigestSent
+from .base import save_with_history
+
+
+@transaction.atomic
+def digest_preference_save(*, partnership: Partnership, user, enabled: bool,
+                           weekday: int | None = None) -> DigestPreference:
+    """Switches the user's weekly digest in the partnership on (on `weekday`) or off. Switching
+    it off keeps the day chosen before, for when it is switched on again."""
+    access.require(user, partnership, access.EDIT_PLAN)
+    preference = (DigestPreference.objects.select_for_update()
+                  .filter(partnership=partnership, user=user).first()
+                  or DigestPreference(partnership=partnership, user=user))
+    preference.enabled = enabled
+    if weekday is not None:
+        preference.weekday = weekday
+    save_with_history(preference, user)
+    return preference
+
+
+class DigestOutcome:
+    """What `digest_send` did, in words an operator reads."""
+
+    SENT = "sent"
+    WOULD_SEND = "would be sent"
+    ALREADY_SENT = "already sent this week"
+    NOTHING_TO_REPORT = "nothing to report"
+    SWITCHED_OFF = "switched off"
+    DRAFT_PLAN = "plan is a draft"
+    NO_ADDRESS = "no email address"
+
+
+def digest_send(*, partnership: Partnership, lead, on: date, dry_run: bool = False) -> str:
+    """Sends `lead` their weekly digest for the partnership, for the ISO week of `on`, once
+    (see the module's docstring for how, and how it fails).
+
+    Nothing is sent when the plan is a draft (or missing), when the lead switched the digest
+    off or has no email address, or when none of their milestones is overdue, due within 14
+    days or without an update for 8 weeks. Returns a `DigestOutcome`. With `dry_run`, says
+    what it would do and claims and sends nothing."""
+    if not lead.is_active or not lead.email:
+        return DigestOutcome.NO_ADDRESS
+    if not selectors.plan_is_signed_off(partnership=partnership):
+        return DigestOutcome.DRAFT_PLAN
+    if not selectors.digest_preference(partnership=partnership, user=lead).enabled:
+        return DigestOutcome.SWITCHED_OFF
+    digest = selectors.digest_for(partnership=partnership, lead=lead, today=on,
+                                  site_url=settings.SITE_URL)
+    if not digest.count:
+        return DigestOutcome.NOTHING_TO_REPORT
+    message = _digest_message(partnership=partnership, lead=lead, digest=digest)
+    iso_year, iso_week, _ = on.isocalendar()
+    week = {"partnership": partnership, "lead": lead, "iso_year": iso_year,
+            "iso_week": iso_week}
+    if dry_run:
+        claimed = DigestSent.objects.filter(**week).exclude(
+            status=DigestSent.Status.FAILED).exists()
+        return DigestOutcome.ALREADY_SENT if claimed else DigestOutcome.WOULD_SEND
+    claim = _claim(week)
+    if claim is None:
+        return DigestOutcome.ALREADY_SENT
+    try:
+        message.send()
+    except Exception as error:
+        DigestSent.objects.filter(pk=claim.pk).update(
+            status=DigestSent.Status.FAILED, failure=f"{type(error).__name__}: {error}"[:2000])
+        raise
+    DigestSent.objects.filter(pk=claim.pk).update(
+        status=DigestSent.Status.SENT, sent_at=timezone.now(), milestone_count=digest.count)
+    return DigestOutcome.SENT
+
+
+def _claim(week: dict) -> DigestSent | None:
+    """Claims this week's digest (committed at once), or None if it is claimed already:
+    sent, or being sent. A claim whose sending failed may be claimed again."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return DigestSent.objects.create(**week, claimed_at=now)
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        reclaimed = DigestSent.objects.filter(**week, status=DigestSent.Status.FAILED
+                                              ).update(status=DigestSent.Status.SENDING,
+                                                       claimed_at=now, failure="")
+    return DigestSent.objects.get(**week) if reclaimed else None
+
+
+def _digest_message(*, partnership: Partnership, lead, digest) -> EmailMultiAlternatives:
+    site = settings.SITE_URL
+    context = {
+        "partnership": partnership,
+        "lead_name": lead.get_full_name() or lead.username,
+        "digest": digest,
+        "plan_url": site + reverse("actionplans:plan", args=[partnership.slug])
+        + f"?lead={lead.pk}",
+        "preference_url": site + reverse("actionplans:digest", args=[partnership.slug]),
+    }
+    subject = f"Your milestones this week: {digest.short_summary()} – {partnership.name}"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split())[:250],
+        body=render_to_string("actionplans/email/digest.txt", context),
+        to=[lead.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("actionplans/email/digest.html", context),
+                               "text/html")
+    return message
+
+
+def digests_dispatch(*, on: date, partnership: Partnership | None = None) -> list[str]:
+    """Queues one digest task for each lead whose day `on` is (the daily beat task's fan-out).
+    Returns the queued tasks' ids. Each task decides, as its lead, whether to send."""
+    # A cycle: actionplans.tasks imports the services to call them.
+    from .. import tasks
+
+    return [tasks.send_digest.delay(partnership_id, lead_id, on.isoformat()).id
+            for partnership_id, lead_id in selectors.digest_recipients(on=on,
+                                                                       partnership=partnership)]

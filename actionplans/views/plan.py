@@ -1,0 +1,83 @@
+"""The plan page, and the forms that set up the plan and add objectives and key actions."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from partnerships import access
+from partnerships.models import Organisation
+from partnerships.selectors import member_users
+
+from .. import selectors
+from ..forms import ActionPlanForm, KeyActionForm, ObjectiveForm
+from ..models import Objective
+from ..services.plan import action_plan_save, key_action_create, objective_create
+from .base import PlanFormView, PlanViewMixin
+
+
+class PlanView(PlanViewMixin, TemplateView):
+    write_action = None
+    template_name = "actionplans/plan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        grouping = "strand" if self.request.GET.get("group") == "strand" else "priority"
+        context.update(plan=plan, grouping=grouping)
+        if plan is not None:
+            context.update(selectors.plan_page(
+                partnership=self.partnership, user=self.request.user, plan=plan,
+                params=self.request.GET, grouping=grouping))
+            query = self.request.GET.copy()
+            query.pop("group", None)
+            context["filter_query"] = query.urlencode()
+            context["filtered"] = any(v for k, v in self.request.GET.items() if k != "group")
+            context["years"] = [(y, plan.year_label(y)) for y in range(1, plan.years + 1)]
+            context["milestone_base"] = f"{self.plan_url()}milestones/"
+        return context
+
+
+class PlanEditView(PlanFormView):
+    form_class = ActionPlanForm
+    needs_plan = False
+
+    @property
+    def heading(self):
+        return "Change the plan's details" if self.get_plan() else "Set up the action plan"
+
+    def get_initial(self):
+        plan = self.get_plan()
+        if plan is None:
+            return {"title": f"{self.partnership.name} action plan", "years": 3,
+                    "status": "draft"}
+        return {name: getattr(plan, name) for name in (
+            "title", "first_year", "years", "status", "signed_off_on", "signed_off_by")}
+
+    def save(self, data):
+        plan = action_plan_save(partnership=self.partnership, user=self.request.user, **data)
+        return f"Plan saved: {plan.title}, {plan.span}.", None
+
+
+class ObjectiveCreateView(PlanFormView):
+    form_class = ObjectiveForm
+    heading = "Add an objective"
+
+    def save(self, data):
+        objective = objective_create(plan=self.get_plan(), user=self.request.user, **data)
+        return f"Objective added: {objective.title}.", None
+
+
+class KeyActionCreateView(PlanFormView):
+    form_class = KeyActionForm
+    heading = "Add a key action"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["objectives"] = self.scoped(Objective, access.EDIT_PLAN)
+        kwargs["members"] = member_users(partnership=self.partnership, user=self.request.user)
+        kwargs["organisations"] = self.scoped(Organisation).order_by("name")
+        return kwargs
+
+    def save(self, data):
+        action = key_action_create(user=self.request.user, **data)
+        return f"Key action added: {action.title}.", None
