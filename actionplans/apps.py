@@ -7,9 +7,8 @@ class ActionplansConfig(AppConfig):
 
     def ready(self) -> None:
         # The plan's progress is recomputed, and replaced, with the dashboard summaries.
-        from outcomes.services import SUMMARY_WRITERS
+        from outcomes.services import summaries
 
         from .services import plan_progress_replace
 
-        if plan_progress_replace not in SUMMARY_WRITERS:
-            SUMMARY_WRITERS.append(plan_progress_replace)
+        summaries.register_writer(plan_progress_replace)

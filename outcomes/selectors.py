@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from datetime import datetime
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from .models import ImportBatch, ImportRowProblem, Metric, SummaryRun, SummaryState
+from partnerships import access
+from partnerships.access import member_partnership_ids
+from partnerships.models import LocalAuthority
+
+from .coverage import coverage, held_period, sort_key, summary_sentence
+from .models import (
+    Annotation,
+    FrameworkMetric,
+    ImportBatch,
+    ImportRowProblem,
+    LocalAim,
+    Metric,
+    MetricSummary,
+    Observation,
+    SummaryRun,
+    SummaryState,
+    Target,
+)
+from .stats import disclose_value, target_status
+
+log = logging.getLogger(__name__)
 
 
 def summary_run_last_finished_at() -> datetime | None:
@@ -31,11 +54,28 @@ def summary_freshness() -> dict:
 
 def import_batch_list(*, partnership, user) -> QuerySet[ImportBatch]:
     return (
-        ImportBatch.objects.for_user(user, "load_data")
+        ImportBatch.objects.for_user(user, access.LOAD_DATA)
         .filter(partnership=partnership)
         .select_related("created_by")
         .order_by("-created_at")
     )
+
+
+def import_progress_key(batch_id: int) -> str:
+    """Where a running import keeps how far it has got (outcomes.services.import_rows)."""
+    return f"import-progress:{batch_id}"
+
+
+def import_progress(batch: ImportBatch) -> dict:
+    """How far a batch has got, from the cache while it runs, else from the batch."""
+    try:
+        live = cache.get(import_progress_key(batch.pk))
+    except Exception:  # noqa: BLE001 - the cache is down: the batch's own counts will do
+        log.warning("import progress: the cache cannot be reached", exc_info=True)
+        live = None
+    if live and batch.status in (ImportBatch.Status.VALIDATING, ImportBatch.Status.IMPORTING):
+        return live
+    return {"status": batch.status, "done": batch.rows_done, "total": batch.rows_total}
 
 
 def import_problems(*, batch: ImportBatch, limit: int = 200) -> list[ImportRowProblem]:
@@ -55,8 +95,6 @@ def latest_values(*, partnership, user, metric_ids) -> dict[int, dict]:
     """Each metric's latest value for the partnership (all persons, no category breakdown):
     metric id -> period_label, period_end, value, area_name, area_code. One query (and one
     to count the partnership's areas)."""
-    from .models import Observation
-
     latest: dict[int, dict] = {}
     rows = (
         Observation.objects.for_user(user)
@@ -77,9 +115,6 @@ def latest_values(*, partnership, user, metric_ids) -> dict[int, dict]:
 def framework_for_partnership(*, partnership, user) -> dict:
     """The local framework with each metric's latest value and targets, in a fixed number of
     queries: aims, entries (with metrics), targets, and the latest values."""
-
-    from .models import FrameworkMetric, LocalAim, Target
-    from .stats import target_status
 
     aims = list(LocalAim.objects.for_user(user).filter(partnership=partnership))
     entries = list(
@@ -120,8 +155,6 @@ def summary_computed_at(*, partnership) -> datetime | None:
 def dashboard_summaries(*, partnership, user) -> list:
     """The summaries of the metrics in the partnership's framework (of every metric it has
     figures for, if it has not chosen any), with their metric and outcome. Two queries."""
-    from .models import FrameworkMetric, MetricSummary
-
     # The series (every period) is for the metric page: tiles and the spine never need it.
     summaries = (MetricSummary.objects.for_user(user).filter(partnership=partnership)
                  .select_related("metric__outcome").defer("series")
@@ -134,8 +167,6 @@ def dashboard_summaries(*, partnership, user) -> list:
 
 def metric_summaries(*, partnership, user, metric_id: int) -> list:
     """One metric's summaries, one per area of the partnership that has figures."""
-    from .models import MetricSummary
-
     return list(MetricSummary.objects.for_user(user)
                 .filter(partnership=partnership, metric_id=metric_id)
                 .select_related("metric").order_by("area_code"))
@@ -143,8 +174,6 @@ def metric_summaries(*, partnership, user, metric_id: int) -> list:
 
 def targets_for_metric(*, partnership, user, metric_id: int) -> list:
     """The partnership's targets for one metric, soonest due first."""
-    from .models import Target
-
     return list(Target.objects.for_user(user)
                 .filter(partnership=partnership, metric_id=metric_id).order_by("due_end"))
 
@@ -152,8 +181,6 @@ def targets_for_metric(*, partnership, user, metric_id: int) -> list:
 def annotations_for_metric(*, partnership, user, metric_id: int) -> list:
     """The partnership's notes on one metric, in date order, with who wrote them. One query
     whatever their number."""
-    from .models import Annotation
-
     return list(Annotation.objects.for_user(user)
                 .filter(partnership=partnership, metric_id=metric_id)
                 .select_related("created_by").order_by("date", "pk"))
@@ -162,10 +189,6 @@ def annotations_for_metric(*, partnership, user, metric_id: int) -> list:
 def annotation_to_change(*, partnership, user, metric_id: int, pk: int):
     """One of the partnership's notes on this metric, if `user` may change it; otherwise
     None (the page is then a 404: another partnership's note is never confirmed to exist)."""
-    from partnerships import access
-
-    from .models import Annotation
-
     return (Annotation.objects.for_user(user, access.ANNOTATE)
             .filter(partnership=partnership, metric_id=metric_id, pk=pk)
             .select_related("metric", "partnership").first())
@@ -173,8 +196,6 @@ def annotation_to_change(*, partnership, user, metric_id: int, pk: int):
 
 def comparable_metrics(*, user):
     """National metrics (published, so public) with figures in partnerships the user sees."""
-    from .models import Metric, MetricSummary
-
     seen = MetricSummary.objects.for_user(user).filter(metric__owner__isnull=True)
     return Metric.objects.filter(pk__in=seen.values("metric_id")).order_by("order", "name")
 
@@ -182,11 +203,6 @@ def comparable_metrics(*, user):
 def comparison(*, user, metric) -> dict:
     """Every area the user may see, for the metric's latest common period: values with
     disclosure control applied (this view crosses partnerships), ordered best first."""
-    from collections import Counter
-
-    from .models import MetricSummary
-    from .stats import disclose_value
-
     rows = list(MetricSummary.objects.for_user(user).filter(metric=metric)
                 .select_related("partnership").defer("series")
                 .order_by("partnership__name", "area_code"))
@@ -230,8 +246,6 @@ SUPPRESSED_NOTE = "Suppressed: built on a count of 1 to 4"
 
 def _outside(user) -> Q:
     """Rows of partnerships the user sees without being a member (regionally, nationally)."""
-    from partnerships.access import member_partnership_ids
-
     return ~Q(partnership_id__in=member_partnership_ids(user))
 
 
@@ -248,8 +262,6 @@ def tidy_rows(queryset: QuerySet, *, user, columns: dict[str, str], hidden: dict
     lookups. Outside their own partnerships a user sees national metrics only, with
     disclosure control: the `hidden` columns of a suppressed figure take the given value
     (None, or a note saying why)."""
-    from django.db.models import Case, F, Value, When
-
     outside = _outside(user)
     suppressed = outside & _small_count()
     fields = queryset.model._meta
@@ -268,12 +280,6 @@ def with_latest_held(entries: QuerySet, *, user) -> QuerySet:
     partnership's areas (all persons, no category breakdown): `held_label`, `held_start`,
     `held_end` and `held_year_type`, None when nothing is held. Still one query: each is a
     subquery on the observations' (partnership, metric, period_end) index."""
-    from django.db.models import OuterRef, Subquery
-
-    from partnerships.models import LocalAuthority
-
-    from .models import Observation
-
     areas = LocalAuthority.objects.filter(
         partnerships=OuterRef(OuterRef("partnership_id"))).values("code")
     latest = (Observation.objects.for_user(user)
@@ -288,8 +294,6 @@ def with_latest_held(entries: QuerySet, *, user) -> QuerySet:
 
 def entry_coverage(entry, today):
     """The coverage of an entry annotated by `with_latest_held`, with its metric loaded."""
-    from .coverage import coverage, held_period
-
     held = (held_period(entry.held_label, entry.held_start, entry.held_end,
                         entry.held_year_type) if entry.held_label else None)
     return coverage(frequency=entry.metric.frequency,
@@ -300,9 +304,6 @@ def coverage_for_partnership(*, partnership, user, today=None) -> dict:
     """Each metric of the partnership's local framework with the latest period held in its
     areas, the period expected by now and whether it is behind: what is behind first. One
     query, whatever the data."""
-    from .coverage import sort_key, summary_sentence
-    from .models import FrameworkMetric
-
     today = today or timezone.localdate()
     entries = with_latest_held(
         FrameworkMetric.objects.for_user(user).filter(partnership=partnership)

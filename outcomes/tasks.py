@@ -3,18 +3,18 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import services
+from .services import imports, summaries
 
 
 @shared_task(name="outcomes.tasks.validate_import")
 def validate_import(batch_id: int) -> str:
-    return services.import_validate(batch_id=batch_id).status
+    return imports.import_validate(batch_id=batch_id).status
 
 
 @shared_task(name="outcomes.tasks.commit_import")
 def commit_import(batch_id: int, user_id: int, accept_valid: bool) -> str:
     user = get_user_model().objects.get(pk=user_id)
-    return services.import_commit(
+    return imports.import_commit(
         batch_id=batch_id, user=user, accept_valid=accept_valid, queued=True
     ).status
 
@@ -22,17 +22,17 @@ def commit_import(batch_id: int, user_id: int, accept_valid: bool) -> str:
 @shared_task(name="outcomes.tasks.recompute_summaries")
 def recompute_summaries(partnership_id: int) -> int:
     """One partnership's summaries, after its data changed. Returns the rows written."""
-    return services.summaries_recompute(partnership_ids=[partnership_id]).rows
+    return summaries.summaries_recompute(partnership_ids=[partnership_id]).rows
 
 
 @shared_task(name="outcomes.tasks.recompute_all_summaries")
 def recompute_all_summaries() -> int:
     """Every partnership's summaries (nightly), which also sweeps anything left dirty."""
-    return services.summaries_sweep().rows
+    return summaries.summaries_sweep().rows
 
 
 @shared_task(name="outcomes.tasks.recompute_dirty_summaries")
 def recompute_dirty_summaries() -> int:
     """Partnerships still marked dirty after the debounce window: their recompute was never
     queued or never ran (the broker was down). Returns how many were recomputed."""
-    return services.summaries_recompute_dirty()
+    return summaries.summaries_recompute_dirty()

@@ -12,7 +12,6 @@ urlpatterns = [
          name="import_progress"),
     path("imports/<int:pk>/rows-left-out.csv", views.ImportProblemsCsvView.as_view(),
          name="import_problems_csv"),
-    path("imports/<int:pk>/apply/", views.ImportCommitView.as_view(), name="import_commit"),
     path("imports/<int:pk>/cancel/", views.ImportCancelView.as_view(), name="import_cancel"),
     path("imports/<int:pk>/roll-back/", views.ImportRollbackView.as_view(),
          name="import_rollback"),

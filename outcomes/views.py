@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from partnerships import access
-from partnerships.mixins import PartnershipViewMixin
+from partnerships.mixins import PartnershipViewMixin, add_service_error
 
-from . import selectors, services
+from . import selectors
 from .forms import (
     AnnotationForm,
     FrameworkMetricForm,
@@ -22,7 +22,9 @@ from .forms import (
     TargetForm,
 )
 from .importers import FileProblem
-from .models import Annotation, FrameworkMetric, ImportBatch, Metric, Target
+from .models import Annotation, FrameworkMetric, ImportBatch, LocalAim, Metric, Target
+from .services import annotations, framework, imports
+from .services.entry import observation_enter
 
 
 class DataViewMixin(PartnershipViewMixin):
@@ -33,12 +35,13 @@ class DataViewMixin(PartnershipViewMixin):
         return reverse("outcomes:import_detail", args=[self.partnership.slug, batch.pk])
 
     def get_batch(self) -> ImportBatch:
-        try:
-            return self.scoped(ImportBatch, access.LOAD_DATA).select_related("created_by").get(
-                pk=self.kwargs["pk"]
-            )
-        except ImportBatch.DoesNotExist:
-            raise Http404("No such import") from None
+        return self.get_scoped(ImportBatch.objects.select_related("created_by"),
+                               access.LOAD_DATA, pk=self.kwargs["pk"])
+
+    def refused(self, error: ValidationError, batch: ImportBatch) -> HttpResponseRedirect:
+        """Back to the import's page, saying why the service refused."""
+        messages.error(self.request, " ".join(error.messages))
+        return HttpResponseRedirect(self.batch_url(batch))
 
 
 class ImportListView(DataViewMixin, TemplateView):
@@ -59,40 +62,66 @@ class ImportUploadView(DataViewMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            batch = services.import_start(
+            submitted = imports.submit(
                 partnership=self.partnership,
                 user=self.request.user,
                 file_name=upload.name,
                 data=upload.read(),
                 format=form.cleaned_data["format"],
                 create_missing_metrics=form.cleaned_data["create_missing_metrics"],
+                preview=True,
             )
         except FileProblem as error:
             form.add_error("file", str(error)[:1].upper() + str(error)[1:])
             return self.form_invalid(form)
-        services.import_check(batch=batch, size=upload.size)
-        return HttpResponseRedirect(self.batch_url(batch))
+        return HttpResponseRedirect(self.batch_url(submitted.batch))
 
 
-class ImportDetailView(DataViewMixin, TemplateView):
+class ImportDetailView(DataViewMixin, FormView):
+    """An import's page: what it would do or did, with its rows left out. POSTed to, it
+    applies the checked import (rejected rows must be accepted first)."""
+
     template_name = "outcomes/import_detail.html"
+    form_class = ImportCommitForm
 
     def get(self, request, *args, **kwargs):
         self.batch = self.get_batch()
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.batch = self.get_batch()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rejected": self.batch.rejected}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch = self.batch
         context.update(
             batch=batch,
-            progress=services.import_progress(batch),
+            progress=selectors.import_progress(batch),
             running=batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING,
                                      ImportBatch.Status.IMPORTING),
             problems=selectors.import_problems(batch=batch),
-            commit_form=kwargs.get("commit_form") or ImportCommitForm(rejected=batch.rejected),
         )
         return context
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        try:
+            batch, queued = imports.import_apply(batch=self.batch, user=self.request.user,
+                                                 accept_valid=form.cleaned_data["accept_valid"])
+        except ValidationError as error:
+            return self.refused(error, self.batch)
+        if queued:
+            messages.success(self.request, "The import has started.")
+        else:
+            messages.success(self.request, f"Imported: {batch.inserted} new, {batch.updated} "
+                             f"changed, {batch.unchanged} unchanged.")
+        return HttpResponseRedirect(self.batch_url(batch))
 
 
 class ImportProgressView(DataViewMixin, View):
@@ -100,46 +129,19 @@ class ImportProgressView(DataViewMixin, View):
 
     def get(self, request, *args, **kwargs):
         batch = self.get_batch()
-        progress = services.import_progress(batch)
+        progress = selectors.import_progress(batch)
         total = progress["total"] or 0
         percent = min(100, round(100 * progress["done"] / total)) if total else 0
         return JsonResponse({**progress, "percent": percent})
-
-
-class ImportCommitView(DataViewMixin, View):
-    def post(self, request, *args, **kwargs):
-        batch = self.get_batch()
-        form = ImportCommitForm(request.POST, rejected=batch.rejected)
-        if not form.is_valid():
-            view = ImportDetailView(request=request, kwargs=self.kwargs, args=self.args)
-            view.partnership, view.actions, view.batch = self.partnership, self.actions, batch
-            return view.render_to_response(view.get_context_data(commit_form=form), status=400)
-        accept = form.cleaned_data["accept_valid"]
-        try:
-            batch, queued = services.import_apply(batch=batch, user=request.user,
-                                                  accept_valid=accept)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(self.batch_url(batch))
-        if queued:
-            messages.success(request, "The import has started.")
-            return HttpResponseRedirect(self.batch_url(batch))
-        messages.success(
-            request,
-            f"Imported: {batch.inserted} new, {batch.updated} changed, "
-            f"{batch.unchanged} unchanged.",
-        )
-        return HttpResponseRedirect(self.batch_url(batch))
 
 
 class ImportCancelView(DataViewMixin, View):
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
         try:
-            services.import_cancel(batch=batch, user=request.user)
+            imports.import_cancel(batch=batch, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(self.batch_url(batch))
+            return self.refused(error, batch)
         messages.success(request, f"{batch.file_name} was not imported.")
         return HttpResponseRedirect(
             reverse("outcomes:imports", args=[self.partnership.slug])
@@ -150,10 +152,9 @@ class ImportRollbackView(DataViewMixin, View):
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
         try:
-            result = services.import_rollback(batch=batch, user=request.user)
+            result = imports.import_rollback(batch=batch, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(self.batch_url(batch))
+            return self.refused(error, batch)
         kept = (f" {result.kept} rows changed by a later import were left as they are."
                 if result.kept else "")
         messages.success(
@@ -181,16 +182,13 @@ class ObservationEntryView(DataViewMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            batch = services.observation_enter(
+            batch = observation_enter(
                 partnership=self.partnership, user=self.request.user, metric=data["metric"],
                 area_code=data["area_code"], period=data["period"], value=data["value"],
                 count=data["count"], value_note=data["value_note"], source=data["source"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                field = "period" if "period" in message else None
-                form.add_error(field, message)
-            return self.form_invalid(form)
+            return self.form_invalid(add_service_error(form, error))
         change = "saved" if batch.inserted else "updated" if batch.updated else "unchanged"
         messages.success(request=self.request, message=(
             f"{data['metric'].name}, {data['period']}: value {change}."))
@@ -244,13 +242,7 @@ class FrameworkFormView(DataViewMixin, FormView):
         try:
             message = self.save(form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    for text in errors:
-                        form.add_error(field, text)
-            else:
-                form.add_error(None, error)
-            return self.form_invalid(form)
+            return self.form_invalid(add_service_error(form, error))
         messages.success(self.request, message)
         return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))
 
@@ -260,7 +252,7 @@ class LocalAimCreateView(FrameworkFormView):
     heading = "Add an aim"
 
     def save(self, data) -> str:
-        aim = services.local_aim_create(partnership=self.partnership, user=self.request.user,
+        aim = framework.local_aim_create(partnership=self.partnership, user=self.request.user,
                                         name=data["name"])
         return f"Aim added: {aim.name}."
 
@@ -270,15 +262,13 @@ class FrameworkMetricAddView(FrameworkFormView):
     heading = "Add a metric to the framework"
 
     def get_form_kwargs(self):
-        from .models import LocalAim
-
         kwargs = super().get_form_kwargs()
         kwargs["metrics"] = self.metrics()
         kwargs["aims"] = self.scoped(LocalAim)
         return kwargs
 
     def save(self, data) -> str:
-        entry = services.framework_metric_add(partnership=self.partnership,
+        entry = framework.framework_metric_add(partnership=self.partnership,
                                               user=self.request.user, metric=data["metric"],
                                               aim=data["aim"])
         return f"{entry.metric.name} is now in the framework."
@@ -289,7 +279,7 @@ class LocalMetricCreateView(FrameworkFormView):
     heading = "Create a local metric"
 
     def save(self, data) -> str:
-        metric = services.local_metric_create(partnership=self.partnership,
+        metric = framework.local_metric_create(partnership=self.partnership,
                                               user=self.request.user, **data)
         return f"Local metric created: {metric.name}. Add it to the framework to track it."
 
@@ -304,7 +294,7 @@ class TargetCreateView(FrameworkFormView):
         return kwargs
 
     def save(self, data) -> str:
-        target = services.target_create(partnership=self.partnership, user=self.request.user,
+        target = framework.target_create(partnership=self.partnership, user=self.request.user,
                                         **data)
         return f"Target added: {target.description}."
 
@@ -315,10 +305,7 @@ class FrameworkRemoveView(DataViewMixin, View):
     model = None
 
     def post(self, request, *args, **kwargs):
-        try:
-            row = self.scoped(self.model, access.LOAD_DATA).get(pk=kwargs["pk"])
-        except self.model.DoesNotExist:
-            raise Http404("Not found") from None
+        row = self.get_scoped(self.model, access.LOAD_DATA, pk=kwargs["pk"])
         messages.success(request, self.remove(row))
         return HttpResponseRedirect(reverse("outcomes:framework", args=[self.partnership.slug]))
 
@@ -327,7 +314,7 @@ class FrameworkMetricRemoveView(FrameworkRemoveView):
     model = FrameworkMetric
 
     def remove(self, entry) -> str:
-        services.framework_metric_remove(entry=entry, user=self.request.user)
+        framework.framework_metric_remove(entry=entry, user=self.request.user)
         return f"{entry.metric.name} is no longer in the framework."
 
 
@@ -335,7 +322,7 @@ class TargetRemoveView(FrameworkRemoveView):
     model = Target
 
     def remove(self, target) -> str:
-        services.target_delete(target=target, user=self.request.user)
+        framework.target_delete(target=target, user=self.request.user)
         return f"Target removed: {target.description}."
 
 
@@ -417,13 +404,7 @@ class AnnotationFormView(AnnotationViewMixin, FormView):
         try:
             message = self.save(form.cleaned_data)
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                form.add_error(None, error)
-                return self.form_invalid(form)
-            for field, errors in error.message_dict.items():
-                for text in errors:
-                    form.add_error(field if field in form.fields else None, text)
-            return self.form_invalid(form)
+            return self.form_invalid(add_service_error(form, error))
         messages.success(self.request, message)
         return HttpResponseRedirect(self.metric_url())
 
@@ -437,7 +418,7 @@ class AnnotationCreateView(AnnotationFormView):
         return super().get(request, *args, **kwargs)
 
     def save(self, data) -> str:
-        annotation = services.annotation_create(
+        annotation = annotations.annotation_create(
             partnership=self.partnership, user=self.request.user, metric=self.get_metric(),
             on=data["date"], text=data["text"])
         return f"Note added: {annotation}."
@@ -464,7 +445,7 @@ class AnnotationUpdateView(AnnotationFormView):
         return {"date": annotation.date, "text": annotation.text}
 
     def save(self, data) -> str:
-        annotation = services.annotation_update(annotation=self.annotation_or_404(),
+        annotation = annotations.annotation_update(annotation=self.annotation_or_404(),
                                                 user=self.request.user, on=data["date"],
                                                 text=data["text"])
         return f"Note changed: {annotation}."
@@ -482,6 +463,6 @@ class AnnotationDeleteView(AnnotationViewMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         annotation = self.get_annotation()
-        services.annotation_delete(annotation=annotation, user=request.user)
+        annotations.annotation_delete(annotation=annotation, user=request.user)
         messages.success(request, f"Note deleted: {annotation}.")
         return HttpResponseRedirect(self.metric_url())

@@ -86,7 +86,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         "test_a_viewer_sees_no_edit_controls_and_a_crafted_post_is_refused",
         "tests/actionplans/services/test_milestones.py::"
         "test_only_leads_and_admins_change_the_plan",
-        "tests/outcomes/test_services.py::"
+        "tests/outcomes/services/test_imports.py::"
         "test_only_analysts_and_admins_of_the_partnership_may_import",
         "tests/actionplans/test_api.py::test_members_who_may_not_edit_the_plan_get_403",
     )),
@@ -139,7 +139,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     )),
     "5.1.4": Requirement(MET, (
         "tests/outcomes/test_importers.py::test_bad_rows_are_reported_with_their_line",
-        "tests/outcomes/test_framework.py::test_targets_are_checked_and_removable",
+        "tests/outcomes/test_framework_views.py::test_targets_are_checked_and_removable",
         "tests/actionplans/services/test_milestones.py::"
         "test_a_milestone_needs_a_due_date_or_a_plan_year_inside_the_plan",
     )),
@@ -190,7 +190,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     ),
     "5.3.9": Requirement(MET, (
         HERE + "test_5_3_9_uploaded_file_names_cannot_choose_a_path",
-        "tests/outcomes/test_services.py::"
+        "tests/outcomes/services/test_imports.py::"
         "test_files_are_stored_outside_the_web_root_with_random_names",
         "tests/actionplans/views/test_milestones.py::"
         "test_evidence_is_uploaded_and_served_only_to_members",
@@ -773,7 +773,7 @@ def test_5_3_4_queries_are_parameterised(tenants):
 
     # COPY has no parameters: these build it from a query bound by the driver (mogrify) and
     # from names the models give, quoted by quote_name. Nowhere else.
-    copies = {"outcomes/services.py", "outcomes/bulk.py"}
+    copies = {"outcomes/services/summaries.py", "outcomes/bulk.py"}
     for path in project_sources():
         relative = path.relative_to(ROOT).as_posix()
         for name, call in calls(path):

@@ -195,7 +195,7 @@ def test_outcomes_imported_observations_are_audited_through_their_batch(tenants)
                             {"file": file, "format": "tidy"})
     batch = ImportBatch.objects.get(file_name="figures.csv")
     client = signed_in(admin)
-    assert client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/apply/").status_code \
+    assert client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/").status_code \
         == 302
     row = Observation.objects.get(metric__code="continuity_of_care")
     assert row.batch == batch and batch.created_by == analyst

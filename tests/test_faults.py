@@ -211,7 +211,7 @@ def test_redis_stops_while_a_lead_saves_a_milestone(tenants, redis, tmp_path):
 
 def test_a_worker_killed_mid_recompute_leaves_consistent_summaries_and_the_task_runs_again(
         tenants, redis, tmp_path, monkeypatch):
-    from outcomes import services
+    from outcomes.services import summaries as services
 
     env = app_env(redis.url)
     before = progress(tenants.a)
@@ -383,7 +383,7 @@ def _apply_and_die(batch_id: int, user_id: int, ready) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connections
 
-    from outcomes import services
+    from outcomes.services import imports as services
 
     connections.close_all()
 
@@ -434,14 +434,16 @@ def test_a_large_import_with_the_queue_down_says_so_and_can_be_applied_later(
         tenants, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from outcomes import services, tasks
+    from outcomes import tasks
     from outcomes.models import ImportBatch, Observation
+    from outcomes.services import background
+    from outcomes.services import imports as services
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 5)
-    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)  # a broker, down
+    monkeypatch.setattr(background, "tasks_run_in_process", lambda: False)  # a broker, down
     monkeypatch.setattr(tasks.commit_import, "delay", broker_down)
     analyst = tenants.users["a_analyst"]
     batch = services.import_start(partnership=tenants.a, user=analyst, file_name="big.csv",

@@ -170,7 +170,7 @@ def test_the_upload_page(client, tenants, case):
     assert batch.rejected == len(case.rejected)
     if case.rejected:
         return
-    applied = client.post(reverse("outcomes:import_commit", args=["rotherham", batch.pk]),
+    applied = client.post(reverse("outcomes:import_detail", args=["rotherham", batch.pk]),
                           follow=True)
     assert f"Imported: {case.inserted} new" in page_text(applied)
     assert Observation.objects.count() == before + case.inserted

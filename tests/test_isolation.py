@@ -265,10 +265,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     ),
     "outcomes:imports": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=slug),
     "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
-    "outcomes:import_detail": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
+    # POST on an import's page applies it (it was outcomes:import_commit, imports/<pk>/apply/).
+    "outcomes:import_detail": Expectation(get=DATA_PAGE, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_progress": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
     "outcomes:import_problems_csv": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
-    "outcomes:import_commit": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),

@@ -1,10 +1,12 @@
 from datetime import date, datetime
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from ..importers import MAX_FILE_BYTES
 from ..models import Annotation, ImportBatch, ImportRowProblem, Metric, Target
+from ..selectors import entry_coverage
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -256,10 +258,6 @@ class CoverageSerializer(serializers.Serializer):
     next_due = serializers.DateField(allow_null=True)
 
     def to_representation(self, entry) -> dict:
-        from django.utils import timezone
-
-        from ..selectors import entry_coverage
-
         today = self.context.get("today") or timezone.localdate()
         coverage = entry_coverage(entry, today)
         metric = entry.metric

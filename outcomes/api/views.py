@@ -1,16 +1,15 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from partnerships import access
 from partnerships.api.base import ListMixin, ScopedViewSet
 from partnerships.models import Partnership
 
-from .. import selectors, services
+from .. import selectors
 from ..filtersets import (
     AnnotationFilterSet,
     BenchmarkFilterSet,
@@ -32,6 +31,7 @@ from ..models import (
     Observation,
     Target,
 )
+from ..services import imports
 from .serializers import (
     SUMMARY_FIGURES,
     AnnotationSerializer,
@@ -71,39 +71,22 @@ class ImportBatchViewSet(
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        partnership = (
-            Partnership.objects.for_user(request.user, access.LOAD_DATA)
-            .filter(slug=data["partnership"]).first()
-        )
-        if partnership is None:
-            raise NotFound("No such partnership.")
-        upload = data["file"]
         try:
-            if upload.size > services.BACKGROUND_BYTES:
-                batch = services.import_start(
-                    partnership=partnership, user=request.user, file_name=upload.name,
-                    data=upload.read(), format=data["format"],
-                    create_missing_metrics=data["create_missing_metrics"],
-                )
-                services.import_check(batch=batch, size=upload.size)
-                answer = status.HTTP_202_ACCEPTED
-            else:
-                batch = services.import_file(
-                    partnership=partnership, user=request.user, file_name=upload.name,
-                    data=upload.read(), format=data["format"],
-                    create_missing_metrics=data["create_missing_metrics"],
-                    dry_run=data["dry_run"], accept_valid=data["accept_valid"],
-                )
-                answer = status.HTTP_201_CREATED
-                if batch.status == ImportBatch.Status.FAILED:
-                    raise FileProblem(batch.failure)
-        except FileProblem as error:
-            raise ValidationError({"file": [str(error)]}) from None
-        except DjangoPermissionDenied:
+            partnership = access.get_for_user(Partnership, request.user, access.LOAD_DATA,
+                                              slug=data["partnership"])
+        except Http404:
             raise NotFound("No such partnership.") from None
-        except DjangoValidationError as error:
-            raise ValidationError({"non_field_errors": error.messages}) from None
-        body = ImportBatchSerializer(batch, context={"request": request}).data
+        upload = data["file"]
+        submitted = imports.submit(
+            partnership=partnership, user=request.user, file_name=upload.name,
+            data=upload.read(), format=data["format"],
+            create_missing_metrics=data["create_missing_metrics"],
+            dry_run=data["dry_run"], accept_valid=data["accept_valid"],
+        )
+        if submitted.batch.status == ImportBatch.Status.FAILED:
+            raise FileProblem(submitted.batch.failure)
+        body = ImportBatchSerializer(submitted.batch, context={"request": request}).data
+        answer = status.HTTP_202_ACCEPTED if submitted.queued else status.HTTP_201_CREATED
         return Response(body, status=answer)
 
     @extend_schema(responses=ImportRowProblemSerializer(many=True))
@@ -122,25 +105,17 @@ class ImportBatchViewSet(
         batch = self.get_object()
         form = ImportApplySerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        accept = form.validated_data["accept_valid"]
-        try:
-            batch, queued = services.import_apply(batch=batch, user=request.user,
-                                                  accept_valid=accept)
-            answer = status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK
-        except DjangoValidationError as error:
-            raise ValidationError({"non_field_errors": error.messages}) from None
+        batch, queued = imports.import_apply(batch=batch, user=request.user,
+                                             accept_valid=form.validated_data["accept_valid"])
         return Response(ImportBatchSerializer(batch, context={"request": request}).data,
-                        status=answer)
+                        status=status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=ImportBatchSerializer)
     @action(detail=True, methods=["post"], url_path="roll-back")
     def roll_back(self, request, pk=None):
         """Undoes an applied import: its new values go, changed ones get their old values."""
         batch = self.get_object()
-        try:
-            services.import_rollback(batch=batch, user=request.user)
-        except DjangoValidationError as error:
-            raise ValidationError({"non_field_errors": error.messages}) from None
+        imports.import_rollback(batch=batch, user=request.user)
         batch.refresh_from_db()
         return Response(ImportBatchSerializer(batch, context={"request": request}).data)
 

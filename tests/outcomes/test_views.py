@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outcomes import services
 from outcomes.models import ImportBatch, Observation
+from outcomes.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,10 @@ def test_upload_preview_apply_and_roll_back(client, tenants):
     batch = ImportBatch.objects.get(file_name="figures.csv")
 
     # With rejected rows, applying needs the user's say-so.
-    refused = client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/apply/")
+    refused = client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/")
     assert refused.status_code == 400
     assert "Confirm that you want to leave out the rejected rows" in refused.content.decode()
-    applied = client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/apply/",
+    applied = client.post(f"/partnerships/rotherham/data/imports/{batch.pk}/",
                           {"accept_valid": "on"}, follow=True)
     assert "Imported: 1 new, 0 changed, 0 unchanged." in applied.content.decode()
     assert Observation.objects.get(metric__code="continuity_of_care").value == 41.5
@@ -60,7 +60,7 @@ def test_upload_without_a_file_is_a_form_error(client, tenants):
 def test_a_large_file_is_checked_by_a_task_with_progress(
     client, tenants, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "BACKGROUND_BYTES", 10)
+    monkeypatch.setattr(imports, "BACKGROUND_BYTES", 10)
     client.force_login(tenants.users["a_analyst"])
     file = SimpleUploadedFile("big.csv", ("metric,area_code,period,value\n" + GOOD).encode())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from outcomes.importers import FileProblem
 from outcomes.models import ImportBatch
-from outcomes.services import import_file
+from outcomes.services import imports
 from partnerships import access
 from partnerships.models import Partnership
 
@@ -41,11 +41,13 @@ class Command(BaseCommand):
             "fingertips" if b"indicator id" in data[:400].lower() else "tidy"
         )
         try:
-            batch = import_file(
+            # A command waits for its import, whatever its size: it has no progress bar.
+            batch = imports.submit(
                 partnership=partnership, user=user, file_name=path.name, data=data,
                 format=file_format, create_missing_metrics=options["create_missing_metrics"],
                 dry_run=options["dry_run"], accept_valid=options["accept_valid"],
-            )
+                background=False,
+            ).batch
         except (FileProblem, PermissionDenied, ValidationError) as error:
             raise CommandError(_one_line(error)) from None
         self._report(batch, dry_run=options["dry_run"])

@@ -1,12 +1,10 @@
-"""The local outcomes framework and targets: pages and services."""
+"""The local outcomes framework and targets: the pages."""
 
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from outcomes import services
-from outcomes.models import FrameworkMetric, LocalAim, Metric, Target
+from outcomes.models import LocalAim, Metric, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -75,16 +73,3 @@ def test_targets_are_checked_and_removable(client, tenants):
         "2021/22", "2024/25", "2025-03-31")
     client.post(f"/partnerships/rotherham/data/framework/targets/{target.pk}/remove/")
     assert not Target.objects.filter(pk=target.pk).exists()
-
-
-def test_services_refuse_another_partnerships_metric_and_aim(tenants):
-    b_local = Metric.objects.get(owner=tenants.b)
-    with pytest.raises(ValidationError, match="belongs to another partnership"):
-        services.framework_metric_add(partnership=tenants.a, user=tenants.users["a_analyst"],
-                                      metric=b_local, aim=None)
-    b_aim = LocalAim.objects.get(partnership=tenants.b)
-    national = Metric.objects.get(code="drug_misuse_deaths", owner=None)
-    with pytest.raises(ValidationError, match="belongs to another partnership"):
-        services.framework_metric_add(partnership=tenants.a, user=tenants.users["a_analyst"],
-                                      metric=national, aim=b_aim)
-    assert not FrameworkMetric.objects.filter(partnership=tenants.a, metric=national).exists()

@@ -12,9 +12,9 @@ from django.db import connection, transaction
 
 from actionplans import services as plans
 from actionplans.models import PlanProgressSummary
-from outcomes import services
 from outcomes import tasks as _registered  # noqa: F401 - known to the test worker at its start
 from outcomes.models import MetricSummary, SummaryState
+from outcomes.services import background, imports, summaries
 
 FIGURES = "metric,area_code,period,value\n" + "".join(
     f"numbers_in_treatment,E08000018,{2015 + n}/{(16 + n) % 100:02d},{2000 + 10 * n}\n"
@@ -42,7 +42,7 @@ def test_an_import_leads_to_fresh_summaries(celery_app, celery_worker, tenants, 
                                        metric__code="numbers_in_treatment")
     assert before.period_label == "2022/23"
 
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
     assert SummaryState.objects.get(partnership=tenants.a).dirty
 
@@ -87,7 +87,7 @@ def test_changes_within_the_debounce_window_share_one_recompute(tenants, monkeyp
     from outcomes import tasks
 
     queued = []
-    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(background, "tasks_run_in_process", lambda: False)
     monkeypatch.setattr(tasks.recompute_summaries, "apply_async",
                         lambda args, countdown: queued.append((args, countdown)))
     milestone = tenants.milestones["a"]
@@ -107,7 +107,7 @@ def test_a_change_is_kept_dirty_when_the_broker_is_down(tenants, monkeypatch,
     def broker_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(services, "_tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(background, "tasks_run_in_process", lambda: False)
     monkeypatch.setattr(tasks.recompute_summaries, "apply_async", broker_down)
     milestone = tenants.milestones["a"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -120,7 +120,7 @@ def test_a_change_is_kept_dirty_when_the_broker_is_down(tenants, monkeypatch,
     # The sweep picks it up once it is older than the debounce window.
     SummaryState.objects.filter(pk=state.pk).update(changed_at=state.changed_at.replace(
         year=state.changed_at.year - 1))
-    assert services.summaries_recompute_dirty() == 1
+    assert summaries.summaries_recompute_dirty() == 1
     assert not SummaryState.objects.get(partnership=tenants.a).dirty
     assert PlanProgressSummary.objects.get(partnership=tenants.a, axis="strand",
                                            key="prevent").complete == 1
@@ -128,26 +128,26 @@ def test_a_change_is_kept_dirty_when_the_broker_is_down(tenants, monkeypatch,
 
 @pytest.mark.django_db(transaction=True)
 def test_two_overlapping_recomputes_end_in_the_same_rows_as_one(tenants, monkeypatch):
-    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    monkeypatch.setattr(summaries, "_flush_pending", lambda pending: None)
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     once = summary_rows(tenants.a)
     # Both runs have read their frames before either writes: they truly overlap.
     read_both = threading.Barrier(2)
-    read = services.summary_frames
+    read = summaries.summary_frames
 
     def read_then_wait(**kwargs):
         frames = read(**kwargs)
         read_both.wait(timeout=30)
         return frames
 
-    monkeypatch.setattr(services, "summary_frames", read_then_wait)
+    monkeypatch.setattr(summaries, "summary_frames", read_then_wait)
     errors = []
 
     def recompute():
         try:
-            services.summaries_recompute(partnership_ids=[tenants.a.pk])
+            summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -167,11 +167,11 @@ def test_two_overlapping_recomputes_end_in_the_same_rows_as_one(tenants, monkeyp
 def test_a_run_that_read_older_figures_does_not_overwrite_a_later_run(tenants, monkeypatch):
     """Run A reads; the figures change and run B reads and writes them; then A tries to
     write what it read. A's older figures are dropped: the summaries show the change."""
-    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    monkeypatch.setattr(summaries, "_flush_pending", lambda pending: None)
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
-    read, a_has_read, a_may_write = services.summary_frames, threading.Event(), threading.Event()
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
+    read, a_has_read, a_may_write = summaries.summary_frames, threading.Event(), threading.Event()
 
     def read_then_wait(**kwargs):
         frames = read(**kwargs)
@@ -180,12 +180,12 @@ def test_a_run_that_read_older_figures_does_not_overwrite_a_later_run(tenants, m
             assert a_may_write.wait(30)
         return frames
 
-    monkeypatch.setattr(services, "summary_frames", read_then_wait)
+    monkeypatch.setattr(summaries, "summary_frames", read_then_wait)
     errors = []
 
     def run_a():
         try:
-            services.summaries_recompute(partnership_ids=[tenants.a.pk])
+            summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -196,9 +196,9 @@ def test_a_run_that_read_older_figures_does_not_overwrite_a_later_run(tenants, m
     try:
         assert a_has_read.wait(30)
         changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
-        services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+        imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                              file_name="changed.csv", data=changed.encode(), format="tidy")
-        services.summaries_recompute(partnership_ids=[tenants.a.pk])  # run B
+        summaries.summaries_recompute(partnership_ids=[tenants.a.pk])  # run B
         after_b = summary_rows(tenants.a)
     finally:
         a_may_write.set()  # never leave run A waiting past the test
@@ -221,16 +221,16 @@ def _recompute_and_hang(partnership_id: int, ready) -> None:
         ready.set()
         time.sleep(600)
 
-    services.SUMMARY_WRITERS.append(hang)
-    services.summaries_recompute(partnership_ids=[partnership_id])
+    summaries.register_writer(hang)
+    summaries.summaries_recompute(partnership_ids=[partnership_id])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_recompute_killed_midway_leaves_the_previous_summaries(tenants, monkeypatch):
-    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
+    monkeypatch.setattr(summaries, "_flush_pending", lambda pending: None)
     before = summary_rows(tenants.a)
     assert before
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
     connection.close()
     context = multiprocessing.get_context("fork")
@@ -247,7 +247,7 @@ def test_a_recompute_killed_midway_leaves_the_previous_summaries(tenants, monkey
     with transaction.atomic():
         assert summary_rows(tenants.a) == before
     assert SummaryState.objects.get(partnership=tenants.a).dirty
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     assert summary_rows(tenants.a) != before
     assert not SummaryState.objects.get(partnership=tenants.a).dirty
 
@@ -264,7 +264,7 @@ def test_a_run_whose_worker_died_is_marked_failed_once_past_the_time_limit(tenan
     killed = SummaryRun.objects.create(started_at=now - timedelta(
         seconds=settings.CELERY_TASK_TIME_LIMIT * 2 + 60))
     running = SummaryRun.objects.create(started_at=now - timedelta(seconds=30))
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     killed.refresh_from_db()
     running.refresh_from_db()
     assert killed.status == SummaryRun.Status.FAILED and killed.finished_at is not None
@@ -289,8 +289,8 @@ def test_without_a_broker_one_transaction_is_one_recompute(tenants, monkeypatch)
     """The embedded default runs tasks in process: three changes in one transaction (or a
     plan whose years move many milestones) recompute once, not once per change."""
     runs = []
-    real = services.summaries_recompute
-    monkeypatch.setattr(services, "summaries_recompute",
+    real = summaries.summaries_recompute
+    monkeypatch.setattr(summaries, "summaries_recompute",
                         lambda **kwargs: runs.append(kwargs) or real(**kwargs))
     milestone = tenants.milestones["a"]
     with transaction.atomic():
@@ -317,30 +317,30 @@ def test_the_beat_tasks_run(tenants):
 def test_a_partnership_deleted_before_its_recompute_is_left_out(tenants):
     gone = tenants.b.pk
     tenants.b.delete()
-    result = services.summaries_recompute(partnership_ids=[tenants.a.pk, gone])
+    result = summaries.summaries_recompute(partnership_ids=[tenants.a.pk, gone])
     assert result.rows == MetricSummary.objects.filter(partnership=tenants.a).count()
     assert not MetricSummary.objects.filter(partnership_id=gone).exists()
 
 
 @pytest.mark.django_db
 def test_a_recompute_rewrites_only_the_rows_whose_figures_changed(tenants, monkeypatch):
-    monkeypatch.setattr(services, "_flush_pending", lambda pending: None)
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    monkeypatch.setattr(summaries, "_flush_pending", lambda pending: None)
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="figures.csv", data=FIGURES.encode(), format="tidy")
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     before = dict(MetricSummary.objects.filter(partnership=tenants.a)
                   .values_list("metric__code", "pk"))
     first = MetricSummary.objects.filter(partnership=tenants.a).first().computed_at
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     same = MetricSummary.objects.filter(partnership=tenants.a)
     assert dict(same.values_list("metric__code", "pk")) == before  # left where they were
     assert {row.computed_at for row in same} == {
         SummaryState.objects.get(partnership=tenants.a).computed_at}
     assert same.first().computed_at > first
     changed = "metric,area_code,period,value\nnumbers_in_treatment,E08000018,2022/23,9999\n"
-    services.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
+    imports.import_file(partnership=tenants.a, user=tenants.users["a_analyst"],
                          file_name="changed.csv", data=changed.encode(), format="tidy")
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    summaries.summaries_recompute(partnership_ids=[tenants.a.pk])
     after = dict(MetricSummary.objects.filter(partnership=tenants.a)
                  .values_list("metric__code", "pk"))
     assert after["numbers_in_treatment"] != before["numbers_in_treatment"]

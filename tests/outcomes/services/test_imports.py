@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from outcomes import services
 from outcomes.importers import FileProblem
 from outcomes.models import Benchmark, ImportBatch, Metric, Observation
+from outcomes.services import import_rows, imports
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def tidy(*rows: str) -> bytes:
 
 
 def run(tenants, data: bytes, *, user="a_analyst", partnership=None, **options) -> ImportBatch:
-    return services.import_file(
+    return imports.import_file(
         partnership=partnership or tenants.a, user=tenants.users[user], file_name="figures.csv",
         data=data, format=options.pop("format", "tidy"), **options,
     )
@@ -53,19 +53,19 @@ def test_a_changed_value_is_an_update_and_rollback_restores_it(tenants):
     assert (second.inserted, second.updated) == (1, 1)
     assert values(tenants) == {"2022/23": 43.0, "2023/24": 47.0}
 
-    result = services.import_rollback(batch=second, user=tenants.users["a_analyst"])
+    result = imports.import_rollback(batch=second, user=tenants.users["a_analyst"])
     assert (result.removed, result.restored, result.kept) == (1, 1, 0)
     assert values(tenants) == {"2022/23": 41.5}
     restored = Observation.objects.get(partnership=tenants.a, metric__code="continuity_of_care")
     assert restored.value_note == "" and restored.batch_id == first.pk
     with pytest.raises(ValidationError, match="Only an applied import"):
-        services.import_rollback(batch=second, user=tenants.users["a_analyst"])
+        imports.import_rollback(batch=second, user=tenants.users["a_analyst"])
 
 
 def test_rollback_leaves_rows_a_later_import_changed(tenants):
     first = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"))
     run(tenants, tidy("continuity_of_care,E08000018,2022/23,43.0,,,,"))
-    result = services.import_rollback(batch=first, user=tenants.users["a_analyst"])
+    result = imports.import_rollback(batch=first, user=tenants.users["a_analyst"])
     assert (result.removed, result.kept) == (0, 1)
     assert values(tenants) == {"2022/23": 43.0}
 
@@ -95,8 +95,8 @@ def test_rejected_rows_block_the_import_until_accepted(tenants):
         (9, "count -1 is negative"),
     ]
     with pytest.raises(ValidationError, match="7 rows cannot be imported"):
-        services.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"])
-    done = services.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"],
+        imports.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"])
+    done = imports.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"],
                                   accept_valid=True)
     assert (done.status, done.inserted, done.rejected) == ("complete", 1, 7)
     assert values(tenants) == {"2022/23": 41.5}
@@ -123,7 +123,7 @@ def test_england_and_region_rows_are_kept_as_benchmarks(tenants):
     assert set(Benchmark.objects.values_list("area_code", "value")) == {
         ("E92000001", 45.0), ("E12000003", 44.0)}
     assert Observation.objects.filter(batch=batch).count() == 1
-    services.import_rollback(batch=batch, user=tenants.users["superuser"])
+    imports.import_rollback(batch=batch, user=tenants.users["superuser"])
     assert not Benchmark.objects.exists()
 
 
@@ -153,20 +153,20 @@ def test_identical_repeats_are_skipped_and_suppressed_values_stay_null(tenants):
 def test_double_click_applies_once(tenants):
     batch = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"), dry_run=False)
     assert batch.status == "complete"
-    preview = services.import_start(
+    preview = imports.import_start(
         partnership=tenants.a, user=tenants.users["a_analyst"], file_name="again.csv",
         data=tidy("continuity_of_care,E08000018,2023/24,47,,,,"), format="tidy")
-    services.import_validate(batch_id=preview.pk)
+    imports.import_validate(batch_id=preview.pk)
     ImportBatch.objects.filter(pk=preview.pk).update(status="importing")  # the first click
     with pytest.raises(ValidationError, match="already being applied"):
-        services.import_commit(batch_id=preview.pk, user=tenants.users["a_analyst"])
+        imports.import_commit(batch_id=preview.pk, user=tenants.users["a_analyst"])
 
 
 def test_a_dry_run_cannot_be_applied_later(tenants):
     batch = run(tenants, tidy("continuity_of_care,E08000018,2022/23,41.5,,,,"), dry_run=True)
     assert batch.status == "dry_run"
     with pytest.raises(ValidationError, match="checked only"):
-        services.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"])
+        imports.import_commit(batch_id=batch.pk, user=tenants.users["a_analyst"])
     assert values(tenants) == {}
 
 
@@ -219,7 +219,7 @@ def test_files_are_stored_outside_the_web_root_with_random_names(client, tenants
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tenants, monkeypatch):
-    monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
     with pytest.raises(FileProblem, match="the largest accepted is"):
         run(tenants, tidy(*["continuity_of_care,E08000018,2022/23,41.5,,,,"] * 10))
     assert not ImportBatch.objects.filter(file_name="figures.csv").exists()
@@ -228,9 +228,9 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tenants, monkeypatch
 def test_a_failure_midway_writes_nothing(tenants, monkeypatch):
     rows = [f"numbers_in_treatment,E08000018,{2000 + n}/{(n + 1) % 100:02d},{n},,,,"
             for n in range(30)]
-    monkeypatch.setattr(services, "CHUNK", 10)
+    monkeypatch.setattr(import_rows, "CHUNK", 10)
     calls = {"n": 0}
-    real_apply = services._apply
+    real_apply = import_rows._apply
 
     def failing_apply(*args, **kwargs):
         calls["n"] += 1
@@ -238,7 +238,7 @@ def test_a_failure_midway_writes_nothing(tenants, monkeypatch):
             raise RuntimeError("the disk is full")
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_apply", failing_apply)
+    monkeypatch.setattr(import_rows, "_apply", failing_apply)
     with pytest.raises(RuntimeError):
         run(tenants, tidy(*rows))
     batch = ImportBatch.objects.get(file_name="figures.csv")
@@ -266,70 +266,3 @@ def test_command_dry_run_and_errors(tenants, tmp_path):
                      "--user", "a_analyst", stdout=io.StringIO())
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_observations", str(tmp_path / "missing.csv"), stdout=io.StringIO())
-
-
-# --- Annotations ---------------------------------------------------------------------------
-def test_a_lead_adds_changes_and_deletes_a_note_with_its_history(tenants):
-    from datetime import date
-
-    from outcomes.models import Annotation
-
-    lead, analyst = tenants.users["a_lead"], tenants.users["a_analyst"]
-    metric = Metric.objects.get(code="continuity_of_care", owner=None)
-    note = services.annotation_create(partnership=tenants.a, user=lead, metric=metric,
-                                      on=date(2023, 4, 1),
-                                      text="  New treatment provider\nfrom 1 April ")
-    assert (note.partnership, note.metric, note.date, note.text, note.created_by) == (
-        tenants.a, metric, date(2023, 4, 1), "New treatment provider from 1 April", lead)
-    services.annotation_update(annotation=note, user=analyst, on=date(2023, 4, 3),
-                               text="New provider from 3 April")
-    note.refresh_from_db()
-    assert (note.date, note.text, note.created_by) == (date(2023, 4, 3),
-                                                      "New provider from 3 April", lead)
-    pk = note.pk
-    services.annotation_delete(annotation=note, user=tenants.users["a_admin"])
-    assert not Annotation.objects.filter(pk=pk).exists()
-    history = list(Annotation.history.filter(id=pk).order_by("history_id").values_list(
-        "history_type", "text", "history_user"))
-    assert history == [("+", "New treatment provider from 1 April", lead.pk),
-                       ("~", "New provider from 3 April", analyst.pk),
-                       ("-", "New provider from 3 April", tenants.users["a_admin"].pk)]
-
-
-@pytest.mark.parametrize("username", ["a_viewer", "regional", "outsider", "b_lead", "b_admin"])
-def test_only_those_who_may_annotate_the_partnership_write_its_notes(tenants, username):
-    from datetime import date
-
-    user = tenants.users[username]
-    metric = Metric.objects.get(code="numbers_in_treatment", owner=None)
-    with pytest.raises(PermissionDenied):
-        services.annotation_create(partnership=tenants.a, user=user, metric=metric,
-                                   on=date(2023, 4, 1), text="Not mine to write")
-    note = tenants.annotations["a"]
-    with pytest.raises(PermissionDenied):
-        services.annotation_update(annotation=note, user=user, on=date(2023, 4, 1), text="x")
-    with pytest.raises(PermissionDenied):
-        services.annotation_delete(annotation=note, user=user)
-    note.refresh_from_db()
-    assert note.text.startswith("New treatment provider")
-
-
-def test_a_note_is_checked(tenants):
-    from datetime import date
-
-    lead = tenants.users["a_lead"]
-    metric = Metric.objects.get(code="numbers_in_treatment", owner=None)
-    cases = [(date(2023, 4, 1), "   ", "text"), (date(2023, 4, 1), "x" * 201, "text"),
-             (date(1999, 12, 31), "Too early", "date"), (date(2999, 1, 1), "Too late", "date")]
-    for on, text, field in cases:
-        with pytest.raises(ValidationError) as error:
-            services.annotation_create(partnership=tenants.a, user=lead, metric=metric, on=on,
-                                       text=text)
-        assert set(error.value.message_dict) == {field}
-    assert services.annotation_create(partnership=tenants.a, user=lead, metric=metric,
-                                      on=date(2023, 4, 1), text="x" * 200).text == "x" * 200
-    # Another partnership's local metric is not one to write on.
-    theirs = Metric.objects.get(owner=tenants.b, code="digital_iba")
-    with pytest.raises(ValidationError, match="another partnership"):
-        services.annotation_create(partnership=tenants.a, user=lead, metric=theirs,
-                                   on=date(2023, 4, 1), text="Not ours")
