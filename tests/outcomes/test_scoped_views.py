@@ -64,9 +64,17 @@ class TestImportNew(ScopedViewCase):
 
 
 class TestImportDetail(ScopedObjectViewCase):
+    """An import's own page: its preview, and a POST there applies it."""
+
     url_name = "outcomes:import_detail"
-    actions = {"GET": access.LOAD_DATA}
-    url_kwargs = staticmethod(batch)
+    actions = {"GET": access.LOAD_DATA, "POST": access.LOAD_DATA}
+    url_kwargs = staticmethod(checked_batch)
+
+    def post_data(self, t, side):
+        return {"accept_valid": "on"}
+
+    def state(self, t, side):
+        return batch_status(self, t, side)
 
 
 class TestImportProgress(ScopedObjectViewCase):
@@ -79,20 +87,6 @@ class TestImportProblemsCsv(ScopedObjectViewCase):
     url_name = "outcomes:import_problems_csv"
     actions = {"GET": access.LOAD_DATA}
     url_kwargs = staticmethod(batch)
-
-
-class TestImportCommit(ScopedObjectViewCase):
-    """Applying a checked import."""
-
-    url_name = "outcomes:import_commit"
-    actions = {"POST": access.LOAD_DATA}
-    url_kwargs = staticmethod(checked_batch)
-
-    def post_data(self, t, side):
-        return {"accept_valid": "on"}
-
-    def state(self, t, side):
-        return batch_status(self, t, side)
 
 
 class TestImportCancel(ScopedObjectViewCase):
