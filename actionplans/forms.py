@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
+from outcomes.forms import RealDateField
 from outcomes.importers import MAX_FILE_BYTES
 from partnerships.uploads import too_large
 
@@ -23,9 +23,9 @@ def _helper(*fields, button: str) -> FormHelper:
     return helper
 
 
-def _date(label: str, *, required: bool = False, help_text: str = "") -> DateInputField:
-    field = DateInputField(label=label, required=required, help_text=help_text,
-                           require_all_fields=False)
+def _date(label: str, *, required: bool = False, help_text: str = "") -> RealDateField:
+    field = RealDateField(label=label, required=required, help_text=help_text,
+                          require_all_fields=False)
     field.error_messages["invalid"] = f"{label} must be a real date, for example 31 3 2024"
     return field
 

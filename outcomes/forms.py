@@ -121,7 +121,9 @@ class ObservationEntryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("value") is None and not data.get("value_note"):
+        # A value that is not a number already has its own message: one error per mistake.
+        if "value" not in self.errors and data.get("value") is None and not data.get(
+                "value_note"):
             self.add_error("value", "Enter the value, or a note saying why there is none")
         return data
 
@@ -221,13 +223,24 @@ class TargetForm(forms.Form):
 
 class RealDateField(DateInputField):
     """The GOV.UK date input, saying in our words when the day, month and year are not a real
-    date (crispy-forms-gds passes on Python's "day is out of range for month")."""
+    date (crispy-forms-gds passes on Python's "day is out of range for month", and its own
+    "Enter a valid date" for letters)."""
 
     def compress(self, data_list):
         try:
             return super().compress(data_list)
         except forms.ValidationError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def clean(self, value):
+        """Letters in the day, month or year are not a real date either: the same message."""
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if any(problem.code == "invalid" for problem in error.error_list):
+                raise forms.ValidationError(self.error_messages["invalid"],
+                                            code="invalid") from None
+            raise
 
 
 class AnnotationForm(forms.Form):

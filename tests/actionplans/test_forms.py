@@ -165,11 +165,6 @@ def test_a_milestone_says_what_is_wrong(tenants):
     assert set(details.cleaned_data) == {"title", "due_date", "plan_year", "metrics"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: actionplans/forms.py's date fields (_date) set an 'invalid' message, but "
-    "crispy-forms-gds raises Python's own for a date that does not exist ('day is out of "
-    "range for month', 'month must be in 1..12') or 'Enter a valid date' for letters; "
-    "outcomes/forms.py's RealDateField puts its own message in their place"))
 @pytest.mark.django_db
 def test_a_date_that_does_not_exist_gets_the_forms_own_message(tenants):
     forms = {

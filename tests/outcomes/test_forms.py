@@ -119,9 +119,6 @@ def test_a_value_entered_by_hand_says_what_is_wrong(tenants):
     assert noted.is_valid() and noted.cleaned_data["value"] is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: ObservationEntryForm.clean() adds 'Enter the value, or a note saying why there is "
-    "none' to a value that is not a number, so the field shows two errors for one mistake"))
 @pytest.mark.django_db
 def test_a_value_that_is_not_a_number_gets_one_message(tenants):
     in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
