@@ -57,3 +57,37 @@ def test_no_third_party_front_end_code_is_committed():
         or f.endswith((".min.js", ".min.css"))
     ]
     assert not vendored
+
+
+# --- Rooms sized to be read -----------------------------------------------------------------
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 50
+
+
+def sized_modules() -> list[Path]:
+    """The apps' modules held to the sizes: not migrations, tests, bench/ or the demo data (a
+    module or package named `demo`)."""
+    skipped = {"migrations", "tests", "bench", "demo"}
+    return sorted(
+        path for app in APPS for path in (ROOT / app).rglob("*.py")
+        if not skipped & set(path.relative_to(ROOT).with_suffix("").parts)
+    )
+
+
+def test_no_module_over_500_lines_and_no_function_over_50():
+    """A function counts from its `def` to its last line (its decorators aside)."""
+    offenders = []
+    for path in sized_modules():
+        name = path.relative_to(ROOT)
+        text = path.read_text()
+        lines = len(text.splitlines())
+        if lines > MAX_MODULE_LINES:
+            offenders.append(f"module {name}: {lines} lines")
+        for node in ast.walk(ast.parse(text, filename=str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    offenders.append(f"function {name}:{node.lineno} {node.name}: {length} lines")
+    if offenders:
+        pytest.fail(f"{len(offenders)} over the limits ({MAX_MODULE_LINES} lines a module, "
+                    f"{MAX_FUNCTION_LINES} a function):\n" + "\n".join(offenders))
