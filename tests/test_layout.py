@@ -91,3 +91,105 @@ def test_no_module_over_500_lines_and_no_function_over_50():
     if offenders:
         pytest.fail(f"{len(offenders)} over the limits ({MAX_MODULE_LINES} lines a module, "
                     f"{MAX_FUNCTION_LINES} a function):\n" + "\n".join(offenders))
+
+
+# --- One guard ------------------------------------------------------------------------------
+GUARD = Path("partnerships/access.py")
+PERMISSION_DENIED_MODULES = {"django.core.exceptions", "rest_framework.exceptions"}
+# Refusals that are authentication checks (who you are, not what you may do), by module and
+# function. None today: the API's token view (cdp/api/auth.py) refuses a bad username,
+# password or code with a ValidationError, and too many tries with Throttled.
+AUTHENTICATION_CHECKS: set[tuple[str, str]] = set()
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """`a.b.C` for a name or an attribute chain; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (base := _dotted(node.value)):
+        return f"{base}.{node.attr}"
+    return None
+
+
+def permission_denied_names(tree: ast.Module) -> set[str]:
+    """Every dotted name by which the module can reach Django's or DRF's PermissionDenied:
+    `PermissionDenied`, an alias (`DjangoPermissionDenied`), or through a module
+    (`exceptions.PermissionDenied`, `django.core.exceptions.PermissionDenied`)."""
+    names = {f"{module}.PermissionDenied" for module in PERMISSION_DENIED_MODULES}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                bound = alias.asname or alias.name
+                if alias.name == "PermissionDenied":
+                    names.add(bound)
+                elif f"{node.module}.{alias.name}" in PERMISSION_DENIED_MODULES:
+                    names.add(f"{bound}.PermissionDenied")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in PERMISSION_DENIED_MODULES and alias.asname:
+                    names.add(f"{alias.asname}.PermissionDenied")
+    return names
+
+
+def permission_denied_raises(path: Path) -> list[tuple[int, str]]:
+    """The line and enclosing function of each `raise` of PermissionDenied in the module."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = permission_denied_names(tree)
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) \
+                else function
+            if isinstance(child, ast.Raise) and child.exc is not None:
+                raised = child.exc.func if isinstance(child.exc, ast.Call) else child.exc
+                if _dotted(raised) in names:
+                    found.append((child.lineno, function))
+            visit(child, inner)
+
+    visit(tree, "<module>")
+    return found
+
+
+def test_permission_denied_is_raised_only_by_the_guard():
+    """partnerships/access.py alone refuses a missing permission (access.require); a missing
+    object is a 404 from the scoped queryset."""
+    assert permission_denied_raises(ROOT / GUARD), "access.require no longer refuses?"
+    offences = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            name = path.relative_to(ROOT)
+            if name == GUARD or "migrations" in name.parts:
+                continue
+            for line, function in permission_denied_raises(path):
+                if (str(name), function) not in AUTHENTICATION_CHECKS:
+                    offences.append(f"{name}:{line} in {function}")
+    if offences:
+        pytest.fail("PermissionDenied raised outside partnerships/access.py (use "
+                    "access.require):\n" + "\n".join(offences))
+
+
+def test_the_guard_test_sees_every_spelling_of_permission_denied(tmp_path):
+    module = tmp_path / "spellings.py"
+    module.write_text(
+        "import django.core.exceptions\n"
+        "import rest_framework.exceptions as drf\n"
+        "from django.core import exceptions\n"
+        "from django.core.exceptions import PermissionDenied as DjangoPermissionDenied\n"
+        "from rest_framework.exceptions import PermissionDenied\n"
+        "def f():\n"
+        "    raise DjangoPermissionDenied('no')\n"
+        "def g():\n"
+        "    raise PermissionDenied\n"
+        "class V:\n"
+        "    def h(self):\n"
+        "        raise exceptions.PermissionDenied() from None\n"
+        "    def i(self):\n"
+        "        raise drf.PermissionDenied('no')\n"
+        "def j():\n"
+        "    raise django.core.exceptions.PermissionDenied\n"
+        "def k():\n"
+        "    raise ValueError('not this one')\n"
+    )
+    assert permission_denied_raises(module) == [(7, "f"), (9, "g"), (12, "h"), (14, "i"),
+                                                (16, "j")]
