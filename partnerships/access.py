@@ -220,4 +220,4 @@ def get_for_user(
     try:
         return queryset.for_user(user, action).get(**lookup)
     except queryset.model.DoesNotExist:
-        raise Http404(f"No such {queryset.model._meta.verbose_name}") from None
+        raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None

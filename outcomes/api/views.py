@@ -1,8 +1,6 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from partnerships import access
@@ -71,11 +69,8 @@ class ImportBatchViewSet(
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        try:
-            partnership = access.get_for_user(Partnership, request.user, access.LOAD_DATA,
-                                              slug=data["partnership"])
-        except Http404:
-            raise NotFound("No such partnership.") from None
+        partnership = access.get_for_user(Partnership, request.user, access.LOAD_DATA,
+                                          slug=data["partnership"])
         upload = data["file"]
         submitted = imports.submit(
             partnership=partnership, user=request.user, file_name=upload.name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotFound
 
 from .. import access
 from ..models import Partnership
@@ -47,12 +46,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def perform_create(self, serializer) -> None:
         """A new row may only go into a partnership the user may write to; otherwise 404."""
         partnership = serializer.validated_data.get("partnership")
-        if partnership is not None and not (
-            Partnership.objects.for_user(self.request.user, self.write_action)
-            .filter(pk=partnership.pk)
-            .exists()
-        ):
-            raise NotFound("No such partnership.")
+        if partnership is not None:
+            access.get_for_user(Partnership.objects.only("pk"), self.request.user,
+                                self.write_action, pk=partnership.pk)
         serializer.save()
 
 
