@@ -29,8 +29,6 @@ urlpatterns = [
             name="plan_export"),
     path("import/", plan_import.PlanImportNewView.as_view(), name="plan_import_new"),
     path("import/<int:pk>/", plan_import.PlanImportDetailView.as_view(), name="plan_import"),
-    path("import/<int:pk>/apply/", plan_import.PlanImportApplyView.as_view(),
-         name="plan_import_apply"),
     path("import/<int:pk>/cancel/", plan_import.PlanImportCancelView.as_view(),
          name="plan_import_cancel"),
 ]

@@ -469,6 +469,7 @@ class MetricSummary(PartnershipOwned):
     @property
     def points(self) -> list[dict]:
         """The series as one dict per point, oldest first."""
+        # Lazy, not a cycle: .aggregates imports pandas, which web start-up need not load.
         from .aggregates import series_points
 
         return series_points(self.series)

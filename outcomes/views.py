@@ -125,7 +125,7 @@ class ImportDetailView(DataViewMixin, FormView):
 
 
 class ImportProgressView(DataViewMixin, View):
-    """JSON for the progress bar, polled by static/js/import-progress.js."""
+    """JSON for the progress bar, polled by static/js/progress.js."""
 
     def get(self, request, *args, **kwargs):
         batch = self.get_batch()

@@ -310,10 +310,9 @@ EXPECTATIONS: dict[str, Expectation] = {
         get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
         kwargs=lambda t, side: {**slug(t, side), "format": "xlsx"}),
     "actionplans:plan_import_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
-    "actionplans:plan_import": Expectation(
-        get=PLAN_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=plan_import),
-    "actionplans:plan_import_apply": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
-                                                 kwargs=plan_import),
+    # POST on a plan import's page applies it (it was actionplans:plan_import_apply,
+    # import/<pk>/apply/).
+    "actionplans:plan_import": Expectation(get=PLAN_PAGE, post=PLAN_ACTION, kwargs=plan_import),
     "actionplans:plan_import_cancel": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
                                                   kwargs=plan_import),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),

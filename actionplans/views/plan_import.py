@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, View
 
 from outcomes.importers import FileProblem
 from partnerships import access
@@ -76,44 +76,48 @@ class PlanImportNewView(PlanImportMixin, FormView):
         return HttpResponseRedirect(self.import_url(plan_import))
 
 
-class PlanImportDetailView(PlanImportMixin, TemplateView):
-    write_action = None
+class PlanImportDetailView(PlanImportMixin, FormView):
+    """An import's page: what the file would do or did, with its rejected rows. POSTed to,
+    it applies the previewed import (rejected rows must be accepted first)."""
+
     template_name = "actionplans/import_detail.html"
+    form_class = PlanImportApplyForm
+
+    def get(self, request, *args, **kwargs):
+        self.plan_import = self.get_import()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.plan_import = self.get_import()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "rejected": self.plan_import.summary.get("rejected", 0)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan_import = kwargs.get("plan_import") or self.get_import()
-        context.update(
-            plan_import=plan_import, summary=plan_import.summary,
-            form=kwargs.get("form") or PlanImportApplyForm(
-                rejected=plan_import.summary.get("rejected", 0)))
+        context.update(plan_import=self.plan_import, summary=self.plan_import.summary)
         return context
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
-class PlanImportApplyView(PlanImportMixin, View):
-    def post(self, request, *args, **kwargs):
-        plan_import = self.get_import()
-        form = PlanImportApplyForm(request.POST,
-                                   rejected=plan_import.summary.get("rejected", 0))
-        if not form.is_valid():
-            view = PlanImportDetailView(request=request, kwargs=self.kwargs, args=self.args)
-            view.partnership, view.actions = self.partnership, self.actions
-            return view.render_to_response(
-                view.get_context_data(plan_import=plan_import, form=form), status=400)
+    def form_valid(self, form):
         try:
             plan_import = plan_import_apply(
-                plan_import=plan_import, user=request.user,
+                plan_import=self.plan_import, user=self.request.user,
                 accept_valid=form.cleaned_data["accept_valid"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(self.import_url(plan_import))
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(self.import_url(self.plan_import))
         except FileProblem as error:
-            messages.error(request, f"The file cannot be imported: {error}.")
-            return HttpResponseRedirect(self.import_url(plan_import))
+            messages.error(self.request, f"The file cannot be imported: {error}.")
+            return HttpResponseRedirect(self.import_url(self.plan_import))
         s = plan_import.summary
-        messages.success(request, f"Imported: {s['milestones_added']} milestones added, "
-                                  f"{s['milestones_changed']} changed, "
-                                  f"{s['milestones_unchanged']} unchanged.")
+        messages.success(self.request, f"Imported: {s['milestones_added']} milestones added, "
+                                       f"{s['milestones_changed']} changed, "
+                                       f"{s['milestones_unchanged']} unchanged.")
         return HttpResponseRedirect(self.plan_url())
 
 

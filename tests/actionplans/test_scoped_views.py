@@ -268,14 +268,10 @@ class TestPlanImportNew(ScopedViewCase):
 
 
 class TestPlanImport(ScopedObjectViewCase):
+    """A plan import's own page: its preview, and a POST there applies it."""
+
     url_name = "actionplans:plan_import"
-    actions = {"GET": access.EDIT_PLAN}
-    url_kwargs = staticmethod(plan_import)
-
-
-class TestPlanImportApply(ScopedObjectViewCase):
-    url_name = "actionplans:plan_import_apply"
-    actions = {"POST": access.EDIT_PLAN}
+    actions = {"GET": access.EDIT_PLAN, "POST": access.EDIT_PLAN}
     url_kwargs = staticmethod(uploaded_plan)
 
     def post_data(self, t, side):
