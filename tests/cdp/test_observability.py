@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from cdp.observability import ContextFilter
 from outcomes.models import SummaryState
 from tests.actionplans.views.helpers import progress_form
-from tests.outcomes.test_summaries import wait_for
+from tests.outcomes.services.test_summaries import wait_for
 
 pytestmark = pytest.mark.django_db
 
