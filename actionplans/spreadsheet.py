@@ -18,12 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from outcomes.importers import (
     FileProblem,
     RowError,
@@ -308,6 +302,12 @@ def write_csv(rows: Iterable[PlanRow]) -> bytes:
 
 def write_xlsx(rows: Iterable[PlanRow], sheet_title: str = "Action plan") -> bytes:
     """One sheet: a bold, frozen header, then a row per milestone; dates as date cells."""
+    # Here, not at the top: openpyxl (and numpy, which it loads) is only for a workbook, and
+    # every process imports this module.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31] or "Action plan")
     for index, (_, width) in enumerate(LAYOUT, start=1):
@@ -322,7 +322,10 @@ def write_xlsx(rows: Iterable[PlanRow], sheet_title: str = "Action plan") -> byt
     return buffer.getvalue()
 
 
-def _xlsx_cell(sheet, value: object, font: Font | None = None) -> WriteOnlyCell:
+def _xlsx_cell(sheet, value: object, font=None):
+    from openpyxl.cell import WriteOnlyCell  # as in write_xlsx
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):  # characters XML cannot hold go first: what is left is escaped
         value = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell = WriteOnlyCell(sheet, value=value)

@@ -28,7 +28,6 @@ from .models import (
     SummaryState,
     Target,
 )
-from .stats import disclose_value, target_status
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +114,8 @@ def latest_values(*, partnership, user, metric_ids) -> dict[int, dict]:
 def framework_for_partnership(*, partnership, user) -> dict:
     """The local framework with each metric's latest value and targets, in a fixed number of
     queries: aims, entries (with metrics), targets, and the latest values."""
+    # Here, not at the top: stats loads scipy, which no process should pay for at start-up.
+    from . import stats
 
     aims = list(LocalAim.objects.for_user(user).filter(partnership=partnership))
     entries = list(
@@ -127,7 +128,7 @@ def framework_for_partnership(*, partnership, user) -> dict:
     latest = latest_values(partnership=partnership, user=user, metric_ids=metric_ids)
     for target in targets:
         value = latest.get(target.metric_id)
-        target.status = target_status(
+        target.status = stats.target_status(
             target_value=target.target_value, due_date=target.due_end,
             latest_value=value["value"] if value else None,
             latest_date=value["period_end"] if value else None,
@@ -203,6 +204,9 @@ def comparable_metrics(*, user):
 def comparison(*, user, metric) -> dict:
     """Every area the user may see, for the metric's latest common period: values with
     disclosure control applied (this view crosses partnerships), ordered best first."""
+    # Here, not at the top: stats loads scipy, which no process should pay for at start-up.
+    from . import stats
+
     rows = list(MetricSummary.objects.for_user(user).filter(metric=metric)
                 .select_related("partnership").defer("series")
                 .order_by("partnership__name", "area_code"))
@@ -214,7 +218,7 @@ def comparison(*, user, metric) -> dict:
     for r in current:
         # A count metric's figure is its value, whether or not a count column came with it.
         count = r.count if r.count is not None or metric.unit != "count" else r.value
-        value = disclose_value(r.value, count) if metric.disclosure_control else r.value
+        value = stats.disclose_value(r.value, count) if metric.disclosure_control else r.value
         hidden = value == "*"
         area = r.area_name or r.area_code
         table.append({

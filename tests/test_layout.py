@@ -1,7 +1,9 @@
 """The layout stays honest: apps depend one way, and nothing third-party is committed."""
 
 import ast
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,22 @@ def test_the_guard_test_sees_every_spelling_of_permission_denied(tmp_path):
     )
     assert permission_denied_raises(module) == [(7, "f"), (9, "g"), (12, "h"), (14, "i"),
                                                 (16, "j")]
+
+
+def test_heavy_libraries_wait_until_they_are_needed():
+    """Every process (web, worker, command) sets Django up; pandas, SciPy, NumPy and openpyxl
+    cost tens of MB each, so they load with the work that needs them, not at start-up. A web
+    process, which loads the URLs, may have NumPy and SciPy (the public page's rules), never
+    pandas or openpyxl."""
+    probe = (
+        "import sys, django; django.setup(); "
+        "heavy = ('pandas', 'scipy', 'numpy', 'openpyxl'); "
+        "print(sorted(m for m in heavy if m in sys.modules)); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cdp.settings"}
+    answer = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert answer[0] == "[]", f"loaded by django.setup(): {answer[0]}"
+    assert "pandas" not in answer[1] and "openpyxl" not in answer[1], answer[1]

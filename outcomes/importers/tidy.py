@@ -14,9 +14,6 @@ from datetime import date, datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from openpyxl import load_workbook
-
 from . import (
     NO_ROWS,
     FileProblem,
@@ -126,6 +123,8 @@ def workbook_problem(error: BaseException) -> str | None:
     while error is not None and len(causes) < 10:
         causes.append(error)
         error = error.__cause__ or error.__context__
+    from defusedxml import DefusedXmlException  # with openpyxl, below
+
     if any(isinstance(e, DefusedXmlException) for e in causes):
         return ("the workbook holds XML entity or document type declarations, which Excel "
                 "never writes: it is refused as unsafe")
@@ -149,6 +148,10 @@ def workbook_rows(data: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
     check_xlsx(stream)
     stream.seek(0)
     try:
+        # Here, not at the top: openpyxl (and numpy, which it loads) is only for workbooks,
+        # and every process imports this module.
+        from openpyxl import load_workbook
+
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         problem = workbook_problem(error) or f"the workbook cannot be opened: {_detail(error)}"
