@@ -77,8 +77,3 @@ def store(folder: str, file_name: str, content: bytes | File) -> str:
 def open_stored(name: str, mode: str = "rb") -> File:
     return default_storage.open(name, mode)
 
-
-def delete(name: str) -> None:
-    """Removes a stored file; one already gone is not an error."""
-    if name:
-        default_storage.delete(name)
