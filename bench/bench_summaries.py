@@ -171,14 +171,14 @@ def build_viewer(slug: str):
 
 
 def counts() -> dict[str, int]:
-    from outcomes.models import Benchmark, MetricSummary, Observation
+    from outcomes.models import MetricSummary, Observation, ReferenceFigure
     from outcomes.services import headline_rows
     from partnerships.models import Partnership
 
     return {"partnerships": Partnership.objects.count(),
             "observations": Observation.objects.count(),
             "headline": headline_rows(Observation.objects.all()).count(),
-            "benchmarks": Benchmark.objects.count(),
+            "benchmarks": ReferenceFigure.objects.count(),
             "summaries": MetricSummary.objects.count()}
 
 

@@ -28,9 +28,48 @@ class Unit(models.TextChoices):
 
 
 class Polarity(models.TextChoices):
+    """Fingertips' PolarityId: 1 high is good, 0 low is good, 99 no judgement (blue/orange),
+    -1 not applicable (METHODS §0, §2.3)."""
+
     HIGHER_IS_BETTER = "higher_better", "Higher is better"
     LOWER_IS_BETTER = "lower_better", "Lower is better"
     NO_JUDGEMENT = "no_judgement", "No judgement"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ValueType(models.TextChoices):
+    """What a figure is, as Fingertips' ValueTypeId says (METHODS §0): it decides how its
+    confidence interval is made, whether areas can be combined and whether a trend is tested."""
+
+    COUNT = "count", "Count"
+    PROPORTION = "proportion", "Proportion"
+    CRUDE_RATE = "crude_rate", "Crude rate"
+    DSR = "dsr", "Directly standardised rate"
+    ISR = "isr", "Indirectly standardised ratio"
+    OTHER = "other", "Other (mean, ratio, score)"
+
+
+class ComparatorMethod(models.TextChoices):
+    """How an area is compared with England and its region (METHODS §2.1)."""
+
+    CONFIDENCE_INTERVALS = "ci", "ReferenceFigure value against the area's confidence interval"
+    NOT_COMPARED = "not_compared", "Not compared"
+
+
+class ConfidenceLevel(models.TextChoices):
+    """The level of the interval a comparison uses: one, or both as five bands (METHODS §2.2)."""
+
+    CI95 = "95", "95%"
+    CI998 = "99.8", "99.8%"
+    BOTH = "both", "95% and 99.8%"
+
+
+class YearType(models.TextChoices):
+    """The year a period is counted in (METHODS §7)."""
+
+    CALENDAR = "calendar", "Calendar year"
+    FINANCIAL = "financial", "Financial year"
+    ACADEMIC = "academic", "Academic year"
 
 
 class Frequency(models.TextChoices):

@@ -9,12 +9,12 @@ from django import forms
 
 from .models import (
     Annotation,
-    Benchmark,
     FrameworkMetric,
     ImportBatch,
     Metric,
     MetricSummary,
     Observation,
+    ReferenceFigure,
     Target,
 )
 from .periods import PeriodError, parse_period
@@ -99,7 +99,7 @@ class ObservationFilterSet(ValuesFilterSet):
 
 class BenchmarkFilterSet(ValuesFilterSet):
     class Meta:
-        model = Benchmark
+        model = ReferenceFigure
         fields = ["metric", "area", "period_from", "period_to", "sex", "age", "category_type",
                   "category"]
 

@@ -25,7 +25,7 @@ from partnerships import services as partnership_services
 from partnerships.models import LocalAuthority, Partnership, Region
 
 from .bulk import insert_rows
-from .models import Benchmark, ImportBatch, Metric, Observation
+from .models import ImportBatch, Metric, Observation, ReferenceFigure
 from .periods import Period, parse_period
 
 SYNTHETIC = "Synthetic"
@@ -112,7 +112,7 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
         batch.inserted = batch.rows_total = batch.rows_done = count
         batch.save()
         created["observations"] += count
-    if not Benchmark.objects.filter(source=SYNTHETIC).exists() and partnerships:
+    if not ReferenceFigure.objects.filter(source=SYNTHETIC).exists() and partnerships:
         created["benchmarks"] = _benchmarks(regions, metrics, spans, bases, rng)
     return created
 
@@ -150,10 +150,10 @@ def _benchmarks(regions: list[Region], metrics: list[Metric], spans: dict[int, l
     benchmark values win, synthetic ones only fill the gaps. Returns how many were added."""
     batch = ImportBatch.objects.filter(file_name="Synthetic data").first()
     areas = [(ENGLAND, "England"), *[(r.code, r.name) for r in regions]]
-    held = set(Benchmark.objects.values_list(
+    held = set(ReferenceFigure.objects.values_list(
         "metric_id", "area_code", "period_start", "period_end", "period_year_type", "sex",
         "age"))
     rows = (row for row in _rows(metrics, spans, bases, areas, rng,
                                  batch.pk if batch else None)
             if (row[0], row[1], row[4], row[5], row[6], row[8], row[9]) not in held)
-    return insert_rows(Benchmark, COLUMNS, rows)
+    return insert_rows(ReferenceFigure, COLUMNS, rows)

@@ -9,7 +9,8 @@ Each model names the partnership's reverse accessor for its rows, which code use
 (`partnership.organisations`): `partnership_related_name = "organisations"`.
 
 Tenant rows keyed another way keep their own field and say so beside it:
-`outcomes.Metric` (its `owner` is empty for national metrics), `outcomes.SummaryState` and
+`outcomes.Metric` (its `owner` is empty for national metrics), `outcomes.ImportBatch` (empty
+for a batch of the national reference data), `outcomes.SummaryState` and
 `cdp.PublicPage` (one per partnership: a one-to-one field), and `Partnership` itself (scoped
 by its own primary key). tests/partnerships/test_tenancy.py holds the list.
 """

@@ -36,7 +36,7 @@ NOT_TRACKED = {
     # applied, cancelled or rolled it back; ObservationChange keeps each row's values before
     # the batch, which is what rollback restores. A value entered by hand is a one-row batch.
     "outcomes.Observation": "audited through its ImportBatch and ObservationChange",
-    "outcomes.Benchmark": "audited through its ImportBatch and ObservationChange",
+    "outcomes.ReferenceFigure": "audited through its ImportBatch and ObservationChange",
     "outcomes.ObservationChange": "is itself the audit trail of a batch's row changes",
     "outcomes.ImportRowProblem": "what checking a file found: rewritten by each check",
     # The dashboard summaries: computed from the data by Celery tasks, replaced whole.

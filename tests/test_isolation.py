@@ -136,9 +136,9 @@ def benchmark(t: Tenants, side: str) -> dict:
     """England's figure: the same for both sides, and readable by everyone signed in."""
     from datetime import date
 
-    from outcomes.models import Benchmark, Metric
+    from outcomes.models import Metric, ReferenceFigure
 
-    row, _ = Benchmark.objects.get_or_create(
+    row, _ = ReferenceFigure.objects.get_or_create(
         metric=Metric.objects.get(code="numbers_in_treatment", owner=None),
         area_code="E92000001", period_start=date(2022, 4, 1), period_end=date(2023, 3, 31),
         period_year_type="financial",

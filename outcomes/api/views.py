@@ -21,12 +21,12 @@ from ..filtersets import (
 from ..importers import FileProblem
 from ..models import (
     Annotation,
-    Benchmark,
     FrameworkMetric,
     ImportBatch,
     Metric,
     MetricSummary,
     Observation,
+    ReferenceFigure,
     Target,
 )
 from ..services import imports
@@ -202,7 +202,7 @@ class MetricSummaryViewSet(TidyRowsViewSet):
 class BenchmarkViewSet(RowsViewSet):
     """England's (E92000001) and the regions' figures, for every signed-in user."""
 
-    queryset = Benchmark.objects.all()
+    queryset = ReferenceFigure.objects.all()
     serializer_class = BenchmarkSerializer
     filterset_class = BenchmarkFilterSet
 

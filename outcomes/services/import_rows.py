@@ -19,12 +19,12 @@ from partnerships.files import open_stored
 
 from ..importers import FileProblem, RowError, SourceRow, fingertips, tidy
 from ..models import (
-    Benchmark,
     ImportBatch,
     ImportRowProblem,
     Metric,
     Observation,
     ObservationChange,
+    ReferenceFigure,
 )
 from ..selectors import import_progress_key
 
@@ -254,7 +254,7 @@ def run(batch: ImportBatch, *, write: bool) -> Plan:
     plan = Plan()
     matcher = _Matcher(batch, plan, write=write)
     for chunk in _chunks(matcher.matched(), CHUNK):
-        for benchmark, model in ((False, Observation), (True, Benchmark)):
+        for benchmark, model in ((False, Observation), (True, ReferenceFigure)):
             rows = [(m, r) for m, r in chunk if is_benchmark_area(r.area_code) == benchmark]
             if rows:
                 _apply(batch, model, rows, plan, write=write, benchmark=benchmark)
@@ -308,7 +308,7 @@ def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> N
                 previous = {name: current[name] for name in (*model.VALUE_FIELDS, "batch_id")}
                 updates.append(model(pk=current["pk"], batch=batch, **values))
                 changes.append(ObservationChange(
-                    batch=batch, benchmark=benchmark, row_id=current["pk"],
+                    batch=batch, reference=benchmark, row_id=current["pk"],
                     action=ObservationChange.Action.UPDATED, previous=previous,
                 ))
         else:
@@ -321,7 +321,7 @@ def _write(batch, model, inserts, updates, changes, *, benchmark: bool) -> None:
     """Inserts and updates the rows, recording each change for a rollback."""
     created = model.objects.bulk_create(inserts, batch_size=1000)
     changes += [
-        ObservationChange(batch=batch, benchmark=benchmark, row_id=row.pk,
+        ObservationChange(batch=batch, reference=benchmark, row_id=row.pk,
                           action=ObservationChange.Action.INSERTED)
         for row in created
     ]

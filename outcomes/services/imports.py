@@ -29,7 +29,7 @@ from partnerships import access, files
 from partnerships.models import Partnership
 
 from ..importers import MAX_FILE_BYTES, FileProblem
-from ..models import Benchmark, ImportBatch, ImportRowProblem, Observation, ObservationChange
+from ..models import ImportBatch, ImportRowProblem, Observation, ObservationChange, ReferenceFigure
 from . import import_rows
 from .background import QUEUE_DOWN, task_send_or
 from .summaries import summaries_request_for_batch
@@ -335,8 +335,8 @@ def import_rollback(*, batch: ImportBatch, user) -> Rollback:
     if batch.status != ImportBatch.Status.COMPLETE:
         raise ValidationError("Only an applied import can be rolled back.")
     removed = restored = kept = 0
-    for benchmark, model in ((False, Observation), (True, Benchmark)):
-        changes = ObservationChange.objects.filter(batch=batch, benchmark=benchmark)
+    for benchmark, model in ((False, Observation), (True, ReferenceFigure)):
+        changes = ObservationChange.objects.filter(batch=batch, reference=benchmark)
         inserted = changes.filter(action=ObservationChange.Action.INSERTED).values_list(
             "row_id", flat=True)
         deleted, _ = model.objects.filter(pk__in=inserted, batch=batch).delete()

@@ -37,12 +37,12 @@ from partnerships.models import LocalAuthority, Partnership
 
 from ..bulk import insert_rows
 from ..models import (
-    Benchmark,
     ImportBatch,
     Metric,
     MetricSummary,
     Observation,
     ObservationChange,
+    ReferenceFigure,
     SummaryRun,
     SummaryState,
     Target,
@@ -78,7 +78,7 @@ def _queued_key(partnership_id: int) -> str:
 def summaries_request_for_batch(batch: ImportBatch) -> None:
     """A batch changes its partnership's summaries; one that changed England's or a region's
     figures changes every partnership's."""
-    if ObservationChange.objects.filter(batch=batch, benchmark=True).exists():
+    if ObservationChange.objects.filter(batch=batch, reference=True).exists():
         summaries_request(partnership_ids=Partnership.objects.values_list("pk", flat=True))
     else:
         summaries_request(partnership_ids=[batch.partnership_id])
@@ -246,7 +246,7 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
         partnerships = partnerships.filter(pk__in=partnership_ids)
     frames = {
         "observations": _frame(observations, ("partnership_id", *OBSERVATION_COLUMNS)),
-        "benchmarks": _frame(headline_rows(Benchmark.objects.all()), OBSERVATION_COLUMNS),
+        "benchmarks": _frame(headline_rows(ReferenceFigure.objects.all()), OBSERVATION_COLUMNS),
         "metrics": _frame(Metric.objects.all(), ("id", "code", "unit", "polarity", "frequency",
                                                   "disclosure_control")
                           ).rename(columns={"id": "metric_id"}),

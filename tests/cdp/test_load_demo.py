@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from outcomes.models import Benchmark, FrameworkMetric, Observation, Target
+from outcomes.models import FrameworkMetric, Observation, ReferenceFigure, Target
 from partnerships import access
 from partnerships.models import (
     KeyDocument,
@@ -112,7 +112,7 @@ def test_the_seeds_figures_targets_and_frameworks(debug):
     assert deaths == {"2014 - 16": 5.7, "2015 - 17": 5.0}
     counts = Observation.objects.filter(metric__code="drug_misuse_deaths", area_code="E10000003")
     assert sorted(counts.values_list("count", flat=True)) == [65, 67]
-    assert Benchmark.objects.get(area_code="E12000006").value == 3.6
+    assert ReferenceFigure.objects.get(area_code="E12000006").value == 3.6
     in_treatment = Observation.objects.filter(partnership__slug="rotherham",
                                               metric__code="numbers_in_treatment")
     assert sorted(in_treatment.values_list("value", flat=True)) == [2081, 2153]

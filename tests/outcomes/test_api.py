@@ -206,9 +206,9 @@ def test_every_list_answers_in_csv_with_the_json_columns(client, tenants, englan
 def england(tenants):
     from datetime import date
 
-    from outcomes.models import Benchmark, Metric
+    from outcomes.models import Metric, ReferenceFigure
 
-    return Benchmark.objects.create(
+    return ReferenceFigure.objects.create(
         metric=Metric.objects.get(code="numbers_in_treatment", owner=None),
         area_code="E92000001", area_name="England", period_label="2022/23",
         period_start=date(2022, 4, 1), period_end=date(2023, 3, 31),

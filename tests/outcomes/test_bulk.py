@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from outcomes.bulk import insert_rows
-from outcomes.models import Benchmark, Metric, MetricSummary
+from outcomes.models import Metric, MetricSummary, ReferenceFigure
 from outcomes.services import _frame, summary_frames
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,8 @@ def test_awkward_values_survive_copy_in_and_copy_out(tenants):
     rows = [[metric.pk, "E92000001", "", f"{1990 + n}", date(1990 + n, 1, 1),
              date(1990 + n, 12, 31), "calendar", (1990 + n) * 10000,
              None if n == 0 else n + 0.1, note] for n, note in enumerate(notes)]
-    assert insert_rows(Benchmark, columns, rows) == len(rows)
-    stored = Benchmark.objects.filter(period_start__year__lt=2000).order_by("period_start")
+    assert insert_rows(ReferenceFigure, columns, rows) == len(rows)
+    stored = ReferenceFigure.objects.filter(period_start__year__lt=2000).order_by("period_start")
     assert [b.value_note for b in stored] == notes
     assert [b.value for b in stored] == [None, *(n + 0.1 for n in range(1, len(notes)))]
     frame = _frame(stored, ("value_note", "period_label", "value", "period_end"))

@@ -19,12 +19,12 @@ from outcomes.filtersets import (
 )
 from outcomes.models import (
     Annotation,
-    Benchmark,
     FrameworkMetric,
     ImportBatch,
     Metric,
     MetricSummary,
     Observation,
+    ReferenceFigure,
     Target,
 )
 
@@ -124,16 +124,16 @@ def test_observations_by_breakdown(tenants):
 
 def test_benchmarks_by_metric_area_and_period(tenants):
     def benchmark(area, start, end, label):
-        return Benchmark.objects.create(
+        return ReferenceFigure.objects.create(
             metric=in_treatment(), area_code=area, period_label=label, period_start=start,
             period_end=end, period_year_type="financial", period_sortable=start.year, value=1)
 
     england = benchmark("E92000001", date(2022, 4, 1), date(2023, 3, 31), "2022/23")
     region = benchmark("E12000003", date(2023, 4, 1), date(2024, 3, 31), "2023/24")
-    assert filtered(BenchmarkFilterSet, Benchmark, area="E92000001") == {england}
-    assert filtered(BenchmarkFilterSet, Benchmark, metric="numbers_in_treatment",
+    assert filtered(BenchmarkFilterSet, ReferenceFigure, area="E92000001") == {england}
+    assert filtered(BenchmarkFilterSet, ReferenceFigure, metric="numbers_in_treatment",
                     period_from="2023/24") == {region}
-    assert filtered(BenchmarkFilterSet, Benchmark, metric="digital_iba") == set()
+    assert filtered(BenchmarkFilterSet, ReferenceFigure, metric="digital_iba") == set()
     assert "partnership" not in BenchmarkFilterSet.base_filters  # shared, not a tenant's
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from outcomes import selectors
-from outcomes.models import Benchmark, FrameworkMetric, Metric, Observation
+from outcomes.models import FrameworkMetric, Metric, Observation, ReferenceFigure
 from outcomes.periods import parse_period
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_only_the_partnerships_own_headline_figures_count(tenants):
     observe(tenants.a, "continuity_of_care", "2024/25 Q1", area="E08000019")  # not its area
     observe(tenants.b, "continuity_of_care", "2024/25 Q1", area="E06000005")
     p = parse_period("2024/25 Q1")
-    Benchmark.objects.create(metric=entry.metric, area_code="E92000001", period_label=p.label,
+    ReferenceFigure.objects.create(metric=entry.metric, area_code="E92000001", period_label=p.label,
                              period_start=p.start, period_end=p.end,
                              period_year_type=p.year_type, period_sortable=p.sortable, value=40)
     coverage = rows(tenants)["continuity_of_care"]

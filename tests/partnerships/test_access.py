@@ -31,9 +31,19 @@ def test_tenant_models_are_found():
     assert {"Organisation", "NamedRole", "SubGroup", "KeyDocument", "Membership"} <= names
 
 
+# Tenant models whose partnership may be empty, and why: such a row belongs to no partnership,
+# and for_user() shows it to national admins only (test_a_reference_batch_is_national_only).
+OPTIONAL_PARTNERSHIP = {
+    "ImportBatch": "a batch of the national reference data belongs to no partnership",
+}
+
+
 @pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m.__name__)
 def test_every_tenant_model_has_a_required_partnership_and_for_user(model):
     tracked = getattr(model, "instance_type", None)
+    if (tracked or model).__name__ in OPTIONAL_PARTNERSHIP:
+        assert isinstance(model.objects.all(), access.ScopedQuerySet)
+        return
     if tracked is not None:
         # django-simple-history's copy of a row: its foreign keys are always nullable, and
         # it holds the partnership of the row it copies, which must be required.
@@ -172,3 +182,18 @@ def test_annotate_follows_from_changing_the_plan_or_loading_data_only():
     assert "annotate" in access.with_derived({"edit_plan"})
     assert "annotate" not in access.with_derived({"view", "manage_members"})
     assert "annotate" in access.ACTIONS and "annotate" not in access.ACTION_PERMISSIONS
+
+
+def test_a_reference_batch_is_national_only(tenants):
+    """A batch of the national reference data belongs to no partnership: every member of
+    every partnership, in every role, is shown none of it; a national admin sees it."""
+    from outcomes.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        partnership=None, created_by=tenants.users["superuser"], file_name="national.csv",
+        format=ImportBatch.Format.FINGERTIPS)
+    assert batch.is_reference
+    for username, user in tenants.users.items():
+        for action in (access.VIEW, access.LOAD_DATA):
+            seen = ImportBatch.objects.for_user(user, action).filter(pk=batch.pk).exists()
+            assert seen is (username == "superuser"), (username, action)

@@ -15,6 +15,7 @@ KEYED_OTHERWISE = {
     "partnerships.PartnershipGroupObjectPermission": "django-guardian's permission rows",
     "outcomes.Metric": "its owner is empty for a national metric",
     "outcomes.SummaryState": "one per partnership: a one-to-one field",
+    "outcomes.ImportBatch": "empty for a reference batch, which only national admins see",
     "cdp.PublicPage": "one per partnership: a one-to-one field",
 }
 
@@ -55,7 +56,7 @@ def test_the_tenant_models_are_found():
     names = {model._meta.label for model in tenant_models()}
     assert {"partnerships.Organisation", "partnerships.Membership", "outcomes.Observation",
             "actionplans.Milestone", "cdp.BoardPack", "outcomes.SummaryState"} <= names
-    assert len(owned_models()) >= 23
+    assert len(owned_models()) >= 22
 
 
 @pytest.mark.parametrize("model", tenant_models(), ids=lambda model: model._meta.label)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from outcomes.importers import FileProblem
-from outcomes.models import Benchmark, ImportBatch, Metric, Observation
+from outcomes.models import ImportBatch, Metric, Observation, ReferenceFigure
 from outcomes.services import import_rows, imports
 
 pytestmark = pytest.mark.django_db
@@ -120,11 +120,11 @@ BENCHMARK_ROWS = (
 def test_england_and_region_rows_are_kept_as_benchmarks(tenants):
     batch = run(tenants, tidy(*BENCHMARK_ROWS), user="superuser")
     assert batch.inserted == 3
-    assert set(Benchmark.objects.values_list("area_code", "value")) == {
+    assert set(ReferenceFigure.objects.values_list("area_code", "value")) == {
         ("E92000001", 45.0), ("E12000003", 44.0)}
     assert Observation.objects.filter(batch=batch).count() == 1
     imports.import_rollback(batch=batch, user=tenants.users["superuser"])
-    assert not Benchmark.objects.exists()
+    assert not ReferenceFigure.objects.exists()
 
 
 def test_a_partnership_cannot_change_the_shared_benchmarks(tenants):
@@ -133,7 +133,7 @@ def test_a_partnership_cannot_change_the_shared_benchmarks(tenants):
                      user="b_analyst", partnership=tenants.b)
     assert (darlington.status, darlington.skipped, darlington.inserted) == ("complete", 1, 0)
     assert "shared benchmarks" in darlington.problems.get().reason
-    assert Benchmark.objects.get(area_code="E92000001").value == 45.0
+    assert ReferenceFigure.objects.get(area_code="E92000001").value == 45.0
 
 
 def test_identical_repeats_are_skipped_and_suppressed_values_stay_null(tenants):
