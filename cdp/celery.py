@@ -41,3 +41,19 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+
+@app.on_after_finalize.connect
+def _fingertips_schedule(sender, **_) -> None:
+    """The Fingertips sync, daily at 05:30, only when FINGERTIPS_SYNC_ENABLED (on in
+    docker-compose.yml; off in the embedded demo, which has no internet)."""
+    from django.conf import settings
+
+    if settings.FINGERTIPS_SYNC_ENABLED:
+        sender.conf.beat_schedule["sync-fingertips"] = FINGERTIPS_BEAT_ENTRY
+
+
+FINGERTIPS_BEAT_ENTRY = {
+    "task": "outcomes.tasks.sync_fingertips",
+    "schedule": crontab(hour=5, minute=30),
+}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
+from outcomes.fingertips.selectors import sync_status
 from outcomes.selectors import summary_run_last_finished_at
 
 
@@ -29,6 +30,22 @@ def broker_status() -> str:
     return "ok"
 
 
+def fingertips_sync_report() -> dict:
+    """The Fingertips sync: 'degraded' while an indicator fails or is stopped (a national
+    admin's "Sync now" restarts it). It never makes the service unhealthy: the web serves
+    the figures it holds."""
+    status = sync_status()
+    return {
+        "status": status["status"],
+        "enabled": status["enabled"],
+        "indicators": status["indicators"],
+        "failing": status["failing"],
+        "stopped": status["stopped"],
+        "last_synced": status["last_synced_at"].isoformat() if status["last_synced_at"]
+        else None,
+    }
+
+
 def health_report() -> tuple[dict, bool]:
     """The report and whether the app is healthy enough to serve."""
     database = database_status()
@@ -39,4 +56,6 @@ def health_report() -> tuple[dict, bool]:
         "broker": broker,
         "last_summary_run": last_run.isoformat() if last_run else None,
     }
+    if database == "ok":
+        report["fingertips_sync"] = fingertips_sync_report()
     return report, database == "ok" and broker in {"ok", "eager"}

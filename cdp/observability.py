@@ -224,6 +224,37 @@ class FreshnessCollector:
             if freshness["dirty"] else 0.0)
 
 
+class FingertipsSyncCollector:
+    """The Fingertips sync: indicators by state (alert on stopped > 0), failed runs per
+    indicator, and the age of the last successful sync."""
+
+    def collect(self):
+        from outcomes.fingertips.selectors import sync_failures_by_indicator, sync_status
+
+        try:
+            status = sync_status()
+            failures = sync_failures_by_indicator()
+        except Exception:  # noqa: BLE001 - the database is down: /healthz says so
+            return
+        states = GaugeMetricFamily("cdp_fingertips_sync_indicators",
+                                   "Fingertips indicators the sync keeps, by state",
+                                   labels=["state"])
+        for state, n in status["states"].items():
+            states.add_metric([state], n)
+        yield states
+        failed = CounterMetricFamily("cdp_fingertips_sync_failures",
+                                     "Failed sync runs of each Fingertips indicator",
+                                     labels=["indicator", "area_type"])
+        for indicator, area_type, n in failures:
+            failed.add_metric([str(indicator), str(area_type)], n)
+        yield failed
+        last = status["last_synced_at"]
+        yield GaugeMetricFamily(
+            "cdp_fingertips_sync_last_success_age_seconds",
+            "Seconds since an indicator was last fetched and applied (NaN: never)",
+            value=(timezone.now() - last).total_seconds() if last else float("nan"))
+
+
 def _task_names() -> list[str]:
     """The project's tasks; a web process imports their modules only when asked."""
     current_app.loader.import_default_modules()
@@ -240,6 +271,7 @@ def _registry() -> CollectorRegistry:
         registry.register(_ProcessMetrics())
     registry.register(TaskCollector(_task_names))
     registry.register(FreshnessCollector())
+    registry.register(FingertipsSyncCollector())
     return registry
 
 

@@ -321,6 +321,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Changes to a partnership's data within this many seconds share one summary recompute.
 SUMMARY_DEBOUNCE_SECONDS = env_int("SUMMARY_DEBOUNCE_SECONDS", 10)
 
+# --- Fingertips sync ---------------------------------------------------------------------
+# The scheduled sync of the national reference data from OHID Fingertips' public API
+# (outcomes.services.sync). Off by default (the embedded demo has no internet); on in
+# docker-compose.yml. Beat runs it daily at 05:30 when on; `manage.py sync_fingertips` and a
+# national admin's "Sync now" work either way.
+FINGERTIPS_SYNC_ENABLED = env_bool("FINGERTIPS_SYNC_ENABLED", False)
+FINGERTIPS_API_URL = os.environ.get("FINGERTIPS_API_URL", "").strip() or (
+    "https://fingertips.phe.org.uk/api/")
+if not FINGERTIPS_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"FINGERTIPS_API_URL must be an http(s) address, not {FINGERTIPS_API_URL!r}")
+# Seconds to connect, and to wait for each piece of an answer; a whole download is given up
+# after FINGERTIPS_DOWNLOAD_TIMEOUT however slowly it trickles in.
+FINGERTIPS_CONNECT_TIMEOUT = env_int("FINGERTIPS_CONNECT_TIMEOUT", 10)
+FINGERTIPS_READ_TIMEOUT = env_int("FINGERTIPS_READ_TIMEOUT", 60)
+FINGERTIPS_DOWNLOAD_TIMEOUT = env_int("FINGERTIPS_DOWNLOAD_TIMEOUT", 600)
+# Each call is tried this many times, waiting a random time up to 2, 4, 8... seconds (at
+# most FINGERTIPS_RETRY_MAX_SECONDS) between tries: fingertipsR tries 5 times too.
+FINGERTIPS_ATTEMPTS = env_int("FINGERTIPS_ATTEMPTS", 5)
+FINGERTIPS_RETRY_SECONDS = env_int("FINGERTIPS_RETRY_SECONDS", 2)
+FINGERTIPS_RETRY_MAX_SECONDS = env_int("FINGERTIPS_RETRY_MAX_SECONDS", 60)
+# An indicator that fails this many runs in a row is stopped until a national admin restarts
+# it ("Sync now"): /healthz says "degraded" and /metrics counts it meanwhile.
+FINGERTIPS_STOP_AFTER = env_int("FINGERTIPS_STOP_AFTER", 5)
+
 # --- Cache -----------------------------------------------------------------------------
 # Shared by web and workers (an import's progress bar reads what its worker writes), so it
 # lives in Redis whenever Celery does; the embedded default keeps it in process.

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from outcomes import sync_views as outcome_sync_views
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
@@ -84,6 +85,9 @@ urlpatterns = [
     # The public accountability page, for anyone (its settings are the partnership's).
     path("p/<slug:partnership_slug>/", public_views.public_page, name="public_page"),
     path("compare/", dashboards.CompareView.as_view(), name="compare"),
+    # National admins only: the scheduled Fingertips sync of the national reference data.
+    path("data/fingertips-sync/", outcome_sync_views.FingertipsSyncView.as_view(),
+         name="fingertips_sync"),
     path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),

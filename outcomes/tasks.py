@@ -36,3 +36,17 @@ def recompute_dirty_summaries() -> int:
     """Partnerships still marked dirty after the debounce window: their recompute was never
     queued or never ran (the broker was down). Returns how many were recomputed."""
     return summaries.summaries_recompute_dirty()
+
+
+@shared_task(name="outcomes.tasks.sync_fingertips", soft_time_limit=3300, time_limit=3600)
+def sync_fingertips(indicator_ids: list[int] | None = None) -> dict:
+    """The Fingertips sync (daily by beat when FINGERTIPS_SYNC_ENABLED, or "Sync now").
+    Returns how many indicators each outcome had; another run in progress: skipped."""
+    from .services import sync  # the HTTP client loads only where a sync runs
+
+    try:
+        report = sync.sync_run(indicator_ids=indicator_ids)
+    except sync.SyncBusy:
+        return {"skipped": "another sync is running"}
+    actions = {o.action for o in report.outcomes}
+    return {action: report.count(action) for action in sorted(actions)}

@@ -224,6 +224,12 @@ EXPECTATIONS: dict[str, Expectation] = {
     "compare_metric": Expectation(
         get=expect(200, anonymous=302, outsider=404), post=expect(405, anonymous=302),
         kwargs=lambda t, side: {"metric_id": in_treatment()}),
+    # National admins only: the Fingertips sync's page. Its POST adds an indicator (a sync
+    # now would call Fingertips); everyone else is told nothing, a 404.
+    "fingertips_sync": Expectation(
+        get=expect(404, anonymous=302, superuser=200),
+        post=expect(404, anonymous=302, superuser=302),
+        data={"indicator_id": "90808", "child_area_type_id": "502", "parent_area_type_id": "6"}),
     # The public page: anyone, signed in or not, reads a published page; an unpublished one
     # is a 404 for everyone, national admins too (tests/cdp/public/test_views.py).
     "public_page": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED, kwargs=published_page,

@@ -38,6 +38,7 @@ PAGES = [
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
     ("superuser", "/partnerships/", 6),
+    ("superuser", "/data/fingertips-sync/", 6),
     ("a_viewer", "/api/v1/partnerships/", 7),
     ("a_analyst", "/api/v1/imports/", 6),
     ("a_analyst", "/api/v1/imports/{batch}/problems/", 7),
@@ -110,6 +111,14 @@ def grow(tenants) -> None:
                                    metric=in_treatment, on=date(2012 + n, 4, 1),
                                    text=f"Note {n}")
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    # More indicators on the Fingertips sync's page, added by an admin, with their batches.
+    from outcomes.models import FingertipsIndicator
+
+    for n in range(5):
+        FingertipsIndicator.objects.create(
+            indicator_id=90000 + n, child_area_type_id=502, metric=in_treatment,
+            added_by=tenants.users["superuser"], last_batch=tenants.batches["a"],
+            state="stopped" if n % 2 else "ok", stopped_reason="Stopped" if n % 2 else "")
 
 
 def count(client, url: str) -> int:

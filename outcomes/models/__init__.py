@@ -26,10 +26,11 @@ from .framework import (
     Target,
 )
 from .summaries import MetricSummary, SummaryRun, SummaryState
+from .sync import FingertipsIndicator
 
 __all__ = [
-    "UNIT_MULTIPLIERS", "Annotation", "FrameworkMetric", "ImportBatch", "ImportRowProblem",
-    "LocalAim", "Metric", "MetricQuerySet", "MetricSummary", "Observation",
+    "UNIT_MULTIPLIERS", "Annotation", "FingertipsIndicator", "FrameworkMetric", "ImportBatch",
+    "ImportRowProblem", "LocalAim", "Metric", "MetricQuerySet", "MetricSummary", "Observation",
     "ObservationChange", "ObservationValues", "Outcome", "ReferenceFigure", "SummaryRun",
     "SummaryState", "Target",
 ]

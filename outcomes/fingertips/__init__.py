@@ -1,0 +1,1 @@
+"""OHID Fingertips' public API, as the scheduled sync uses it (outcomes.services.sync)."""
