@@ -1,4 +1,7 @@
-"""manage.py import_observations FILE: the same import as the upload page and the API."""
+"""manage.py import_observations FILE: the same import as the upload page and the API.
+
+With --reference, a national administrator (--user must be a superuser) loads the file into
+the national reference data: every area's rows, England's and the regions' included."""
 
 from pathlib import Path
 
@@ -21,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["fingertips", "tidy"], default=None,
                             help="default: fingertips for a file with an 'Indicator ID' column")
         parser.add_argument("--partnership", help="the slug of the partnership to load into")
+        parser.add_argument("--reference", action="store_true",
+                            help="load the national reference data (national admins only): "
+                                 "every area's published figures")
         parser.add_argument("--user", help="who is importing (default: the first superuser)")
         parser.add_argument("--create-missing-metrics", action="store_true",
                             help="add unknown Fingertips indicators as local metrics")
@@ -36,7 +42,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         user = self._user(options["user"])
-        partnership = self._partnership(user, options["partnership"])
+        if options["reference"]:
+            if options["partnership"]:
+                raise CommandError("--reference loads no partnership: drop --partnership")
+            if not access.is_national(user):
+                raise CommandError(f"{user} is not a national administrator (a superuser): "
+                                   "only they load the national reference data")
+            partnership = None
+        else:
+            partnership = self._partnership(user, options["partnership"])
         file_format = options["format"] or (
             "fingertips" if b"indicator id" in data[:400].lower() else "tidy"
         )
