@@ -229,11 +229,10 @@ class FingertipsSyncCollector:
     indicator, and the age of the last successful sync."""
 
     def collect(self):
-        from outcomes.fingertips.selectors import sync_failures_by_indicator, sync_status
+        from outcomes.fingertips.selectors import sync_status
 
         try:
             status = sync_status()
-            failures = sync_failures_by_indicator()
         except Exception:  # noqa: BLE001 - the database is down: /healthz says so
             return
         states = GaugeMetricFamily("cdp_fingertips_sync_indicators",
@@ -245,7 +244,7 @@ class FingertipsSyncCollector:
         failed = CounterMetricFamily("cdp_fingertips_sync_failures",
                                      "Failed sync runs of each Fingertips indicator",
                                      labels=["indicator", "area_type"])
-        for indicator, area_type, n in failures:
+        for indicator, area_type, n in status["rows"]:
             failed.add_metric([str(indicator), str(area_type)], n)
         yield failed
         last = status["last_synced_at"]

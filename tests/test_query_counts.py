@@ -38,7 +38,7 @@ PAGES = [
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
     ("superuser", "/partnerships/", 6),
-    ("superuser", "/data/fingertips-sync/", 8),
+    ("superuser", "/data/fingertips-sync/", 7),
     ("a_viewer", "/api/v1/partnerships/", 7),
     ("a_analyst", "/api/v1/imports/", 6),
     ("a_analyst", "/api/v1/imports/{batch}/problems/", 7),

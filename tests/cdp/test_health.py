@@ -14,7 +14,12 @@ def test_embedded_default_reports_eager_broker(client, settings):
     settings.CELERY_BROKER_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager", "last_summary_run": None}
+    assert response.json() == {
+        "database": "ok", "broker": "eager", "last_summary_run": None,
+        # The Fingertips sync is off in the embedded default, and has never run.
+        "fingertips_sync": {"status": "off", "enabled": False, "indicators": 0, "failing": 0,
+                            "stopped": 0, "last_synced": None},
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
