@@ -46,7 +46,7 @@ def test_before_the_reference_data_holds_them_the_reasons_say_who_loads_them(ten
     assert (batch.inserted, batch.rejected) == (DARLINGTON_ROWS, 0)
     reason = batch.problems.filter(line=2).get().reason  # England, 2006 - 08, male
     assert reason == (
-        f"{TAKEN}, which does not yet hold Alcohol-specific mortality for 2006 - 08: national "
+        f"{TAKEN}, which does not yet hold any figures for Alcohol-specific mortality: national "
         "administrators load them (import_observations --reference, or the Fingertips sync)")
     metric = Metric.objects.get(fingertips_id=91380)
     assert (metric.owner, metric.polarity, metric.period_years, metric.frequency,
@@ -88,3 +88,17 @@ def test_a_system_user_batch_is_the_syncs(tenants):
                            background=False).batch
     assert (batch.status, batch.inserted) == ("complete", 6597)
     assert Metric.objects.get(fingertips_id=91380).polarity == "lower_better"
+
+
+def test_a_period_the_reference_data_lacks_is_named(tenants):
+    rows = FIXTURE.read_text(encoding="utf-8-sig").splitlines()
+    older = [r for r in rows[1:] if ",2016 - 18," not in r]
+    imports.submit(partnership=None, user=tenants.users["superuser"], file_name="old.csv",
+                   data=("\r\n".join([rows[0], *older]) + "\r\n").encode(),
+                   format="fingertips", create_missing_metrics=True, background=False)
+    command(str(FIXTURE), "--partnership", "darlington", "--user", "b_analyst")
+    batch = ImportBatch.objects.get(partnership=tenants.b, file_name=FIXTURE.name)
+    reasons = set(batch.problems.values_list("reason", flat=True))
+    assert reasons == {TAKEN, f"{TAKEN}, which does not yet hold Alcohol-specific mortality "
+                       "for 2016 - 18: national administrators load them "
+                       "(import_observations --reference, or the Fingertips sync)"}
