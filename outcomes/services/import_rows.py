@@ -41,7 +41,7 @@ def is_benchmark_area(code: str) -> bool:
     return code == ENGLAND or code.startswith("E12")
 
 
-def _read(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
+def read_rows(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
     """The batch's rows, streamed from its stored file."""
     try:
         stream = open_stored(batch.stored_file)
@@ -251,7 +251,7 @@ class _Matcher:
         self.done = 0
 
     def matched(self) -> Iterator[tuple[Metric, SourceRow]]:
-        for item in _read(self.batch):
+        for item in read_rows(self.batch):
             self.done += 1
             if self.done % CHUNK == 0:
                 _report_progress(self.batch, self.done, self.batch.rows_total)

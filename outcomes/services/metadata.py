@@ -32,7 +32,7 @@ CACHE_SECONDS = 6 * 3600
 def evidence(batch: ImportBatch) -> dict[str, Evidence]:
     """Each Fingertips indicator's evidence, from one pass over the batch's file."""
     found: dict[str, Evidence] = {}
-    for item in import_rows._read(batch):
+    for item in import_rows.read_rows(batch):
         if isinstance(item, SourceRow):
             if item.indicator not in found:
                 found[item.indicator] = Evidence(item.indicator, item.indicator_name)
