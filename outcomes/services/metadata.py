@@ -20,6 +20,7 @@ from ..importers import FileProblem, SourceRow
 from ..importers.metadata import Evidence, Known
 from ..models import ImportBatch, Metric
 from . import import_rows
+from .imports import require_load
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +107,14 @@ def new_metrics_create(*, batch: ImportBatch, user, choices: dict[str, dict]) ->
     """Creates the batch's new metrics with the metadata the analyst confirmed or changed on
     the preview, before the import is applied (which then finds them by their Fingertips id).
     `choices` maps an indicator id to CONFIRMABLE fields."""
-    from .imports import require_load  # cycle: imports runs the pass that calls fields_for
-
     require_load(user, batch.partnership)
     new = new_indicators(batch)
     created = []
     for indicator, known in new.items():
         fields = {**known.fields, **{k: v for k, v in choices.get(indicator, {}).items()
                                       if k in CONFIRMABLE}}
-        if "period_years" in choices.get(indicator, {}):
+        if int(fields.get("period_years", 1)) != known.fields.get("period_years"):
+            # The period length was changed: the frequency follows it.
             fields["frequency"] = (Metric.Frequency.ROLLING_THREE_YEARS
                                    if int(fields["period_years"]) == 3 else
                                    Metric.Frequency.ANNUAL)
