@@ -90,6 +90,8 @@ urlpatterns = [
          name="fingertips_sync"),
     path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
+    # The national reference data's imports, for national administrators.
+    path("data/reference-imports/", include("outcomes.reference_urls")),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),

@@ -26,20 +26,42 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": "Select what kind of file it is"},
     )
     create_missing_metrics = forms.BooleanField(
-        label="Add indicators we do not track yet as local metrics",
+        label="Add indicators we do not track yet as metrics (create missing metrics)",
         required=False,
-        help_text="Otherwise their rows are skipped and listed.",
+        help_text="Otherwise their rows are skipped and listed. You see what we work out "
+                  "about each new metric (polarity, value type, unit, period) and can change "
+                  "it before anything is saved.",
+    )
+    PARTNERSHIP, REFERENCE = "partnership", "reference"
+    destination = forms.ChoiceField(
+        label="Where should the figures go?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The national reference data holds published figures for every area of "
+                  "England, shared by every partnership. Only national administrators load it.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership_name: str = "", national: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.national = national
+        fields = [Field("file"), Field.radios("format", legend_size=Size.SMALL),
+                  Field.checkbox("create_missing_metrics")]
+        if national:
+            self.fields["destination"].choices = [
+                (self.PARTNERSHIP, f"{partnership_name or 'This partnership'}: its own areas"),
+                (self.REFERENCE, "National reference data: every area's published figures"),
+            ]
+            self.fields["destination"].initial = self.PARTNERSHIP
+            fields.append(Field.radios("destination", legend_size=Size.SMALL))
+        else:
+            del self.fields["destination"]
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("file"),
-            Field.radios("format", legend_size=Size.SMALL),
-            Field.checkbox("create_missing_metrics"),
-            Button("submit", "Check the file"),
-        )
+        self.helper.layout = Layout(*fields, Button("submit", "Check the file"))
+
+    @property
+    def is_reference(self) -> bool:
+        """The national reference data was chosen (only offered to national admins)."""
+        return self.national and self.cleaned_data.get("destination") == self.REFERENCE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -55,15 +77,42 @@ class ImportUploadForm(forms.Form):
         return super().clean()
 
 
+def metadata_fields() -> dict[str, forms.Field]:
+    """What the analyst confirms about each metric an import creates."""
+    return {
+        "polarity": forms.ChoiceField(label="Polarity", choices=Metric.Polarity.choices),
+        "value_type": forms.ChoiceField(label="Value type", choices=Metric.ValueType.choices),
+        "unit": forms.ChoiceField(label="Unit", choices=Metric.Unit.choices),
+        "period_years": forms.TypedChoiceField(
+            label="Period", coerce=int,
+            choices=[(1, "Single years (or quarters, months)"), (3, "Three-year rolling")]),
+    }
+
+
 class ImportCommitForm(forms.Form):
     accept_valid = forms.BooleanField(
         label="Import only the valid rows and leave out the rejected ones",
         required=False,
     )
 
-    def __init__(self, *args, rejected: int = 0, **kwargs):
+    def __init__(self, *args, rejected: int = 0, new_metrics: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rejected = rejected
+        self.new_metrics = new_metrics or {}
+        for indicator, known in self.new_metrics.items():
+            for name, field in metadata_fields().items():
+                field.initial = known.fields.get(name)
+                self.fields[f"metric_{indicator}_{name}"] = field
+
+    def metric_fields(self, indicator: str) -> list:
+        """The bound fields confirming one new metric's metadata, for the template."""
+        return [self[f"metric_{indicator}_{name}"] for name in metadata_fields()]
+
+    def metric_choices(self) -> dict[str, dict]:
+        """The metadata confirmed for each new metric, by its Fingertips id."""
+        return {indicator: {name: self.cleaned_data[f"metric_{indicator}_{name}"]
+                            for name in metadata_fields()}
+                for indicator in self.new_metrics}
 
     def clean(self):
         if self.rejected and not self.cleaned_data.get("accept_valid"):

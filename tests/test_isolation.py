@@ -50,6 +50,17 @@ def batch(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.batches[side].pk}
 
 
+def reference_batch(t: Tenants, side: str) -> dict:
+    """An applied import into the national reference data (it has no partnership, no side)."""
+    from outcomes.models import ImportBatch
+
+    reference, _ = ImportBatch.objects.get_or_create(
+        partnership=None, file_name="reference.csv",
+        defaults={"created_by": t.users["superuser"], "format": ImportBatch.Format.FINGERTIPS,
+                  "status": ImportBatch.Status.COMPLETE})
+    return {"pk": reference.pk}
+
+
 def framework_entry(t: Tenants, side: str) -> dict:
     from outcomes.models import FrameworkMetric
 
@@ -169,6 +180,9 @@ DATA_ACTION = expect(403, anonymous=302, outsider=404, analyst=302, admin=302, s
 # Pages every member reads and nobody posts to.
 MEMBER_READ_ONLY = expect(405, anonymous=302, outsider=404)
 # Pages for those who change the action plan: leads and administrators.
+NATIONAL_PAGE = expect(403, anonymous=302, superuser=200)
+NATIONAL_NO_POST = expect(403, anonymous=302, superuser=405)
+NATIONAL_ACTION = expect(403, anonymous=302, superuser=302)
 PLAN_PAGE = expect(403, anonymous=302, outsider=404, lead=200, admin=200, superuser=200)
 PLAN_NO_POST = expect(403, anonymous=302, outsider=404, lead=405, admin=405, superuser=405)
 PLAN_ACTION = expect(403, anonymous=302, outsider=404, lead=302, admin=302, superuser=302)
@@ -278,6 +292,18 @@ EXPECTATIONS: dict[str, Expectation] = {
     "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
+    # The national reference data's imports belong to no partnership: national admins only.
+    "reference_imports:list": Expectation(get=NATIONAL_PAGE, post=NATIONAL_NO_POST),
+    "reference_imports:detail": Expectation(get=NATIONAL_PAGE, post=NATIONAL_ACTION,
+                                            kwargs=reference_batch),
+    "reference_imports:progress": Expectation(get=NATIONAL_PAGE, post=NATIONAL_NO_POST,
+                                              kwargs=reference_batch),
+    "reference_imports:problems_csv": Expectation(get=NATIONAL_PAGE, post=NATIONAL_NO_POST,
+                                                  kwargs=reference_batch),
+    "reference_imports:cancel": Expectation(get=NATIONAL_NO_POST, post=NATIONAL_ACTION,
+                                            kwargs=reference_batch),
+    "reference_imports:rollback": Expectation(get=NATIONAL_NO_POST, post=NATIONAL_ACTION,
+                                              kwargs=reference_batch),
     "outcomes:framework": Expectation(
         get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=slug),
     # Data coverage: read by every member (the dashboard flags the same), posted to by none.
@@ -482,8 +508,9 @@ def test_access(tenants, name, role):
     results = {"GET": status_of(client, "get", own, expectation.data, check_body=check)}
     wanted = {"GET": expectation.get[role]}
 
-    tenant_url = expectation.kwargs is not None and name not in ("password_reset_confirm",
-                                                                 "compare_metric")
+    tenant_url = (expectation.kwargs is not None
+                  and name not in ("password_reset_confirm", "compare_metric")
+                  and not name.startswith("reference_imports:"))  # no partnership
     if tenant_url:
         # Another partnership's URL: 404 for everyone but the national admin.
         other = reverse(name, kwargs=expectation.kwargs(tenants, "b"))

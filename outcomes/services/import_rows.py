@@ -41,7 +41,7 @@ def is_benchmark_area(code: str) -> bool:
     return code == ENGLAND or code.startswith("E12")
 
 
-def _read(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
+def read_rows(batch: ImportBatch) -> Iterator[SourceRow | RowError]:
     """The batch's rows, streamed from its stored file."""
     try:
         stream = open_stored(batch.stored_file)
@@ -69,7 +69,8 @@ def _report_progress(batch: ImportBatch, done: int, total: int) -> None:
         log.warning("import progress: the cache cannot be reached", exc_info=True)
 
 
-# Never kept: a metric is only created with metadata from Fingertips or inferred from its file.
+# Only where nothing could be read (a file that fails): a metric is created with metadata
+# from Fingertips or inferred from its file (`metadata.fields_for`).
 PLACEHOLDER = {"unit": Metric.Unit.COUNT, "polarity": Metric.Polarity.NO_JUDGEMENT,
                "frequency": Metric.Frequency.ANNUAL}
 
@@ -92,7 +93,7 @@ class Plan:
     area_codes: set[str] = field(default_factory=set)
 
     def metadata_for(self, indicator: str) -> dict:
-        return self.metadata.get(indicator) or dict(PLACEHOLDER)
+        return self.metadata.get(indicator, {})
 
     def add_problem(self, batch: ImportBatch, line: int, reason: str) -> None:
         """A row left out: skipped if `reason` starts 'skip:', else rejected."""
@@ -160,18 +161,8 @@ class _Context:
         return metric
 
     def _new_metric(self, row: SourceRow, plan: Plan, *, write: bool) -> Metric:
-        """A metric for an unknown Fingertips indicator: national in a reference batch, the
-        partnership's own otherwise. Its metadata is settled once the file has been read
-        (`metadata.settle`); until then it is a placeholder nobody sees."""
-        metric = Metric(
-            owner=self.partnership,
-            code=f"fingertips-{row.indicator}",
-            name=(row.indicator_name or f"Fingertips indicator {row.indicator}")[:300],
-            tier=Metric.Tier.RELATED if self.batch.is_reference else Metric.Tier.LOCAL,
-            source="Fingertips (OHID)",
-            fingertips_id=int(row.indicator),
-            **plan.metadata_for(row.indicator),
-        )
+        metric = new_metric(self.batch, row.indicator, plan.metadata_for(row.indicator),
+                            name=row.indicator_name)
         if write:
             # Made by the import, on behalf of whoever loaded the file: both are in history.
             metric._history_user = self.batch.created_by
@@ -193,6 +184,20 @@ class _Context:
             return "skip:" + self.published.reason(metric, row)
         name = f" ({row.area_name})" if row.area_name else ""
         return f"area {row.area_code}{name} is not in {self.partnership}"
+
+
+def new_metric(batch: ImportBatch, indicator: str, fields: dict, *, name: str = "") -> Metric:
+    """An unsaved metric for an unknown Fingertips indicator, with its metadata (`fields`,
+    from `metadata`): national in a reference batch, the partnership's own otherwise."""
+    return Metric(
+        owner=batch.partnership,
+        code=f"fingertips-{indicator}",
+        name=(name or f"Fingertips indicator {indicator}")[:300],
+        tier=Metric.Tier.RELATED if batch.is_reference else Metric.Tier.LOCAL,
+        source="Fingertips (OHID)",
+        fingertips_id=int(indicator),
+        **{**PLACEHOLDER, **fields},
+    )
 
 
 def _values(row: SourceRow, *, reference: bool = False) -> dict:
@@ -246,7 +251,7 @@ class _Matcher:
         self.done = 0
 
     def matched(self) -> Iterator[tuple[Metric, SourceRow]]:
-        for item in _read(self.batch):
+        for item in read_rows(self.batch):
             self.done += 1
             if self.done % CHUNK == 0:
                 _report_progress(self.batch, self.done, self.batch.rows_total)
@@ -276,9 +281,12 @@ class _Matcher:
                 f"{first_line}, with a different value")
 
 
-def run(batch: ImportBatch, *, write: bool) -> Plan:
-    """One pass over the file. With write=False it only counts; with True it applies."""
-    plan = Plan()
+def run(batch: ImportBatch, *, write: bool, known: dict | None = None) -> Plan:
+    """One pass over the file. With write=False it only counts; with True it applies.
+    `known`: the Fingertips metadata of indicators it may create metrics for."""
+    from . import metadata  # cycle: metadata reads the file through this module
+
+    plan = Plan(metadata=metadata.fields_for(batch, known))
     matcher = _Matcher(batch, plan, write=write)
     for chunk in _chunks(matcher.matched(), CHUNK):
         if batch.is_reference:

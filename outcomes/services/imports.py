@@ -102,13 +102,16 @@ def submit(
     accept_valid: bool = False,
     preview: bool = False,
     background: bool = True,
+    metadata: dict | None = None,
 ) -> Submitted:
     """Stores the file and checks it: now, or on a worker when it is larger than
     BACKGROUND_BYTES (a queued batch stops at its preview, to be applied from its page or
     `imports/{id}/apply/`). Checked now, it is then applied (`import_file`) unless it is a
     dry run, has rejected rows not accepted, or `preview` asks to stop at the preview for
     the user to apply from the import's page. `background=False` (the command) always
-    works now. `partnership=None` loads the national reference data. Raises
+    works now. `partnership=None` loads the national reference data. `metadata`: the
+    Fingertips metadata of indicators it may create metrics for (by id, from
+    `importers.metadata.read_metadata`), used instead of what the file suggests. Raises
     PermissionDenied or FileProblem."""
     if background and len(data) > BACKGROUND_BYTES:
         batch = import_start(partnership=partnership, user=user, file_name=file_name,
@@ -123,7 +126,7 @@ def submit(
         return Submitted(import_validate(batch_id=batch.pk), queued=False)
     batch = import_file(partnership=partnership, user=user, file_name=file_name, data=data,
                         format=format, create_missing_metrics=create_missing_metrics,
-                        dry_run=dry_run, accept_valid=accept_valid)
+                        dry_run=dry_run, accept_valid=accept_valid, metadata=metadata)
     return Submitted(batch, queued=False)
 
 
@@ -172,7 +175,7 @@ def _record(batch: ImportBatch, plan: import_rows.Plan) -> None:
 
 
 # --- Checking -------------------------------------------------------------------------------
-def import_validate(*, batch_id: int) -> ImportBatch:
+def import_validate(*, batch_id: int, metadata: dict | None = None) -> ImportBatch:
     """Reads the whole file and records what an import would do. Writes no observation."""
     batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
     if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING):
@@ -181,7 +184,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     batch.save(update_fields=["status"])
     ImportRowProblem.objects.filter(batch=batch).delete()
     try:
-        plan = import_rows.run(batch, write=False)
+        plan = import_rows.run(batch, write=False, known=metadata)
     except FileProblem as error:
         ImportRowProblem.objects.filter(batch=batch).delete()
         return _fail(batch, str(error))
@@ -260,7 +263,8 @@ def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> Impo
 
 
 def import_commit(
-    *, batch_id: int, user, accept_valid: bool = False, queued: bool = False
+    *, batch_id: int, user, accept_valid: bool = False, queued: bool = False,
+    metadata: dict | None = None,
 ) -> ImportBatch:
     """Applies the batch in one transaction, holding its row: a double click, or a task
     delivered twice, waits and then finds it done. Rejected rows must be accepted first.
@@ -280,7 +284,7 @@ def import_commit(
                 _check_committable(batch, accept_valid)
             batch.status = ImportBatch.Status.IMPORTING
             ImportRowProblem.objects.filter(batch=batch).delete()
-            plan = import_rows.run(batch, write=True)
+            plan = import_rows.run(batch, write=True, known=metadata)
             _record(batch, plan)
             batch.status = ImportBatch.Status.COMPLETE
             batch.finished_at = timezone.now()
@@ -346,13 +350,14 @@ def import_file(
     create_missing_metrics: bool = False,
     dry_run: bool = False,
     accept_valid: bool = False,
+    metadata: dict | None = None,
 ) -> ImportBatch:
     """Start, validate and (unless a dry run, or rows are rejected) apply, in process."""
     batch = import_start(
         partnership=partnership, user=user, file_name=file_name, data=data, format=format,
         create_missing_metrics=create_missing_metrics,
     )
-    batch = import_validate(batch_id=batch.pk)
+    batch = import_validate(batch_id=batch.pk, metadata=metadata)
     if dry_run and batch.status == ImportBatch.Status.PREVIEW:
         # Checked only: it can be read but never applied.
         batch.status = ImportBatch.Status.DRY_RUN
@@ -362,7 +367,8 @@ def import_file(
         return batch
     if batch.rejected and not accept_valid:
         return batch
-    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid)
+    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid,
+                         metadata=metadata)
 
 
 # --- Undoing --------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from ..models import Metric, ReferenceFigure
 
 TAKEN = "published figures for other areas: taken from the national reference data"
 NOT_YET = (
-    "{taken}, which does not yet hold {metric} for {period}: national administrators load "
-    "them (import_observations --reference, or the Fingertips sync)"
+    "{taken}, which does not yet hold {what}: national administrators load them "
+    "(import_observations --reference, or the Fingertips sync)"
 )
 
 
@@ -32,4 +32,8 @@ class Published:
         """Why a row for another area is skipped, and whether the reference data has it."""
         if self.holds(metric, row):
             return TAKEN
-        return NOT_YET.format(taken=TAKEN, metric=metric.name, period=row.period.label)
+        if self.periods.get(metric.pk):
+            what = f"{metric.name} for {row.period.label}"
+        else:
+            what = f"any figures for {metric.name}"
+        return NOT_YET.format(taken=TAKEN, what=what)
