@@ -441,3 +441,13 @@ def test_the_sync_is_off_by_default_and_on_in_compose():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          cwd=django_settings.BASE_DIR, check=True).stdout
     assert out.split() == ["False", "https://fingertips.phe.org.uk/api/"]
+
+
+def test_an_indicator_fingertips_does_not_know_fails_without_a_download(fingertips, metric):
+    fingertips.expect_request(METADATA_PATH).respond_with_json({})  # as for an unknown id
+
+    report = run()
+
+    assert [o.action for o in report.outcomes] == ["failed"]
+    assert "Fingertips has no indicator 91380" in the_indicator().last_failure
+    assert csv_requests(fingertips) == 0 and not ImportBatch.objects.exists()
