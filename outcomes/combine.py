@@ -78,7 +78,7 @@ def combine(areas: Sequence[AreaFigure], *, value_type: str, multiplier: float,
     """The areas' latest figures combined (METHODS.md §1), compared with England's and the
     region's values for the same period (§2), or the reason they cannot be."""
     names = tuple(a.name for a in areas)
-    reason = _why_not(areas, value_type)
+    reason = _why_not(areas, value_type) or _inconsistent(value_type, multiplier)
     if reason:
         return Combined(areas=names, reason=reason)
     count = sum(_count(a, value_type) for a in areas)
@@ -119,6 +119,15 @@ def _why_not(areas: Sequence[AreaFigure], value_type: str) -> str:
     if without:
         return (f"Cannot be combined: {_names(without)} {_has(without)} no count and "
                 "denominator to add up.")
+    return ""
+
+
+def _inconsistent(value_type: str, multiplier: float) -> str:
+    """A metric recorded as a count whose figures are a percentage or a rate (its unit has a
+    multiplier): adding its figures up would be wrong, so it says what to correct."""
+    if value_type == "count" and multiplier != 1:
+        return ("Cannot be combined: the metric's value type says its figures are counts, "
+                "but its unit is a percentage or a rate. Its value type needs correcting.")
     return ""
 
 

@@ -108,3 +108,10 @@ def test_what_stops_a_combination_is_named():
         "Cannot be combined: Area 2 and Area 3 have no count and denominator to add up.")
     assert not combine(areas((1, 1, 2)), value_type="count", multiplier=1,
                        polarity="lower_better").combined
+
+
+def test_a_percentage_recorded_as_a_count_is_not_added_up():
+    # The metadata contradicts itself: summing percentages would give nonsense.
+    result = combine(areas((40.0, 20, 50), (35.7, 25, 70)), value_type="count",
+                     multiplier=100, polarity="higher_better")
+    assert not result.combined and "value type needs correcting" in result.reason
