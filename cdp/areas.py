@@ -38,6 +38,10 @@ def area_rows(metric, summaries: dict, areas: list[tuple[str, str]]) -> list[dic
             "comparison_words": charts.comparison_words(comparison),
             "comparison_tag": tag_for(comparison),
             "trend": summary.trend_label if summary else "",
+            "ci_text": f"{charts.number(summary.lower_ci, metric.unit)} to "
+                       f"{charts.number(summary.upper_ci, metric.unit)}"
+            if summary and summary.lower_ci is not None and summary.upper_ci is not None
+            else "–",
         })
     return rows
 

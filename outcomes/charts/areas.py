@@ -12,7 +12,11 @@ def areas_figure(rows: list[dict], *, name: str, unit: str, england: float | Non
     """The compare chart's horizontal bars, one per row in the table's order (the combined
     figure last, named so on its axis), with 95% confidence intervals and England's value.
     `rows`: label, value, lower_ci, upper_ci, england_comparison."""
-    return compare_figure(rows, name=name, unit=unit, england=england)
+    figure = compare_figure(rows, name=name, unit=unit, england=england)
+    # A short title: the metric's name is the page's heading and in the sentence above, and
+    # a long one, wrapped, would reach down to England's label above the plot.
+    figure["layout"]["title"]["text"] = "Latest figure by area"
+    return figure
 
 
 def areas_sentence(rows: list[dict], *, name: str, unit: str, combined: dict | None,
@@ -22,7 +26,7 @@ def areas_sentence(rows: list[dict], *, name: str, unit: str, combined: dict | N
     (95% confidence interval 6.5 to 8.0), similar to England." `rows` are the areas' (not the
     combined figure's); `combined` is the combined row, or None with `reason` why."""
     shown = [r for r in rows if r.get("value") is not None]
-    text = f"{name} in the {len(rows)} areas: "
+    text = f"{name} in the {len(rows)} area{'' if len(rows) == 1 else 's'}: "
     if not shown:
         text += "no figures yet"
     elif len(shown) == 1:
@@ -41,9 +45,13 @@ def areas_sentence(rows: list[dict], *, name: str, unit: str, combined: dict | N
                  f"{combined['period_label']} (95% confidence interval "
                  f"{number(combined['lower_ci'], unit)} to "
                  f"{number(combined['upper_ci'], unit)}), "
-                 f"{comparison_words(combined['england_comparison']).lower()}.")
+                 f"{_lower_first(comparison_words(combined['england_comparison']))}.")
         return text
     return f"{text}. {reason}" if reason else f"{text}."
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _figure(row: dict, unit: str) -> str:

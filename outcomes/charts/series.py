@@ -40,6 +40,10 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
     data = [area]
     data += comparator_traces(points, labels, region_name)
     layout = _layout(name, UNIT_SUFFIX.get(unit, "").strip() or "Value")
+    # Room above the plot for half of the value axis's highest label, which stands above
+    # it, below the title (centred in that room): a long title wrapped on a phone reached it.
+    layout["margin"]["t"] += 24
+    layout["height"] += 24
     periods = list(labels)
     if target:
         data.append(_target_line(target))

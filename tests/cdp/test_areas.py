@@ -52,7 +52,7 @@ def test_the_dashboard_tile_shows_the_areas_side_by_side_and_combined(client, te
     assert table[3][3] == "Worse than England"
     assert (f"{metric.name} in the 2 areas: highest Rotherham (40.0%, 2022/23), lowest "
             "Sheffield (35.7%, 2022/23); combined, 37.5% in 2022/23 (95% confidence interval "
-            "29.4% to 46.4%), worse than england." in body)
+            "29.4% to 46.4%), worse than England." in body)
 
 
 def test_the_metric_page_draws_the_areas_side_by_side_with_the_combined_figure(client,
