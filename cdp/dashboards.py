@@ -17,11 +17,13 @@ from django.views.generic import TemplateView, View
 
 from actionplans import selectors as plan_selectors
 from actionplans.progress import NONE_GIVEN
+from cdp.areas import area_groups, areas_panel
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.coverage import stale_sentence
 from outcomes.models import Metric, Outcome
 from partnerships import access
+from partnerships import selectors as partnership_selectors
 from partnerships.csvsafe import escape_formula
 from partnerships.mixins import PartnershipViewMixin
 
@@ -108,6 +110,10 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         user, partnership = self.request.user, self.partnership
         summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
         ordered = outcome_groups(summaries, timezone.localdate())
+        # A partnership of several areas: each metric's areas side by side, and combined.
+        areas = partnership_selectors.partnership_areas(partnership=partnership)
+        if len(areas) > 1:
+            ordered = area_groups(ordered, summaries, areas)
         progress = plan_selectors.plan_progress(partnership=partnership, user=user)
         attention, attention_total = plan_selectors.milestones_needing_attention(
             partnership=partnership, user=user)
@@ -150,8 +156,10 @@ class MetricView(MetricMixin, TemplateView):
         notes = [{"number": n, "date": a.date, "text": a.text}
                  for n, a in enumerate(annotations, start=1)]
         notes_sentence = charts.annotations_sentence(notes)
-        for summary in outcome_selectors.metric_summaries(partnership=partnership, user=user,
-                                                         metric_id=metric.pk):
+        summaries = outcome_selectors.metric_summaries(partnership=partnership, user=user,
+                                                       metric_id=metric.pk)
+        partnership_areas = partnership_selectors.partnership_areas(partnership=partnership)
+        for summary in summaries:
             target = next((t for t in targets if t.pk == summary.target_id), None)
             points = summary.points
             figure = charts.metric_series_figure(
@@ -171,6 +179,9 @@ class MetricView(MetricMixin, TemplateView):
                           "notes": [p for p in points if p["value_note"]]})
         context.update(
             metric=metric, areas=areas,
+            # A partnership of several areas: its areas side by side, and combined.
+            side_by_side=areas_panel(metric, summaries, partnership_areas, with_figure=True)
+            if len(partnership_areas) > 1 else None,
             annotations=annotations,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
             milestones=plan_selectors.milestones_measured_by(

@@ -49,3 +49,9 @@ def member_users(*, partnership: Partnership, user) -> QuerySet:
     memberships = Membership.objects.for_user(user).filter(partnership=partnership)
     return get_user_model().objects.filter(memberships__in=memberships).order_by(
         "first_name", "username")
+
+
+def partnership_areas(*, partnership: Partnership) -> list[tuple[str, str]]:
+    """The partnership's local authorities as (ONS code, name), by name: one query. The
+    partnership is one its caller was allowed to see (PartnershipViewMixin)."""
+    return list(partnership.local_authorities.order_by("name").values_list("code", "name"))

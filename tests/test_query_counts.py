@@ -27,9 +27,9 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
     ("a_lead", "/partnerships/rotherham/plan/weekly-email/", 10),
-    ("a_viewer", "/partnerships/rotherham/", 14),
-    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 13),
-    ("a_lead", "/partnerships/rotherham/metrics/{metric}/", 13),
+    ("a_viewer", "/partnerships/rotherham/", 15),
+    ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 14),
+    ("a_lead", "/partnerships/rotherham/metrics/{metric}/", 14),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/new/", 8),
     ("a_analyst", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/", 8),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/delete/", 8),
@@ -140,6 +140,31 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)
+    after = count(client, url)
+    assert (before, after) == (pinned, pinned)
+
+
+# A partnership of several areas: each metric's areas side by side, and combined.
+SEVERAL_AREAS = [("/partnerships/rotherham/", 15),
+                 ("/partnerships/rotherham/metrics/{metric}/", 14)]
+
+
+@pytest.mark.parametrize(("url", "pinned"), SEVERAL_AREAS, ids=[p[0] for p in SEVERAL_AREAS])
+def test_several_areas_side_by_side_are_pinned_and_flat(client, tenants, url, pinned):
+    """Rotherham's partnership made Rotherham, Sheffield and Barnsley: the same queries
+    whatever the number of areas and metrics with figures (`grow` loads Sheffield's too)."""
+    from outcomes.models import Metric
+    from partnerships.models import LocalAuthority
+
+    tenants.a.local_authorities.add(*LocalAuthority.objects.filter(
+        code__in=["E08000016", "E08000019"]))
+    metric = Metric.objects.get(code="continuity_of_care", owner=None)
+    url = url.format(metric=metric.pk)
+    client.force_login(tenants.users["a_viewer"])
+    before = count(client, url)
+    grow(tenants)
+    body = client.get(url).content.decode()
+    assert "Sheffield" in body and ("cdp-tile--areas" in body or "side by side" in body)
     after = count(client, url)
     assert (before, after) == (pinned, pinned)
 

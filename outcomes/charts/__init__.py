@@ -8,8 +8,9 @@ to the width it is drawn at (wrapping labels, how many periods are labelled, the
 legend needs) and draws it again when that width changes.
 
 One module per chart: `series` (a metric's series, with its `annotations`), `progress` (the
-action plan's milestones), `spine` and `compare`; `sentences` says a metric's figure, trend
-and target in words; `common` holds the styling they share.
+action plan's milestones), `spine`, `compare` and `areas` (a partnership's areas side
+by side); `sentences` says a metric's figure, trend and target in words; `common` holds
+the styling they share.
 """
 
 from .annotations import (
@@ -21,6 +22,7 @@ from .annotations import (
     note_day,
     plotly_text,
 )
+from .areas import areas_figure, areas_sentence, comparison_words
 from .common import (
     BLACK,
     BLUE,
@@ -68,11 +70,14 @@ __all__ = [
     "TARGET_LABELS",
     "UNIT_SUFFIX",
     "annotation_places",
+    "areas_figure",
+    "areas_sentence",
     "annotation_rows",
     "annotations_sentence",
     "as_of",
     "compare_figure",
     "compare_sentence",
+    "comparison_words",
     "metric_series_figure",
     "metric_sentence",
     "note_day",

@@ -38,13 +38,12 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
     if (bars := _error_bars(points, GREY)) is not None:
         area["error_y"] = bars
     data = [area]
-    for key, label, colour, dash in (("england", "England", BLACK, "dash"),
-                                     ("region", region_name, ORANGE, "dot")):
-        if any(p.get(key) is not None for p in points):
-            data.append({"type": "scatter", "x": labels, "y": [p.get(key) for p in points],
-                         "name": label, "mode": "lines",
-                         "line": {"color": colour, "dash": dash, "width": 2}})
+    data += comparator_traces(points, labels, region_name)
     layout = _layout(name, UNIT_SUFFIX.get(unit, "").strip() or "Value")
+    # Room above the plot for half of the value axis's highest label, which stands above
+    # it, below the title (centred in that room): a long title wrapped on a phone reached it.
+    layout["margin"]["t"] += 24
+    layout["height"] += 24
     periods = list(labels)
     if target:
         data.append(_target_line(target))
@@ -54,6 +53,28 @@ def metric_series_figure(*, name: str, unit: str, points: list[dict],
     if annotations:
         _mark_annotations(layout, categories, annotations)
     return _figure(data, layout)
+
+
+# England and the region: each its own colour, line style and marker shape, so that neither
+# is told apart by colour alone, and a marker at every value, so that a series of one point
+# (or a value between gaps) is drawn, not only named in the legend.
+COMPARATORS = (("england", BLACK, "dash", "diamond"), ("region", ORANGE, "dot", "square"))
+
+
+def comparator_traces(points: list[dict], labels: list[str], region_name: str) -> list[dict]:
+    """England's and the region's values for the same periods as lines with markers: one
+    trace each that has any value."""
+    traces = []
+    for key, colour, dash, symbol in COMPARATORS:
+        ys = [p.get(key) for p in points]
+        if any(y is not None for y in ys):
+            traces.append({"type": "scatter", "x": labels, "y": ys,
+                           "name": "England" if key == "england" else region_name,
+                           "mode": "lines+markers",
+                           "line": {"color": colour, "dash": dash, "width": 2},
+                           "marker": {"color": colour, "symbol": symbol, "size": 9,
+                                      "line": {"color": BLACK, "width": 1}}})
+    return traces
 
 
 def _target_line(target: dict) -> dict:

@@ -40,3 +40,32 @@ def test_the_series_figure_without_a_target_still_orders_its_periods():
     points = [{"period_label": "2022", "value": 1}, {"period_label": "2023 Q1", "value": 2}]
     xaxis = charts.metric_series_figure(name="N", unit="count", points=points)["layout"]["xaxis"]
     assert xaxis["categoryarray"] == ["2022", "2023 Q1"] and xaxis["range"] == [-0.5, 1.5]
+
+
+def test_england_and_the_region_are_drawn_when_they_have_one_point():
+    """A line needs two points: with one, only a marker draws it. Each has a marker at every
+    value, of its own shape and line style, so that colour never tells them apart alone."""
+    points = [{"period_label": "2022/23", "value": 2153, "england": 2120, "region": 2050}]
+    figure = charts.metric_series_figure(name="N", unit="count", points=points,
+                                         area_name="Rotherham", region_name="Yorkshire")
+    england, region = figure["data"][1], figure["data"][2]
+    for trace, value in ((england, 2120), (region, 2050)):
+        assert trace["y"] == [value] and trace["x"] == ["2022/23"]
+        assert trace["mode"] == "lines+markers"
+        assert trace["marker"]["size"] >= 8
+    assert england["name"] == "England" and region["name"] == "Yorkshire"
+    assert england["marker"]["symbol"] != region["marker"]["symbol"]
+    assert england["line"]["dash"] != region["line"]["dash"]
+    assert england["marker"]["color"] != region["marker"]["color"]
+
+
+def test_a_comparator_value_between_gaps_is_still_marked():
+    points = [{"period_label": "2020", "value": 1, "england": None},
+              {"period_label": "2021", "value": 2, "england": 3},
+              {"period_label": "2022", "value": 2, "england": None}]
+    england = charts.metric_series_figure(name="N", unit="count", points=points)["data"][1]
+    assert england["y"] == [None, 3, None] and "markers" in england["mode"]
+    # The region has no value at all: it is not named in the legend for nothing.
+    names = [t["name"] for t in charts.metric_series_figure(
+        name="N", unit="count", points=points)["data"]]
+    assert names == ["N", "England"]
