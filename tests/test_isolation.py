@@ -146,6 +146,19 @@ def benchmark(t: Tenants, side: str) -> dict:
     return {"pk": row.pk}
 
 
+def reference_row(t: Tenants, side: str) -> dict:
+    """A local authority's published figure (Rotherham's; for "other", Sheffield's, in no
+    partnership, as Darlington's would name partnership B): shared reference data, read by
+    everyone signed in."""
+    from outcomes.models import ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
+    if not ReferenceFigure.objects.filter(area_code="E06000005").exists():
+        make_reference(["drug_misuse_deaths"], [2022])
+    area = "E08000018" if side == "a" else "E08000019"
+    return {"pk": ReferenceFigure.objects.get(area_code=area).pk}
+
+
 def published_page(t: Tenants, side: str) -> dict:
     """Partnership A publishes its public page; B's is not published, which answers exactly
     as an unknown slug does."""
@@ -375,6 +388,11 @@ EXPECTATIONS: dict[str, Expectation] = {
         get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
         kwargs=api_target, other_post=expect(405, anonymous=401)),
     "api:benchmark-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    # The national reference data: shared, read by everyone signed in, written by nobody here.
+    "api:reference-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:reference-detail": Expectation(
+        get=API_READ, post=expect(405, anonymous=401), kwargs=reference_row,
+        other_get=API_READ, other_post=expect(405, anonymous=401)),
     # A list only (no detail route): rows of the user's own partnerships' frameworks.
     "api:coverage-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:benchmark-detail": Expectation(

@@ -47,6 +47,9 @@ PAGES = [
     ("a_viewer", "/api/v1/observations/", 6),
     ("regional", "/api/v1/observations/?metric=numbers_in_treatment&period_from=2010", 6),
     ("a_viewer", "/api/v1/benchmarks/", 6),
+    ("a_viewer", "/api/v1/reference/", 6),
+    ("outsider", "/api/v1/reference/?metric=drug_misuse_deaths,continuity_of_care&period=2022"
+                 "&parent=E12000003", 6),
     ("a_viewer", "/api/v1/summaries/", 6),
     ("a_viewer", "/api/v1/targets/", 6),
     ("a_viewer", "/api/v1/docs/", 5),
@@ -98,7 +101,7 @@ def grow(tenants) -> None:
             for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"))).encode(),
         format="tidy", accept_valid=True,
     )
-    from outcomes.models import FrameworkMetric, Metric
+    from outcomes.models import FrameworkMetric, Metric, ReferenceFigure
 
     for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"):
         FrameworkMetric.objects.create(partnership=tenants.a,
@@ -110,6 +113,12 @@ def grow(tenants) -> None:
                                    metric=in_treatment, on=date(2012 + n, 4, 1),
                                    text=f"Note {n}")
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    # More reference data: metrics × every test area × years.
+    from tests.outcomes.reference_figures import make_reference
+
+    years = (2019, 2020) if ReferenceFigure.objects.filter(period_label="2021").exists() else (
+        2019, 2020, 2021, 2022)
+    make_reference(years=years)
 
 
 def count(client, url: str) -> int:
@@ -127,6 +136,9 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     url = url.format(batch=tenants.batches["a"].pk, milestone=tenants.milestones["a"].pk,
                      metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk,
                      annotation=tenants.annotations["a"].pk)
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference()  # the reference data before growing: grow() adds more years
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)
@@ -138,6 +150,7 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
 # tokens to clear) and the list's own. The big lists' CSV streams from one query in a
 # transaction (a savepoint and its release here, inside the test's transaction).
 API_LISTS = {"metrics": (3, 5), "observations": (3, 5), "benchmarks": (3, 5),
+             "reference": (3, 5),
              "summaries": (3, 5), "targets": (3, 5), "partnerships": (4, 4),
              "milestones": (5, 5), "action-plans": (3, 3), "imports": (3, 3),
              "coverage": (3, 3), "annotations": (3, 5)}
@@ -222,6 +235,9 @@ def test_board_pack_query_counts_are_pinned_and_flat(client, tenants, username, 
     from tests.test_isolation import board_pack
 
     url = url.format(pack=board_pack(tenants, "a")["pk"])
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference()  # the reference data before growing: grow() adds more years
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)
