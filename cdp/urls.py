@@ -6,7 +6,7 @@ from django.urls import include, path
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
-from . import dashboards, observability, views
+from . import compare, dashboards, observability, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
 
@@ -83,8 +83,9 @@ urlpatterns = [
     path("partnerships/<slug:partnership_slug>/", include(partnership_patterns)),
     # The public accountability page, for anyone (its settings are the partnership's).
     path("p/<slug:partnership_slug>/", public_views.public_page, name="public_page"),
-    path("compare/", dashboards.CompareView.as_view(), name="compare"),
-    path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
+    # Every area of England side by side, from the national reference data.
+    path("compare/", compare.CompareView.as_view(), name="compare"),
+    path("compare/<int:metric_id>/", compare.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("api/v1/", include("cdp.api.urls")),

@@ -78,6 +78,18 @@ def plan_import(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.plan_imports[side].pk}
 
 
+def reference_metric() -> int:
+    """Deaths from drug misuse, with figures in the reference data for every test area."""
+    from outcomes.models import Metric, ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
+    if not ReferenceFigure.objects.filter(metric__code="drug_misuse_deaths").exists():
+        make_reference(["drug_misuse_deaths"], [2022])
+        # Darlington's published figure is public, but its name is partnership B's marker.
+        ReferenceFigure.objects.filter(area_code="E06000005").delete()
+    return Metric.objects.get(code="drug_misuse_deaths", owner=None).pk
+
+
 def in_treatment() -> int:
     from outcomes.models import Metric
 
@@ -234,9 +246,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Across partnerships: each sees only the partnerships they may (tested in
     # tests/cdp/test_dashboards.py); the URL names no partnership.
     "compare": Expectation(get=expect(200, anonymous=302), post=expect(405, anonymous=302)),
+    # The national reference data, shared: everyone signed in compares every area.
     "compare_metric": Expectation(
-        get=expect(200, anonymous=302, outsider=404), post=expect(405, anonymous=302),
-        kwargs=lambda t, side: {"metric_id": in_treatment()}),
+        get=expect(200, anonymous=302), post=expect(405, anonymous=302),
+        kwargs=lambda t, side: {"metric_id": reference_metric()}),
     # The public page: anyone, signed in or not, reads a published page; an unpublished one
     # is a 404 for everyone, national admins too (tests/cdp/public/test_views.py).
     "public_page": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED, kwargs=published_page,

@@ -37,6 +37,8 @@ PAGES = [
     ("a_admin", "/partnerships/rotherham/public-page/", 17),
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
+    ("outsider", "/compare/{metric}/?period=2022&region=E12000003", 8),
+    ("a_viewer", "/compare/", 8),
     ("superuser", "/partnerships/", 6),
     ("a_viewer", "/api/v1/partnerships/", 7),
     ("a_analyst", "/api/v1/imports/", 6),
