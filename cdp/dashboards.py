@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
@@ -253,45 +251,4 @@ class SpineView(PartnershipViewMixin, TemplateView):
             figure=charts.spine_figure(rows, title="Compared with England's range")
             if rows else None,
         )
-        return context
-
-
-class CompareView(LoginRequiredMixin, TemplateView):
-    """Partnerships side by side, for regional and national viewers: national (published)
-    metrics only, with disclosure control applied. Each sees only the partnerships they may.
-
-    The metric is chosen with a select in a GET form that works without JavaScript:
-    `/compare/?metric=<id>` redirects to `/compare/<id>/`, and a metric the user cannot
-    compare (or not a metric id at all) is not found, as in the path."""
-
-    template_name = "cdp/compare.html"
-
-    def get(self, request, *args, **kwargs):
-        if "metric" in request.GET:
-            chosen = request.GET["metric"].strip()
-            # Digits only, as the path's <int:metric_id> takes: "5.0", "-1", "x" are not ids.
-            if not (chosen.isascii() and chosen.isdigit()):
-                raise Http404("No such metric")
-            metric = access.get_for_user(outcome_selectors.comparable_metrics(user=request.user),
-                                         request.user, pk=int(chosen))
-            return redirect("compare_metric", metric_id=metric.pk)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        metrics = outcome_selectors.comparable_metrics(user=self.request.user)
-        context["metrics"] = metrics
-        metric_id = self.kwargs.get("metric_id")
-        if metric_id is not None:
-            metric = access.get_for_user(metrics, self.request.user, pk=metric_id)
-            data = outcome_selectors.comparison(user=self.request.user, metric=metric)
-            context.update(
-                metric=metric, **data,
-                computed_at=max((r["computed_at"] for r in data["rows"]), default=None),
-                sentence=charts.compare_sentence(data["rows"], name=metric.name,
-                                                 unit=metric.unit, period=data["period"]),
-                figure=charts.compare_figure(data["rows"], name=metric.name, unit=metric.unit,
-                                             england=data["england"])
-                if any(isinstance(r["value"], int | float) for r in data["rows"]) else None,
-            )
         return context

@@ -7,7 +7,7 @@ from outcomes import sync_views as outcome_sync_views
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
-from . import dashboards, observability, views
+from . import compare, dashboards, observability, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
 
@@ -84,11 +84,12 @@ urlpatterns = [
     path("partnerships/<slug:partnership_slug>/", include(partnership_patterns)),
     # The public accountability page, for anyone (its settings are the partnership's).
     path("p/<slug:partnership_slug>/", public_views.public_page, name="public_page"),
-    path("compare/", dashboards.CompareView.as_view(), name="compare"),
+    # Every area of England side by side, from the national reference data.
+    path("compare/", compare.CompareView.as_view(), name="compare"),
+    path("compare/<int:metric_id>/", compare.CompareView.as_view(), name="compare_metric"),
     # National admins only: the scheduled Fingertips sync of the national reference data.
     path("data/fingertips-sync/", outcome_sync_views.FingertipsSyncView.as_view(),
          name="fingertips_sync"),
-    path("compare/<int:metric_id>/", dashboards.CompareView.as_view(), name="compare_metric"),
     path("partnerships/", include("partnerships.urls")),
     # The national reference data's imports, for national administrators.
     path("data/reference-imports/", include("outcomes.reference_urls")),

@@ -6,6 +6,8 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django_filters.widgets import BaseCSVWidget
 
 from .models import (
     Annotation,
@@ -30,8 +32,25 @@ class ImportBatchFilterSet(django_filters.FilterSet):
         fields = ["partnership", "status"]
 
 
+class RepeatableCSVWidget(BaseCSVWidget, forms.TextInput):
+    """Several values separated by commas, or the parameter repeated (`?metric=a&metric=b`),
+    or both."""
+
+    def value_from_datadict(self, data, files, name):
+        if not hasattr(data, "getlist"):
+            return super().value_from_datadict(data, files, name)
+        given = data.getlist(name)
+        if not given:
+            return None
+        return [part for text in given for part in text.split(",")]
+
+
 class CodesFilter(django_filters.BaseInFilter, django_filters.CharFilter):
-    """One code, or several separated by commas."""
+    """One code, or several separated by commas or given as repeated parameters."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatableCSVWidget)
+        super().__init__(*args, **kwargs)
 
 
 class PeriodField(forms.CharField):
@@ -97,11 +116,38 @@ class ObservationFilterSet(ValuesFilterSet):
                   "category_type", "category"]
 
 
+class ReferenceFilterSet(ValuesFilterSet):
+    """The national reference data: by metric, area, area type, region, period and breakdown."""
+
+    area_type = django_filters.CharFilter(
+        help_text="As published, e.g. England, Region, County & UA (pre 4/19)")
+    parent = CodesFilter(field_name="parent_code",
+                         help_text="The areas of a region (its ONS code, e.g. E12000003), "
+                                   "or of several separated by commas")
+    period = CodesFilter(field_name="period_label",
+                         help_text="A period exactly as labelled, e.g. 2022/23 or 2016 - 18; "
+                                   "several separated by commas or repeated")
+
+    class Meta:
+        model = ReferenceFigure
+        fields = ["metric", "area", "area_type", "parent", "period", "period_from", "period_to",
+                  "sex", "age", "category_type", "category"]
+
+
+ENGLAND_AND_REGIONS = Q(area_code="E92000001") | Q(area_code__startswith="E12")
+
+
 class BenchmarkFilterSet(ValuesFilterSet):
+    """The deprecated benchmarks: England's and the regions' rows of the reference data."""
+
     class Meta:
         model = ReferenceFigure
         fields = ["metric", "area", "period_from", "period_to", "sex", "age", "category_type",
                   "category"]
+
+    @property
+    def qs(self):
+        return super().qs.filter(ENGLAND_AND_REGIONS)
 
 
 class MetricFilterSet(django_filters.FilterSet):

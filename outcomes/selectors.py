@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import datetime
 
 from django.core.cache import cache
@@ -193,55 +192,6 @@ def annotation_to_change(*, partnership, user, metric_id: int, pk: int):
     return (Annotation.objects.for_user(user, access.ANNOTATE)
             .filter(partnership=partnership, metric_id=metric_id, pk=pk)
             .select_related("metric", "partnership").first())
-
-
-def comparable_metrics(*, user):
-    """National metrics (published, so public) with figures in partnerships the user sees."""
-    seen = MetricSummary.objects.for_user(user).filter(metric__owner__isnull=True)
-    return Metric.objects.filter(pk__in=seen.values("metric_id")).order_by("order", "name")
-
-
-def comparison(*, user, metric) -> dict:
-    """Every area the user may see, for the metric's latest common period: values with
-    disclosure control applied (this view crosses partnerships), ordered best first."""
-    # Here, not at the top: stats loads scipy, which no process should pay for at start-up.
-    from . import stats
-
-    rows = list(MetricSummary.objects.for_user(user).filter(metric=metric)
-                .select_related("partnership").defer("series")
-                .order_by("partnership__name", "area_code"))
-    if not rows:
-        return {"rows": [], "period": "", "england": None}
-    period_end, period = Counter((r.period_end, r.period_label) for r in rows).most_common(1)[0][0]
-    current = [r for r in rows if r.period_end == period_end]
-    table = []
-    for r in current:
-        # A count metric's figure is its value, whether or not a count column came with it.
-        count = r.count if r.count is not None or metric.unit != "count" else r.value
-        value = stats.disclose_value(r.value, count) if metric.disclosure_control else r.value
-        hidden = value == "*"
-        area = r.area_name or r.area_code
-        table.append({
-            # The area's name; the partnership's too only when its name does not say it.
-            "label": area if area.casefold() in r.partnership.name.casefold()
-            else f"{area} ({r.partnership.name})",
-            "area": area, "partnership": r.partnership, "area_code": r.area_code,
-            "computed_at": r.computed_at,
-            "value": value, "lower_ci": None if hidden else r.lower_ci,
-            "upper_ci": None if hidden else r.upper_ci,
-            "england_comparison": "Not compared" if hidden else r.england_comparison,
-        })
-    # Best first; suppressed values last.
-    numeric = [r for r in table if isinstance(r["value"], int | float)]
-    numeric.sort(key=lambda r: r["value"], reverse=metric.polarity != "lower_better")
-    table = numeric + [r for r in table if not isinstance(r["value"], int | float)]
-    # Two rows of one label (an area in two partnerships) name their partnerships.
-    repeated = Counter(r["label"] for r in table)
-    for r in table:
-        if repeated[r["label"]] > 1:
-            r["label"] = f"{r['area']} ({r['partnership'].name})"
-    england = next((r.england_value for r in current if r.england_value is not None), None)
-    return {"rows": table, "period": period, "england": england}
 
 
 # --- The API's tidy rows -------------------------------------------------------------------

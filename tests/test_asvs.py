@@ -162,7 +162,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     "5.2.7": Requirement(MET, (HERE + "test_5_2_7_svg_evidence_is_refused",)),
     "5.2.8": Requirement(
         NOT_APPLICABLE, (HERE + "test_5_2_8_markdown_is_rendered_without_html",),
-        "Users cannot enter Markdown, CSS or XSL; the API reference renders the schema's own "
+        "Users cannot enter Markdown, CSS or XSL; the API guide renders the schema's own "
         "Markdown with raw HTML off.",
     ),
     "5.3.1": Requirement(MET, (
@@ -724,7 +724,7 @@ def test_5_2_7_svg_evidence_is_refused(tenants):
 
 def test_5_2_8_markdown_is_rendered_without_html():
     """ASVS 5.2.8 (not applicable to user input): the one Markdown renderer escapes HTML."""
-    from cdp.api.reference import prose
+    from cdp.api.guide import prose
 
     html = prose("A <script>alert(1)</script> and <img src=x onerror=alert(1)>")
     assert "<script>" not in html and "<img" not in html

@@ -551,6 +551,17 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
                                     reason=payload("ImportRowProblem.reason"))
     fields["ImportRowProblem.reason"] = payload("ImportRowProblem.reason")
     summaries_recompute(partnership_ids=[a.pk])
+    # The reference data's text, on the compare page and in the API.
+    from outcomes.models import ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["numbers_in_treatment"], [2022])
+    ReferenceFigure.objects.filter(area_code="E08000019").update(
+        area_name=payload("ReferenceFigure.area_name"),
+        trend_label=payload("ReferenceFigure.trend_label"),
+        source=payload("ReferenceFigure.source"))
+    fields.update({name: payload(name) for name in (
+        "ReferenceFigure.area_name", "ReferenceFigure.trend_label", "ReferenceFigure.source")})
 
     client = Client()
     client.force_login(tenants.users["a_admin"])
@@ -581,7 +592,7 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
         *(reverse("metric_csv", args=["rotherham", pk]) for pk in (in_treatment, local.pk)),
         *(f"/api/v1/{resource}/{suffix}" for resource in (
             "partnerships", "metrics", "observations", "summaries", "targets", "imports",
-            "annotations")
+            "annotations", "reference")
           for suffix in ("", "?format=csv")),
     ]
     escaped, scripts, raw = "", "", ""
@@ -614,5 +625,5 @@ def test_html_and_script_in_every_text_field_is_escaped_everywhere(tenants):
     # In CSV and JSON the text is data, kept as typed (JSON escapes nothing a parser needs).
     for name in (*data_only, "Metric.name", "Observation.value_note", "Target.description",
                  "ImportRowProblem.reason", "Partnership.name", "ImportBatch.file_name",
-                 "Annotation.text"):
+                 "Annotation.text", "ReferenceFigure.area_name", "ReferenceFigure.source"):
         assert fields[name] in raw or json.dumps(fields[name])[1:-1] in raw, name

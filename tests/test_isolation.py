@@ -89,6 +89,18 @@ def plan_import(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.plan_imports[side].pk}
 
 
+def reference_metric() -> int:
+    """Deaths from drug misuse, with figures in the reference data for every test area."""
+    from outcomes.models import Metric, ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
+    if not ReferenceFigure.objects.filter(metric__code="drug_misuse_deaths").exists():
+        make_reference(["drug_misuse_deaths"], [2022])
+        # Darlington's published figure is public, but its name is partnership B's marker.
+        ReferenceFigure.objects.filter(area_code="E06000005").delete()
+    return Metric.objects.get(code="drug_misuse_deaths", owner=None).pk
+
+
 def in_treatment() -> int:
     from outcomes.models import Metric
 
@@ -155,6 +167,19 @@ def benchmark(t: Tenants, side: str) -> dict:
         period_year_type="financial",
         defaults={"period_label": "2022/23", "period_sortable": 20220000, "value": 290000})
     return {"pk": row.pk}
+
+
+def reference_row(t: Tenants, side: str) -> dict:
+    """A local authority's published figure (Rotherham's; for "other", Sheffield's, in no
+    partnership, as Darlington's would name partnership B): shared reference data, read by
+    everyone signed in."""
+    from outcomes.models import ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
+    if not ReferenceFigure.objects.filter(area_code="E06000005").exists():
+        make_reference(["drug_misuse_deaths"], [2022])
+    area = "E08000018" if side == "a" else "E08000019"
+    return {"pk": ReferenceFigure.objects.get(area_code=area).pk}
 
 
 def published_page(t: Tenants, side: str) -> dict:
@@ -235,9 +260,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Across partnerships: each sees only the partnerships they may (tested in
     # tests/cdp/test_dashboards.py); the URL names no partnership.
     "compare": Expectation(get=expect(200, anonymous=302), post=expect(405, anonymous=302)),
+    # The national reference data, shared: everyone signed in compares every area.
     "compare_metric": Expectation(
-        get=expect(200, anonymous=302, outsider=404), post=expect(405, anonymous=302),
-        kwargs=lambda t, side: {"metric_id": in_treatment()}),
+        get=expect(200, anonymous=302), post=expect(405, anonymous=302),
+        kwargs=lambda t, side: {"metric_id": reference_metric()}),
     # National admins only: the Fingertips sync's page. Its POST adds an indicator (a sync
     # now would call Fingertips); everyone else is told nothing, a 404.
     "fingertips_sync": Expectation(
@@ -407,6 +433,11 @@ EXPECTATIONS: dict[str, Expectation] = {
         get=expect(200, anonymous=401, outsider=404), post=expect(405, anonymous=401),
         kwargs=api_target, other_post=expect(405, anonymous=401)),
     "api:benchmark-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    # The national reference data: shared, read by everyone signed in, written by nobody here.
+    "api:reference-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
+    "api:reference-detail": Expectation(
+        get=API_READ, post=expect(405, anonymous=401), kwargs=reference_row,
+        other_get=API_READ, other_post=expect(405, anonymous=401)),
     # A list only (no detail route): rows of the user's own partnerships' frameworks.
     "api:coverage-list": Expectation(get=API_READ, post=expect(405, anonymous=401)),
     "api:benchmark-detail": Expectation(

@@ -38,6 +38,8 @@ PAGES = [
     ("a_admin", "/partnerships/rotherham/public-page/", 17),
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
+    ("outsider", "/compare/{metric}/?period=2022&region=E12000003", 8),
+    ("a_viewer", "/compare/", 8),
     ("superuser", "/partnerships/", 6),
     ("superuser", "/data/fingertips-sync/", 7),
     ("a_viewer", "/api/v1/partnerships/", 7),
@@ -49,6 +51,9 @@ PAGES = [
     ("a_viewer", "/api/v1/observations/", 6),
     ("regional", "/api/v1/observations/?metric=numbers_in_treatment&period_from=2010", 6),
     ("a_viewer", "/api/v1/benchmarks/", 6),
+    ("a_viewer", "/api/v1/reference/", 6),
+    ("outsider", "/api/v1/reference/?metric=drug_misuse_deaths,continuity_of_care&period=2022"
+                 "&parent=E12000003", 6),
     ("a_viewer", "/api/v1/summaries/", 6),
     ("a_viewer", "/api/v1/targets/", 6),
     ("a_viewer", "/api/v1/docs/", 5),
@@ -100,7 +105,7 @@ def grow(tenants) -> None:
             for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"))).encode(),
         format="tidy", accept_valid=True,
     )
-    from outcomes.models import FrameworkMetric, Metric
+    from outcomes.models import FrameworkMetric, Metric, ReferenceFigure
 
     for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"):
         FrameworkMetric.objects.create(partnership=tenants.a,
@@ -120,6 +125,12 @@ def grow(tenants) -> None:
             indicator_id=90000 + n, child_area_type_id=502, metric=in_treatment,
             added_by=tenants.users["superuser"], last_batch=tenants.batches["a"],
             state="stopped" if n % 2 else "ok", stopped_reason="Stopped" if n % 2 else "")
+    # More reference data: metrics × every test area × years.
+    from tests.outcomes.reference_figures import make_reference
+
+    years = (2019, 2020) if ReferenceFigure.objects.filter(period_label="2021").exists() else (
+        2019, 2020, 2021, 2022)
+    make_reference(years=years)
 
 
 def count(client, url: str) -> int:
@@ -137,6 +148,9 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     url = url.format(batch=tenants.batches["a"].pk, milestone=tenants.milestones["a"].pk,
                      metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk,
                      annotation=tenants.annotations["a"].pk)
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference()  # the reference data before growing: grow() adds more years
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)
@@ -173,6 +187,7 @@ def test_several_areas_side_by_side_are_pinned_and_flat(client, tenants, url, pi
 # tokens to clear) and the list's own. The big lists' CSV streams from one query in a
 # transaction (a savepoint and its release here, inside the test's transaction).
 API_LISTS = {"metrics": (3, 5), "observations": (3, 5), "benchmarks": (3, 5),
+             "reference": (3, 5),
              "summaries": (3, 5), "targets": (3, 5), "partnerships": (4, 4),
              "milestones": (5, 5), "action-plans": (3, 3), "imports": (3, 3),
              "coverage": (3, 3), "annotations": (3, 5)}
@@ -257,6 +272,9 @@ def test_board_pack_query_counts_are_pinned_and_flat(client, tenants, username, 
     from tests.test_isolation import board_pack
 
     url = url.format(pack=board_pack(tenants, "a")["pk"])
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference()  # the reference data before growing: grow() adds more years
     client.force_login(tenants.users[username])
     before = count(client, url)
     grow(tenants)

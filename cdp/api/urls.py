@@ -11,12 +11,13 @@ from outcomes.api.views import (
     MetricSummaryViewSet,
     MetricViewSet,
     ObservationViewSet,
+    ReferenceViewSet,
     TargetViewSet,
 )
 from partnerships.api.views import PartnershipViewSet
 
 from .auth import ObtainTokenView
-from .reference import api_reference
+from .guide import api_guide
 
 app_name = "api"
 
@@ -24,6 +25,8 @@ router = DefaultRouter()
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("reference", ReferenceViewSet, basename="reference")
+# Deprecated: the reference data's England and regions, for one more release.
 router.register("benchmarks", BenchmarkViewSet, basename="benchmark")
 router.register("summaries", MetricSummaryViewSet, basename="summary")
 router.register("targets", TargetViewSet, basename="target")
@@ -35,8 +38,8 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The reference, as a GOV.UK page made from the schema.
-    path("docs/", api_reference, name="docs"),
+    # The API guide, as a GOV.UK page made from the schema.
+    path("docs/", api_guide, name="docs"),
     # Swagger UI from npm (static/build/swagger-ui), to try calls out; its set-up script is
     # served separately so that the page runs under the content security policy.
     path("docs/explorer/", SpectacularSwaggerSplitView.as_view(

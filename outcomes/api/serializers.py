@@ -114,6 +114,80 @@ class ObservationSerializer(ValuesSerializer):
     partnership = serializers.CharField(help_text="The partnership's slug")
 
 
+REFERENCE_COLUMNS = {
+    "id": "pk", "metric": "metric__code", "metric_name": "metric__name",
+    "area_code": "area_code", "area_name": "area_name", "area_type": "area_type",
+    "parent_code": "parent_code", "period_label": "period_label",
+    "period_start": "period_start", "period_end": "period_end",
+    "period_year_type": "period_year_type", "period_sortable": "period_sortable",
+    "sex": "sex", "age": "age", "category_type": "category_type", "category": "category",
+    "value": "value", "lower_ci": "lower_ci", "upper_ci": "upper_ci",
+    "lower_ci_998": "lower_ci_998", "upper_ci_998": "upper_ci_998", "count": "count",
+    "denominator": "denominator", "value_note": "value_note", "source": "source",
+    "england_value": "england_value", "england_comparison": "england_comparison",
+    "region_value": "region_value", "region_comparison": "region_comparison",
+    "trend_marker": "trend_marker", "trend_label": "trend_label", "quintile": "quintile",
+    "rank": "rank", "rank_of": "rank_of", "illustrative": "illustrative", "licence": "licence",
+}
+
+
+class ReferenceSerializer(RowSerializer):
+    """A published figure for an area of England (England, a region, an upper-tier local
+    authority…): the national reference data, the same for everyone signed in. With each
+    figure: its comparison with England and with its region, its recent trend, and its rank
+    and quintile among all the areas of its area type for the period, as Fingertips
+    computes them. Invented figures (the demonstration's) say so: `illustrative` is true
+    and their value note says "Illustrative"."""
+
+    columns = REFERENCE_COLUMNS
+    id = serializers.IntegerField()
+    metric = serializers.CharField(help_text="The metric's code")
+    metric_name = serializers.CharField()
+    area_code = serializers.CharField(help_text="ONS code of the area")
+    area_name = serializers.CharField()
+    area_type = serializers.CharField(
+        help_text="As published, e.g. England, Region, County & UA (pre 4/19)")
+    parent_code = serializers.CharField(help_text="The area's region as published; blank for "
+                                                  "England and the regions")
+    period_label = serializers.CharField(help_text="As Fingertips labels it, e.g. 2016 - 18")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    period_year_type = serializers.CharField(help_text="calendar, financial or academic")
+    period_sortable = serializers.IntegerField(help_text="Sorts the periods in time order")
+    sex = serializers.CharField(help_text="e.g. Persons, Male, Female")
+    age = serializers.CharField(help_text="e.g. All ages")
+    category_type = serializers.CharField(help_text="e.g. County & UA deprivation deciles; "
+                                                    "blank for none")
+    category = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    lower_ci = serializers.FloatField(allow_null=True, help_text="Lower 95% confidence limit")
+    upper_ci = serializers.FloatField(allow_null=True, help_text="Upper 95% confidence limit")
+    lower_ci_998 = serializers.FloatField(allow_null=True,
+                                          help_text="Lower 99.8% confidence limit")
+    upper_ci_998 = serializers.FloatField(allow_null=True,
+                                          help_text="Upper 99.8% confidence limit")
+    count = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    value_note = serializers.CharField(help_text="As published; \"Illustrative\" for an "
+                                                 "invented figure")
+    source = serializers.CharField()
+    england_value = serializers.FloatField(allow_null=True,
+                                           help_text="England's figure for the same period")
+    england_comparison = serializers.CharField(
+        help_text="Better, Similar, Worse, Higher, Lower or Not compared, as Fingertips says")
+    region_value = serializers.FloatField(allow_null=True)
+    region_comparison = serializers.CharField()
+    trend_marker = serializers.CharField(help_text="e.g. Increasing, No significant change")
+    trend_label = serializers.CharField(help_text="The recent trend in words")
+    quintile = serializers.IntegerField(help_text="1 to 5 among the areas of the area type; "
+                                                  "0 if not ranked")
+    rank = serializers.IntegerField(allow_null=True, help_text="1 is the best (or highest)")
+    rank_of = serializers.IntegerField(allow_null=True, help_text="How many areas are ranked")
+    illustrative = serializers.BooleanField(
+        help_text="True for an invented figure (the demonstration's), not a published one")
+    licence = serializers.CharField(help_text="The licence and credit of a published figure")
+
+
 class BenchmarkSerializer(ValuesSerializer):
     """England's (E92000001) or a region's figure."""
 

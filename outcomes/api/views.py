@@ -1,4 +1,9 @@
-from drf_spectacular.utils import extend_schema
+from datetime import UTC, date, datetime, time
+
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models.functions import Concat
+from django.utils.http import http_date
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +21,7 @@ from ..filtersets import (
     MetricFilterSet,
     MetricSummaryFilterSet,
     ObservationFilterSet,
+    ReferenceFilterSet,
     TargetFilterSet,
 )
 from ..importers import FileProblem
@@ -42,6 +48,7 @@ from .serializers import (
     MetricSerializer,
     MetricSummarySerializer,
     ObservationSerializer,
+    ReferenceSerializer,
     TargetSerializer,
 )
 
@@ -199,12 +206,74 @@ class MetricSummaryViewSet(TidyRowsViewSet):
     hidden = {**dict.fromkeys(SUMMARY_FIGURES), "quintile": 0}
 
 
+ILLUSTRATIVE = Q(value_note__icontains="illustrative")
+OGL = "licensed under the Open Government Licence v3.0."
+ILLUSTRATIVE_LICENCE = "Illustrative: invented for the demonstration, not a published figure."
+
+
+def with_licence(queryset):
+    """Each row's `illustrative` flag and its licence and credit, in the same query."""
+    return queryset.annotate(
+        illustrative=Case(When(ILLUSTRATIVE, then=Value(True)), default=Value(False),
+                          output_field=BooleanField()),
+        licence=Case(
+            When(ILLUSTRATIVE, then=Value(ILLUSTRATIVE_LICENCE)),
+            When(source="", then=Value(f"Contains public sector information {OGL}")),
+            default=Concat(Value("Contains public sector information from "), "source",
+                           Value(f", {OGL}"))))
+
+
+class ReferenceViewSet(RowsViewSet):
+    """The national reference data: published figures for every area of England (England,
+    the regions, every upper-tier local authority…), the same for everyone signed in. Each
+    row carries its comparison with England and with its region, its recent trend, and its
+    rank and quintile among all the areas of its area type, as Fingertips computes them.
+
+    Filter with `metric`, `area`, `area_type`, `parent` (a region's code: its areas),
+    `period` (a label), `period_from`, `period_to`, `sex`, `age`, `category_type` and
+    `category`; `metric`, `area`, `parent` and `period` take several values, separated by
+    commas or repeated. Add `?format=csv` for every matching row as CSV.
+
+    Published figures are Crown copyright, under the Open Government Licence v3.0 (each
+    row's `licence` gives the credit); invented figures say "Illustrative"."""
+
+    queryset = ReferenceFigure.objects.all()
+    serializer_class = ReferenceSerializer
+    filterset_class = ReferenceFilterSet
+
+    def rows(self, queryset):
+        return super().rows(with_licence(queryset))
+
+
+# The benchmarks' last release: deprecated from this one, removed after the sunset.
+BENCHMARKS_DEPRECATED = date(2026, 12, 7)
+BENCHMARKS_SUNSET = date(2027, 6, 30)
+
+
+def _at_midnight(day: date) -> float:
+    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
+
+
+@extend_schema_view(list=extend_schema(deprecated=True), retrieve=extend_schema(deprecated=True))
 class BenchmarkViewSet(RowsViewSet):
-    """England's (E92000001) and the regions' figures, for every signed-in user."""
+    """Deprecated: use `/api/v1/reference/`, which holds the same rows and every other area,
+    with their comparisons, trends and ranks. This alias answers for one more release, with
+    England's (E92000001) and the regions' rows only, as before, and says so in its headers
+    (`Deprecation`, `Sunset`, and `Link` to its successor); it goes after 30 June 2027."""
 
     queryset = ReferenceFigure.objects.all()
     serializer_class = BenchmarkSerializer
     filterset_class = BenchmarkFilterSet
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # RFC 9745 (a structured date), RFC 8594 (an HTTP date) and RFC 8288 links.
+        response["Deprecation"] = f"@{int(_at_midnight(BENCHMARKS_DEPRECATED))}"
+        response["Sunset"] = http_date(_at_midnight(BENCHMARKS_SUNSET))
+        response["Link"] = ('</api/v1/reference/>; rel="successor-version", '
+                            '</api/v1/docs/#resource-reference>; rel="deprecation"; '
+                            'type="text/html"')
+        return response
 
 
 class CoverageViewSet(ListMixin, ScopedViewSet):

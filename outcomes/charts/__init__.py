@@ -38,7 +38,7 @@ from .common import (
     number,
     time_ordered,
 )
-from .compare import COMPARED, compare_figure, compare_sentence
+from .compare import COMPARED, compare_figure, compare_rows, compare_sentence, grid_sentence
 from .progress import OVERDUE_LEGEND, PLAN_STATUSES, plan_progress_figure, progress_sentence
 from .sentences import (
     TARGET_LABELS,
@@ -76,8 +76,10 @@ __all__ = [
     "annotations_sentence",
     "as_of",
     "compare_figure",
+    "compare_rows",
     "compare_sentence",
     "comparison_words",
+    "grid_sentence",
     "metric_series_figure",
     "metric_sentence",
     "note_day",

@@ -1,6 +1,6 @@
-"""Comparing partnerships: one bar per area for a metric, coloured by its comparison with
-England, and the sentence that says what the table beside it says. Pure: no ORM, no
-request."""
+"""Comparing areas: one bar per area for a metric, coloured by its comparison with England,
+the sentence that says what the table beside it says, and the sentence of the grid of areas
+× metrics. Pure: no ORM, no request."""
 
 from __future__ import annotations
 
@@ -37,8 +37,10 @@ def compare_figure(rows: list[dict], *, name: str, unit: str, england: float | N
         ends.append(england)
     furthest = max(ends, default=0) or 1
     layout = _layout(name, "")
+    # 40px a bar; past 30 bars (every authority of England), 22px, still readable.
+    per_bar = 40 if len(shown) <= 30 else 22
     layout.update(
-        height=150 + 40 * max(len(shown), 1),
+        height=150 + per_bar * max(len(shown), 1),
         xaxis={"title": {"text": UNIT_SUFFIX.get(unit, "").strip()
                          or ("Number" if unit == "count" else "Value")},
                "range": [0, furthest * 1.05], "automargin": True, "gridcolor": "#dddddd",
@@ -66,11 +68,11 @@ def compare_sentence(rows: list[dict], *, name: str, unit: str, period: str) -> 
     """What the table says in a sentence: how many areas have a figure, how many of them are
     compared with England and how, and the highest and lowest when there are several."""
     shown = [r for r in rows if isinstance(r.get("value"), int | float)]
-    suppressed = len(rows) - len(shown)
+    missing = len(rows) - len(shown)
     if not shown:
         text = f"{name}: no figures to compare for {period}"
-        if suppressed:
-            text += f"; {suppressed} suppressed for disclosure control"
+        if missing:
+            text += f"; {missing} area{'s' if missing > 1 else ''} without a figure"
         return text + "."
     compared = [r for r in shown if r.get("england_comparison") in COMPARED]
     text = f"{name}, {period}: "
@@ -97,6 +99,31 @@ def compare_sentence(rows: list[dict], *, name: str, unit: str, period: str) -> 
         if high["value"] != low["value"]:
             text += (f"; highest {high['label']} ({number(high['value'], unit)}), lowest "
                      f"{low['label']} ({number(low['value'], unit)})")
-    if suppressed:
-        text += f"; {suppressed} suppressed for disclosure control"
+    if missing:
+        text += f"; {missing} area{'s' if missing > 1 else ''} without a figure"
     return text + "."
+
+
+def compare_rows(rows: list[dict], *, polarity: str) -> list[dict]:
+    """Published figures (dicts of the reference data's columns) as the chart's and the
+    table's rows: best first by the metric's polarity (the highest first where there is
+    none), areas without a figure last."""
+    table = [{**r, "label": r["area_name"] or r["area_code"],
+              "england_comparison": r["england_comparison"] or "Not compared",
+              "region_comparison": r["region_comparison"] or "Not compared"} for r in rows]
+    numeric = [r for r in table if isinstance(r["value"], int | float)]
+    numeric.sort(key=lambda r: r["value"], reverse=polarity != "lower_better")
+    return numeric + [r for r in table if not isinstance(r["value"], int | float)]
+
+
+def grid_sentence(columns: list[dict], *, areas: int, where: str) -> str:
+    """The grid of areas × metrics in a sentence: how many areas, and for each metric (at
+    its period) how many are better, similar or worse than England. `columns`: metric,
+    period, words (e.g. "3 better, 10 similar"), held."""
+    if not areas:
+        return f"No figures to compare for the areas of {where}."
+    text = (f"{areas} area{'s' if areas > 1 else ''} of {where} on {len(columns)} "
+            f"metric{'s' if len(columns) > 1 else ''}, compared with England: ")
+    parts = [f"{c['metric'].name} ({c['period']}): "
+             + (c["words"] if c["held"] else "no figures") for c in columns]
+    return text + "; ".join(parts) + "."

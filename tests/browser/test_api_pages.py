@@ -44,7 +44,7 @@ def test_an_analyst_makes_uses_and_revokes_a_token(live_server, page, axe_source
     context.close()
 
 
-def test_the_api_reference_reads_without_a_mouse(live_server, page, axe_source, tenants):
+def test_the_api_guide_reads_without_a_mouse(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "a_analyst")
     page.goto(f"{live_server.url}/api/v1/docs/")
     expect(page.get_by_role("heading", name="CDP Dashboard API", level=1)).to_be_visible()
@@ -80,7 +80,7 @@ def test_the_api_explorer_draws_under_the_csp(live_server, browser, axe_source, 
     expect(page.get_by_text("CDP Dashboard API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/observations/").first).to_be_visible()
     assert violations == []
-    page.get_by_role("link", name="Back to the API reference").click()
+    page.get_by_role("link", name="Back to the API guide").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("API")
     assert page.url == f"{live_server.url}/api/v1/docs/"
     context.close()

@@ -12,7 +12,7 @@ import threading
 import pytest
 from playwright.async_api import expect
 
-from outcomes.models import Metric, MetricSummary
+from outcomes.models import Metric
 from tests.browser.conftest import AXE, CHROMIUM, LAUNCH_ARGS, missing
 from tests.conftest import PASSWORD
 
@@ -127,6 +127,9 @@ def test_the_spine_chart_is_drawn_and_says_why_a_metric_is_not_placed(live_serve
 
 @pytest.mark.parametrize("size", sorted(VIEWPORTS))
 def test_the_compare_chart_is_readable(live_server, tenants, size):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["numbers_in_treatment"], [2022])
     metric = Metric.objects.get(code="numbers_in_treatment", owner=None)
 
     async def check(page):
@@ -138,7 +141,7 @@ def test_the_compare_chart_is_readable(live_server, tenants, size):
         plot = await chart.locator(".nsewdrag").first.bounding_box()
         assert plot["height"] >= 70
         holder = await chart.bounding_box()
-        for name in ("Rotherham", "Darlington"):
+        for name in ("Rotherham", "Darlington", "Sheffield"):
             label = chart.locator(".ytick text", has_text=name)
             await expect(label).to_have_text(name)
             box = await label.bounding_box()
@@ -150,13 +153,16 @@ def test_the_compare_chart_is_readable(live_server, tenants, size):
 
 
 def test_the_compare_chart_grows_with_many_areas(live_server, tenants):
+    from outcomes.models import ReferenceFigure
+    from tests.outcomes.reference_figures import make_reference
+
     metric = Metric.objects.get(code="numbers_in_treatment", owner=None)
-    summary = MetricSummary.objects.get(partnership=tenants.a, metric=metric)
-    for n in range(12):  # more areas of Rotherham's, each a bar
-        summary.pk = None
-        summary.area_code, summary.area_name = f"E0800{n:04d}", f"Place number {n}"
-        summary.value = 1000 + n
-        summary.save()
+    row = make_reference(["numbers_in_treatment"], [2022])[-1]  # Darlington's
+    for n in range(11):  # more areas of England, each a bar
+        row.pk = None
+        row.area_code, row.area_name = f"E0800{n:04d}", f"Place number {n}"
+        row.value = 1000 + n
+        ReferenceFigure.objects.bulk_create([row])
 
     async def check(page):
         await page.goto(f"{live_server.url}/compare/{metric.pk}/")

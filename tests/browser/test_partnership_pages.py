@@ -57,11 +57,16 @@ def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
     assert page.url == f"{live_server.url}/partnerships/"
     links = page.locator("main a.govuk-link").all_inner_texts()
     assert links == ["Rotherham CDP", "York CDP",
-                     "Compare these partnerships on the national metrics"]
+                     "Compare every area of England on the national metrics"]
     assert axe_violations(page, axe_source) == []
-    page.get_by_role("link", name="Compare these partnerships on the national metrics").click()
-    expect(page.get_by_role("heading", name="Compare partnerships")).to_be_visible()
-    page.get_by_role("link", name="The numbers in treatment for adults and young people").click()
-    expect(page.get_by_text("1 area, Rotherham (2,153), not compared with England")).to_be_visible()
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["numbers_in_treatment"], [2022])
+    page.get_by_role("link", name="Compare every area of England on the national metrics").click()
+    expect(page.get_by_role("heading", name="Compare areas")).to_be_visible()
+    # The grid's column heading links to the metric at its period; the list to its latest.
+    page.get_by_role("link", name="The numbers in treatment for adults and young people"
+                     ).last.click()
+    expect(page.get_by_text("3 areas; 2 compared with England (1 higher, 1 lower)")).to_be_visible()
     page.wait_for_selector(".cdp-chart--drawn .main-svg")
     assert axe_violations(page, axe_source) == []

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from outcomes.models import FrameworkMetric, Metric
+from outcomes.models import Metric
 
 pytestmark = pytest.mark.django_db
 
@@ -15,17 +15,11 @@ def in_treatment() -> Metric:
 
 
 def with_deaths(tenants) -> Metric:
-    """A second national metric with figures in Rotherham (the regional viewer's)."""
-    from outcomes import services
+    """Two national metrics in the reference data: numbers in treatment, and deaths."""
+    from tests.outcomes.reference_figures import make_reference
 
-    deaths = Metric.objects.get(code="drug_misuse_deaths", owner=None)
-    FrameworkMetric.objects.create(partnership=tenants.a, metric=deaths)
-    services.import_file(
-        partnership=tenants.a, user=tenants.users["a_analyst"], file_name="deaths.csv",
-        data=b"metric,area_code,period,value\ndrug_misuse_deaths,E08000018,2019,12\n",
-        format="tidy", accept_valid=True)
-    services.summaries_recompute(partnership_ids=[tenants.a.pk])
-    return deaths
+    make_reference(["numbers_in_treatment", "drug_misuse_deaths"], [2021, 2022])
+    return Metric.objects.get(code="drug_misuse_deaths", owner=None)
 
 
 def options(body: str) -> list[tuple[str, str, bool]]:
@@ -38,6 +32,9 @@ def options(body: str) -> list[tuple[str, str, bool]]:
 
 
 def test_the_chooser_is_a_get_form_with_a_labelled_select_and_a_show_button(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["numbers_in_treatment"], [2022])
     client.force_login(tenants.users["regional"])
     body = client.get("/compare/").content.decode()
     assert '<form method="get" action="/compare/">' in body
@@ -45,6 +42,7 @@ def test_the_chooser_is_a_get_form_with_a_labelled_select_and_a_show_button(clie
     assert re.search(r'<button type="submit" class="govuk-button[^"]*"[^>]*>Show</button>', body)
     assert options(body) == [(str(in_treatment().pk),
                               "The numbers in treatment for adults and young people", False)]
+    # Only metrics in the reference data: Rotherham's own figures for others do not count.
 
 
 def test_choosing_a_metric_redirects_to_its_page_which_preselects_it(client, tenants):
@@ -67,6 +65,11 @@ def test_choosing_a_metric_redirects_to_its_page_which_preselects_it(client, ten
 
 
 def test_a_metric_the_viewer_cannot_compare_is_not_found(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    client.force_login(tenants.users["outsider"])
+    assert "No figures to compare yet." in client.get("/compare/").content.decode()
+    make_reference(["numbers_in_treatment"], [2022])
     client.force_login(tenants.users["superuser"])
     local = Metric.objects.get(owner=tenants.a, code="digital_iba")
     not_compared = Metric.objects.filter(owner=None).exclude(pk=in_treatment().pk).first()
@@ -74,19 +77,22 @@ def test_a_metric_the_viewer_cannot_compare_is_not_found(client, tenants):
     for metric_id in (local.pk, not_compared.pk, missing):
         assert client.get("/compare/", {"metric": str(metric_id)}).status_code == 404
         assert client.get(f"/compare/{metric_id}/").status_code == 404
-    # Another region's viewer sees no figures for it, so may not compare it.
+    # The reference data is shared: anyone signed in compares its metrics.
     client.force_login(tenants.users["outsider"])
-    assert client.get("/compare/", {"metric": str(in_treatment().pk)}).status_code == 404
-    assert "No figures to compare yet." in client.get("/compare/").content.decode()
+    assert client.get("/compare/", {"metric": str(in_treatment().pk)}).status_code == 302
 
 
 @pytest.mark.parametrize("value", ["", "abc", "1.5", "-1", "+1", "1e3", "0x10", "١",
                                    "99999999999999999999999"])
 def test_a_value_that_is_not_a_metric_id_is_not_found(client, tenants, value):
+    with_deaths(tenants)
     client.force_login(tenants.users["regional"])
     assert client.get("/compare/", {"metric": value}).status_code == 404
 
 
 def test_signing_in_comes_first(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["numbers_in_treatment"], [2022])
     response = client.get("/compare/", {"metric": str(in_treatment().pk)})
     assert response.status_code == 302 and "/compare/" not in response["Location"].split("?")[0]

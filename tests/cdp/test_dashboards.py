@@ -240,69 +240,6 @@ def test_the_spine_says_when_the_range_is_this_area_alone(client, tenants):
         "1,000 to 3,000", "1,500 to 2,500"]
 
 
-def test_compare_shows_only_the_partnerships_each_viewer_may_see(client, tenants):
-    url = f"/compare/{in_treatment().pk}/"
-    client.force_login(tenants.users["regional"])  # Yorkshire and The Humber: Rotherham only
-    body = client.get(url).content.decode()
-    assert "Rotherham CDP" in body and "Darlington" not in body
-    client.force_login(tenants.users["superuser"])
-    body = client.get(url).content.decode()
-    assert "Rotherham CDP" in body and "Darlington CDP" in body
-    client.force_login(tenants.users["outsider"])
-    assert client.get(url).status_code == 404
-    # A local metric is never compared across partnerships.
-    client.force_login(tenants.users["superuser"])
-    local = Metric.objects.get(owner=tenants.a, code="digital_iba")
-    assert client.get(f"/compare/{local.pk}/").status_code == 404
-
-
-def test_compare_suppresses_small_counts(client, tenants):
-    from outcomes.models import MetricSummary
-
-    MetricSummary.objects.filter(partnership=tenants.b).update(value=3, count=3)
-    client.force_login(tenants.users["superuser"])
-    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
-    assert ">*</td>" in body and "1 suppressed for disclosure control" in body
-    assert ">3</td>" not in body
-
-
-def test_compare_suppresses_a_small_count_metric_without_a_count_column(client, tenants):
-    from outcomes.models import MetricSummary
-
-    # Numbers in treatment is a count metric: its figure is in `value` only.
-    MetricSummary.objects.filter(partnership=tenants.b).update(value=2, count=None)
-    client.force_login(tenants.users["superuser"])
-    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
-    assert ">*</td>" in body and ">2</td>" not in body
-
-
-def test_compare_names_areas_shortly_and_its_sentence_agrees_with_the_table(client, tenants):
-    client.force_login(tenants.users["regional"])
-    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
-    header, *rows = Tables(body).tables["The figures in the chart, 2022/23"]
-    assert header == ["Area", "Partnership", "Value", "95% confidence interval",
-                      "Compared with England"]
-    assert rows == [["Rotherham", "Rotherham CDP", "2,153", "–", "Not compared"]]
-    # One area, not compared: the sentence says so, with no "highest" of one.
-    assert ("The numbers in treatment for adults and young people, 2022/23: 1 area, Rotherham "
-            "(2,153), not compared with England.") in body
-    assert "1 area compared" not in body and "highest" not in body
-    figure = json_script(body, "compare")
-    bars = figure["data"][0]
-    assert (bars["orientation"], bars["y"]) == ("h", ["Rotherham"])  # the area's name only
-    assert figure["layout"]["yaxis"]["automargin"] is True
-
-
-def test_compare_names_the_partnership_when_the_area_does_not_say_it(client, tenants):
-    from outcomes.models import MetricSummary
-
-    MetricSummary.objects.filter(partnership=tenants.b).update(area_name="Sedgefield")
-    client.force_login(tenants.users["superuser"])
-    body = client.get(f"/compare/{in_treatment().pk}/").content.decode()
-    labels = json_script(body, "compare")["data"][0]["y"]
-    assert sorted(labels) == ["Rotherham", "Sedgefield (Darlington CDP)"]
-
-
 # --- Annotations on the metric page: chart, table, summary -----------------------------------
 def test_the_metric_page_shows_notes_on_the_chart_in_the_table_and_in_the_summary(client,
                                                                                   tenants):

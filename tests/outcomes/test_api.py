@@ -190,6 +190,7 @@ def test_csv_has_the_json_columns_streams_and_escapes_formulas(client, tenants):
 
 
 @pytest.mark.parametrize("resource", ["partnerships", "metrics", "observations", "benchmarks",
+                                      "reference",
                                       "summaries", "targets", "imports", "action-plans",
                                       "milestones"])
 def test_every_list_answers_in_csv_with_the_json_columns(client, tenants, england, resource):
@@ -268,3 +269,143 @@ def test_annotations_are_listed_for_the_users_partnerships_only(client, tenants)
                                             .decode("utf-8-sig"))))
     assert [(r["partnership"], r["text"]) for r in table] == [
         ("darlington", "New treatment provider from 1 April (Darlington CDP)")]
+
+
+# --- The national reference data: /api/v1/reference/ and its deprecated alias -------------
+def test_the_reference_data_is_every_area_with_its_statistics(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["drug_misuse_deaths"], [2022], illustrative="E06000005")
+    client.force_login(tenants.users["outsider"])  # shared: no membership needed
+    found = {r["area_code"]: r for r in rows(client, "/api/v1/reference/")}
+    assert set(found) == {"E92000001", "E12000003", "E12000001", "E08000018", "E08000019",
+                          "E06000005"}
+    rotherham = found["E08000018"]
+    assert rotherham == {
+        "id": rotherham["id"], "metric": "drug_misuse_deaths",
+        "metric_name": rotherham["metric_name"], "area_code": "E08000018",
+        "area_name": "Rotherham", "area_type": "County & UA (pre 4/19)",
+        "parent_code": "E12000003", "period_label": "2022", "period_start": "2022-01-01",
+        "period_end": "2022-12-31", "period_year_type": "calendar",
+        "period_sortable": 20220000, "sex": "Persons", "age": "All ages", "category_type": "",
+        "category": "", "value": 15.2, "lower_ci": 14.2, "upper_ci": 16.2,
+        "lower_ci_998": 13.2, "upper_ci_998": 17.2, "count": 152.0, "denominator": 100000.0,
+        "value_note": "", "source": "OHID Fingertips", "england_value": 12.2,
+        "england_comparison": "Worse", "region_value": 11.0, "region_comparison": "Similar",
+        "trend_marker": "Increasing", "trend_label": "Increasing and getting worse",
+        "quintile": 1, "rank": 1, "rank_of": 3, "illustrative": False,
+        "licence": "Contains public sector information from OHID Fingertips, licensed under "
+                   "the Open Government Licence v3.0."}
+    assert rotherham["metric_name"].startswith("Deaths")
+    darlington = found["E06000005"]
+    assert (darlington["illustrative"], darlington["value_note"]) == (True, "Illustrative")
+    assert darlington["licence"].startswith("Illustrative")
+    # One row, read by its id, as in the list.
+    assert client.get(f"/api/v1/reference/{rotherham['id']}/").json() == rotherham
+
+
+@pytest.mark.parametrize(("query", "areas"), [
+    ("", {"E92000001", "E12000003", "E12000001", "E08000018", "E08000019", "E06000005"}),
+    ("area=E08000018,E06000005", {"E08000018", "E06000005"}),
+    ("area=E08000018&area=E06000005", {"E08000018", "E06000005"}),
+    ("area_type=Region", {"E12000003", "E12000001"}),
+    ("parent=E12000003", {"E08000018", "E08000019"}),
+    ("parent=E12000003&area_type=England", set()),
+    ("sex=Male", set()),
+])
+def test_the_reference_data_is_filtered_by_area(client, tenants, query, areas):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["drug_misuse_deaths"], [2022])
+    client.force_login(tenants.users["a_viewer"])
+    assert {r["area_code"] for r in rows(client, f"/api/v1/reference/?{query}")} == areas
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("metric=drug_misuse_deaths", {("drug_misuse_deaths", "2021"), ("drug_misuse_deaths",
+                                                                    "2022")}),
+    ("metric=drug_misuse_deaths,continuity_of_care&period=2022",
+     {("drug_misuse_deaths", "2022"), ("continuity_of_care", "2022")}),
+    ("metric=drug_misuse_deaths&metric=numbers_in_treatment&period_from=2022",
+     {("drug_misuse_deaths", "2022"), ("numbers_in_treatment", "2022")}),
+    ("metric=continuity_of_care&period_to=2021-12-31", {("continuity_of_care", "2021")}),
+    ("period=2021&period=2022&metric=nothing", set()),
+])
+def test_the_reference_data_is_filtered_by_metric_and_period(client, tenants, query, found):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference()
+    client.force_login(tenants.users["a_viewer"])
+    got = rows(client, f"/api/v1/reference/?{query}&area=E08000018")
+    assert {(r["metric"], r["period_label"]) for r in got} == found
+    assert len(got) == len(found)
+
+
+def test_the_reference_data_is_csv_with_the_json_columns(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["drug_misuse_deaths"], [2022])
+    client.force_login(tenants.users["regional"])
+    as_json = rows(client, "/api/v1/reference/?area_type=Region")
+    for response in (client.get("/api/v1/reference/?area_type=Region&format=csv"),
+                     client.get("/api/v1/reference/?area_type=Region", HTTP_ACCEPT="text/csv")):
+        frame = csv_frame(response)
+        assert list(frame.columns) == list(as_json[0])
+        assert sorted(frame["area_code"]) == ["E12000001", "E12000003"]
+        assert frame["illustrative"].tolist() == [False, False]
+
+
+@pytest.mark.slow
+def test_pandas_reads_the_reference_data_with_a_token(live_server, tenants):
+    import pandas as pd
+
+    from cdp.tokens import token_create
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(illustrative="E06000005")
+    key = token_create(user=tenants.users["b_viewer"], name="pandas")[1]
+    figures = pd.read_csv(
+        f"{live_server.url}/api/v1/reference/?metric=drug_misuse_deaths&period=2022"
+        f"&format=csv", storage_options={"Authorization": f"Token {key}"},
+        parse_dates=["period_start", "period_end"], keep_default_na=False)
+    assert len(figures) == 6
+    figures = figures.set_index("area_code")
+    assert figures.loc["E08000018", "england_comparison"] == "Worse"
+    assert figures.loc["E08000018", "value"] == 15.2
+    assert figures.loc["E06000005", "illustrative"]  # a boolean column, read as one
+    assert not figures.loc["E08000018", "illustrative"]
+    assert figures["period_end"].dt.year.tolist() == [2022] * 6
+    with pytest.raises(Exception, match="401"):
+        pd.read_csv(f"{live_server.url}/api/v1/reference/?format=csv")
+
+
+def test_benchmarks_are_a_deprecated_alias_of_england_and_the_regions(client, tenants):
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(["drug_misuse_deaths"], [2022])
+    client.force_login(tenants.users["a_viewer"])
+    for url in ("/api/v1/benchmarks/", "/api/v1/benchmarks/?format=csv"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Deprecation"] == "@1796601600"  # 7 December 2026 (RFC 9745)
+        assert response["Sunset"] == "Wed, 30 Jun 2027 00:00:00 GMT"
+        assert '</api/v1/reference/>; rel="successor-version"' in response["Link"]
+    found = rows(client, "/api/v1/benchmarks/")
+    assert {r["area_code"] for r in found} == {"E92000001", "E12000003", "E12000001"}
+    assert rows(client, "/api/v1/benchmarks/?area=E08000018") == []
+    local = rows(client, "/api/v1/reference/?area=E08000018")[0]
+    assert client.get(f"/api/v1/benchmarks/{local['id']}/").status_code == 404
+    assert "Deprecation" not in client.get("/api/v1/reference/")
+
+
+def test_the_schema_has_the_reference_and_marks_benchmarks_deprecated(client, tenants):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    listing = schema["paths"]["/api/v1/reference/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "metric", "area", "area_type", "parent", "period", "period_from", "period_to", "sex",
+        "age", "category_type", "category", "cursor", "page_size"}
+    assert "deprecated" not in listing
+    assert schema["paths"]["/api/v1/benchmarks/"]["get"]["deprecated"] is True
+    row = schema["components"]["schemas"]["Reference"]["properties"]
+    assert {"england_comparison", "region_comparison", "trend_label", "quintile", "rank",
+            "rank_of", "lower_ci_998", "illustrative", "licence"} <= set(row)

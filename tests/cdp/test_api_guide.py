@@ -1,4 +1,4 @@
-"""The API reference page, made from the OpenAPI schema: every operation, parameter, body
+"""The API guide, made from the OpenAPI schema: every operation, parameter, body
 field and answer the schema describes is on it, and nothing in the schema's text can inject
 HTML."""
 
@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils.html import escape
 from drf_spectacular.generators import SchemaGenerator
 
-from cdp.api.reference import build_reference, describe_type, prose
+from cdp.api.guide import build_guide, describe_type, prose
 from cdp.api.schema import COMMON
 
 
@@ -22,16 +22,16 @@ def operations(resources):
     return {(o.method, o.path): o for r in resources for o in r.operations}
 
 
-def test_every_operation_of_the_schema_is_in_the_reference(schema):
+def test_every_operation_of_the_schema_is_in_the_guide(schema):
     expected = {(method.upper(), path) for path, ops in schema["paths"].items()
                 for method in ops}
-    got = operations(build_reference(schema))
+    got = operations(build_guide(schema))
     assert set(got) == expected
     assert len(got) >= 24
 
 
 def test_parameters_body_and_answers_are_those_of_the_schema(schema):
-    got = operations(build_reference(schema))
+    got = operations(build_guide(schema))
     observations = got["GET", "/api/v1/observations/"]
     names = [p.name for p in observations.parameters]
     assert {"partnership", "metric", "area", "period_from", "period_to", "sex", "age",
@@ -113,3 +113,20 @@ def test_the_page_shows_every_operation_to_anyone(schema):
     assert len(ids) == len(set(ids))
     for anchor in re.findall(r'href="#([^"]+)"', html):
         assert anchor in ids, anchor
+
+
+def test_the_reference_data_is_in_the_guide_and_the_benchmarks_say_they_are_deprecated(
+        schema, client, tenants):
+    got = operations(build_guide(schema))
+    reference = got["GET", "/api/v1/reference/"]
+    assert not reference.deprecated
+    assert {"metric", "area", "area_type", "parent", "period"} <= {
+        p.name for p in reference.parameters}
+    assert reference.result.startswith("A page of Reference rows")
+    assert {"england_comparison", "quintile", "illustrative", "licence"} <= {
+        f.name for f in reference.result_fields}
+    assert got["GET", "/api/v1/benchmarks/"].deprecated
+    client.force_login(tenants.users["a_viewer"])
+    body = client.get("/api/v1/docs/").content.decode()
+    assert body.count('<strong class="govuk-tag govuk-tag--grey">Deprecated</strong>') == 2
+    assert "<title>API guide – CDP Dashboard</title>" in body

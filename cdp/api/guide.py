@@ -1,7 +1,7 @@
-"""The API reference page: the OpenAPI schema as a GOV.UK page, readable with a screen reader
+"""The API guide: the OpenAPI schema as a GOV.UK page, readable with a screen reader
 and without JavaScript. Swagger UI stays available as an explorer for trying calls out.
 
-`build_reference` turns the schema (a dict, as drf-spectacular makes it) into resources,
+`build_guide` turns the schema (a dict, as drf-spectacular makes it) into resources,
 their operations, and tables of parameters, body fields, answers and result fields; the
 view renders it. The schema does not change while the service runs, so it is built once per
 process."""
@@ -81,6 +81,7 @@ class Operation:
     signed_in: bool
     # The fields are those of an earlier operation's answer: (its name, its anchor).
     same_fields_as: tuple[str, str] | None = None
+    deprecated: bool = False
 
 
 @dataclass
@@ -174,7 +175,7 @@ def resource_name(tag: str) -> str:
     return "Tokens" if tag == "auth" else tag.replace("-", " ").capitalize()
 
 
-def build_reference(schema: dict) -> list[Resource]:
+def build_guide(schema: dict) -> list[Resource]:
     """Resources, each with its operations. The answers every operation may give (see
     `COMMON`) are left to the page's introduction, and an answer whose fields were listed
     for an earlier operation points to them instead of listing them again."""
@@ -219,20 +220,21 @@ def build_reference(schema: dict) -> list[Resource]:
                 result=result, result_fields=[] if same_fields_as else result_fields,
                 same_fields_as=same_fields_as,
                 signed_in=bool(operation.get("security")) and {} not in operation["security"],
+                deprecated=bool(operation.get("deprecated")),
             ))
     return sorted(resources.values(), key=lambda r: (r.name == "Tokens", r.name))
 
 
 @functools.cache
-def _reference() -> tuple[dict, list[Resource]]:
+def _guide() -> tuple[dict, list[Resource]]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return schema["info"], build_reference(schema)
+    return schema["info"], build_guide(schema)
 
 
 @require_safe
-def api_reference(request: HttpRequest) -> HttpResponse:
-    info, resources = _reference()
-    return render(request, "cdp/api_reference.html", {
+def api_guide(request: HttpRequest) -> HttpResponse:
+    info, resources = _guide()
+    return render(request, "cdp/api_guide.html", {
         "info": info, "description": prose(info.get("description")), "resources": resources,
         "common_answers": sorted((status, answer["description"])
                                  for status, answer in {**COMMON, **WRITES}.items()),
