@@ -79,12 +79,15 @@ class ImportUploadForm(forms.Form):
 
 def metadata_fields() -> dict[str, forms.Field]:
     """What the analyst confirms about each metric an import creates."""
+    # Not required: a field left out (a client that does not show them) keeps what was inferred.
     return {
-        "polarity": forms.ChoiceField(label="Polarity", choices=Metric.Polarity.choices),
-        "value_type": forms.ChoiceField(label="Value type", choices=Metric.ValueType.choices),
-        "unit": forms.ChoiceField(label="Unit", choices=Metric.Unit.choices),
+        "polarity": forms.ChoiceField(label="Polarity", choices=Metric.Polarity.choices,
+                                      required=False),
+        "value_type": forms.ChoiceField(label="Value type", choices=Metric.ValueType.choices,
+                                        required=False),
+        "unit": forms.ChoiceField(label="Unit", choices=Metric.Unit.choices, required=False),
         "period_years": forms.TypedChoiceField(
-            label="Period", coerce=int,
+            label="Period", coerce=int, required=False, empty_value=None,
             choices=[(1, "Single years (or quarters, months)"), (3, "Three-year rolling")]),
     }
 
@@ -110,9 +113,12 @@ class ImportCommitForm(forms.Form):
 
     def metric_choices(self) -> dict[str, dict]:
         """The metadata confirmed for each new metric, by its Fingertips id."""
-        return {indicator: {name: self.cleaned_data[f"metric_{indicator}_{name}"]
-                            for name in metadata_fields()}
-                for indicator in self.new_metrics}
+        chosen = {indicator: {name: self.cleaned_data.get(f"metric_{indicator}_{name}")
+                              for name in metadata_fields()}
+                  for indicator in self.new_metrics}
+        return {indicator: {name: value for name, value in fields.items()
+                            if value not in ("", None)}
+                for indicator, fields in chosen.items()}
 
     def clean(self):
         if self.rejected and not self.cleaned_data.get("accept_valid"):

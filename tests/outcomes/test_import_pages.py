@@ -133,3 +133,12 @@ def test_reference_pages_query_counts_are_pinned_and_flat(client, tenants):
                        data=small_file(), format="fingertips", background=False)
     after = [queries(client, url) for url in pages]
     assert before == after == [6, 8]
+
+
+def test_applying_without_the_metadata_fields_keeps_what_was_inferred(client, tenants):
+    client.force_login(tenants.users["b_analyst"])
+    response = upload(client, create_missing_metrics="on")
+    assert client.post(response.url).status_code == 302
+    metric = Metric.objects.get(fingertips_id=91380)
+    assert (metric.polarity, metric.period_years, metric.frequency) == (
+        "lower_better", 3, "rolling_3y")

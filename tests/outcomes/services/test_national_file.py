@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from outcomes.models import ImportBatch, Metric, Observation, ReferenceFigure
@@ -102,3 +103,22 @@ def test_a_period_the_reference_data_lacks_is_named(tenants):
     assert reasons == {TAKEN, f"{TAKEN}, which does not yet hold Alcohol-specific mortality "
                        "for 2016 - 18: national administrators load them "
                        "(import_observations --reference, or the Fingertips sync)"}
+
+
+def test_metadata_confirmed_on_the_preview_is_what_the_metric_gets(tenants):
+    from outcomes.services import metadata
+
+    analyst = tenants.users["b_analyst"]
+    batch = imports.submit(partnership=tenants.b, user=analyst, file_name="91380.csv",
+                           data=FIXTURE.read_bytes(), format="fingertips",
+                           create_missing_metrics=True, background=False, preview=True).batch
+    assert set(metadata.new_indicators(batch)) == {"91380"}
+    with pytest.raises(PermissionDenied):
+        metadata.new_metrics_create(batch=batch, user=tenants.users["a_analyst"], choices={})
+    [metric] = metadata.new_metrics_create(batch=batch, user=analyst, choices={"91380": {
+        "polarity": "higher_better", "period_years": 1, "name": "ignored"}})
+    assert (metric.polarity, metric.period_years, metric.frequency, metric.name) == (
+        "higher_better", 1, "annual", "Alcohol-specific mortality")
+    assert metadata.new_indicators(batch) == {}  # it exists now: the import matches it
+    done = imports.import_commit(batch_id=batch.pk, user=analyst)
+    assert (done.inserted, Metric.objects.filter(fingertips_id=91380).count()) == (33, 1)
