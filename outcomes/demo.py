@@ -79,6 +79,8 @@ LOCAL_METRICS = {
 }
 
 # Rotherham's framework follows its four strands (seed 001); the grouping is illustrative.
+# Alcohol-specific mortality (real, old Fingertips figures) is in each framework so that every
+# demo dashboard shows a published verdict beside the illustrative ones.
 AIMS = {
     "rotherham": [
         ("Prepare: build community resilience to reduce the impact of drug harm",
@@ -86,19 +88,21 @@ AIMS = {
         ("Prevent: stop individuals becoming involved in drugs and support recovery",
          ["numbers_in_treatment", "continuity_of_care", "residential_rehab"]),
         ("Protect: protect those in treatment and recovery, their families and the community",
-         ["drug_misuse_deaths", "drug_poisoning_admissions", "substantial_progress",
-          "successful_completion_opiate", "successful_completion_non_opiate"]),
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "alcohol_specific_mortality",
+          "substantial_progress", "successful_completion_opiate",
+          "successful_completion_non_opiate"]),
         ("Pursue: reduce drug supply and related crime",
          ["drug_offences", "county_lines_closed", "ocg_disruptions"]),
     ],
     "cambridgeshire-peterborough": [
         ("Reduce drug-related deaths and harm",
-         ["drug_misuse_deaths", "drug_poisoning_admissions", "successful_completion_opiate",
-          "successful_completion_non_opiate"]),
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "alcohol_specific_mortality",
+          "successful_completion_opiate", "successful_completion_non_opiate"]),
     ],
     "york": [
         ("Deliver a world-class treatment and recovery system",
-         ["numbers_in_treatment", "continuity_of_care", "drug_misuse_deaths", "digital_iba"]),
+         ["numbers_in_treatment", "continuity_of_care", "drug_misuse_deaths",
+          "alcohol_specific_mortality", "digital_iba"]),
     ],
 }
 
