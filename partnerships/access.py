@@ -201,6 +201,32 @@ def require(
         raise PermissionDenied(REFUSALS[action].format(partnership=partnership))
 
 
+# The system users that act for the service itself, named in the audit log: the scheduled
+# Fingertips sync (`outcomes.services.imports.system_user`). They cannot sign in (no usable
+# password, not active) and may only write the national reference data.
+SYSTEM_USERNAMES = frozenset({"fingertips-sync"})
+
+
+def is_system_user(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return bool(user is not None and getattr(user, "username", None) in SYSTEM_USERNAMES
+                and user.pk is not None and not user.has_usable_password())
+
+
+def is_national(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """A national administrator (a superuser), or a system user acting for the service."""
+    return (_is_signed_in(user) and user.is_superuser) or is_system_user(user)
+
+
+def require_national(
+    user: AbstractBaseUser | AnonymousUser | None,
+    what: str = "change the national reference data",
+) -> None:
+    """Raises PermissionDenied unless `user` is a national administrator or a system user:
+    the national reference data belongs to no partnership."""
+    if not is_national(user):
+        raise PermissionDenied(f"Only national administrators can {what}.")
+
+
 def require_own(partnership: Partnership, row: models.Model) -> None:
     """Raises PermissionDenied when `row`, handed to a service acting for `partnership`, is
     another partnership's: a row is changed only in its own partnership's name."""

@@ -47,6 +47,13 @@ class SourceRow:
     denominator: float | None
     value_note: str
     source: str
+    # Fingertips' columns that the reference data keeps, and its verdicts, read for metadata.
+    parent_code: str = ""
+    lower_ci_998: float | None = None
+    upper_ci_998: float | None = None
+    compared_england: str = ""
+    compared_region: str = ""
+    period_range: str = ""  # newer files: "1y", "3y"
 
     @property
     def key(self) -> tuple:
@@ -280,8 +287,18 @@ def build_row(line: int, cells: dict[str, object]) -> SourceRow:
         period=period,
         value_note=value_note,
         source=text("source", 200),
+        parent_code=_parent_code(text("parent_code")),
+        compared_england=text("compared_england", 40),
+        compared_region=text("compared_region", 40),
+        period_range=text("period_range", 10),
         **values,
     )
+
+
+def _parent_code(text: str) -> str:
+    """The published parent's ONS code, or "" where there is none (or it is not one)."""
+    code = text.upper()
+    return code if re.fullmatch(r"E\d{8}", code) else ""
 
 
 def _area_code(text: str) -> str:
@@ -295,12 +312,13 @@ def _area_code(text: str) -> str:
 
 
 def _numbers(cells: dict[str, object]) -> dict[str, float | None]:
-    """The value, CI, count and denominator, typed and checked: no negative count or
-    denominator, and the lower CI not above the upper. Raises ValueError if not."""
+    """The value, CIs, count and denominator, typed and checked: no negative count or
+    denominator, and no lower limit above its upper. Raises ValueError if not."""
     values = {
         name: number(cells.get(name), label)
         for name, label in (
             ("value", "value"), ("lower_ci", "lower CI"), ("upper_ci", "upper CI"),
+            ("lower_ci_998", "lower 99.8% CI"), ("upper_ci_998", "upper 99.8% CI"),
             ("count", "count"), ("denominator", "denominator"),
         )
     }
@@ -308,9 +326,10 @@ def _numbers(cells: dict[str, object]) -> dict[str, float | None]:
         raise ValueError(f"count {values['count']:g} is negative")
     if values["denominator"] is not None and values["denominator"] < 0:
         raise ValueError(f"denominator {values['denominator']:g} is negative")
-    lower, upper = values["lower_ci"], values["upper_ci"]
-    if lower is not None and upper is not None and lower > upper:
-        raise ValueError(f"lower CI {lower:g} is above upper CI {upper:g}")
+    for level, lower, upper in (("", values["lower_ci"], values["upper_ci"]),
+                                ("99.8% ", values["lower_ci_998"], values["upper_ci_998"])):
+        if lower is not None and upper is not None and lower > upper:
+            raise ValueError(f"lower {level}CI {lower:g} is above upper {level}CI {upper:g}")
     return values
 
 

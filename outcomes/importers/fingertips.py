@@ -44,7 +44,24 @@ COLUMNS = {
     "count": "count",
     "denominator": "denominator",
     "value note": "value_note",
+    "parent code": "parent_code",
+    "lower ci 99 8 limit": "lower_ci_998",
+    "upper ci 99 8 limit": "upper_ci_998",
+    "compared to england value or percentiles": "compared_england",
+    "compared to england": "compared_england",
+    "time period range": "period_range",
 }
+
+
+def column_for(name: str) -> str | None:
+    """The field a normalised heading is read into, by name: the parent comparison column is
+    named after the parent's area type ("Compared to Region", "Compared to Combined
+    authorities value or percentiles"); the rest are fixed."""
+    if name in COLUMNS:
+        return COLUMNS[name]
+    if name.startswith("compared to ") and name not in ("compared to goal",):
+        return "compared_region"
+    return None
 REQUIRED = ["indicator id", "area code", "time period", "value"]
 # Fingertips' ids are whole numbers; anything else (or a number too large for our column)
 # cannot be matched to a metric or stored as one.
@@ -67,7 +84,11 @@ def read(
             + ", ".join(f"'{m.title()}'" for m in missing)
             + " column"
         )
-    index = {COLUMNS[n]: i for i, n in enumerate(names) if n in COLUMNS}
+    index = {}
+    for i, name in enumerate(names):
+        field = column_for(name)
+        if field and field not in index:
+            index[field] = i
     width = len(header)
     read_any = False
     for line, record in records:  # line: where the record ends

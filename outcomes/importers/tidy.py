@@ -1,7 +1,8 @@
 """A tidy table, one observation per row, as CSV or as the first sheet of an XLSX workbook.
 
 Required columns: metric (its code), area_code, period and value. Optional: area_name, sex,
-age, category_type, category, count, denominator, lower_ci, upper_ci, value_note, source.
+age, category_type, category, count, denominator, lower_ci, upper_ci, lower_ci_998,
+upper_ci_998, parent_code, value_note, source.
 Headings are matched ignoring case, spaces and underscores ("Area code" = "area_code").
 """
 
@@ -43,6 +44,11 @@ COLUMNS = {
     "denominator": "denominator",
     "lower ci": "lower_ci",
     "upper ci": "upper_ci",
+    "lower ci 998": "lower_ci_998",
+    "upper ci 998": "upper_ci_998",
+    "lower ci 99 8": "lower_ci_998",
+    "upper ci 99 8": "upper_ci_998",
+    "parent code": "parent_code",
     "value note": "value_note",
     "note": "value_note",
     "source": "source",

@@ -27,6 +27,7 @@ from ..models import (
     ReferenceFigure,
 )
 from ..selectors import import_progress_key
+from .published import Published
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,12 @@ def _report_progress(batch: ImportBatch, done: int, total: int) -> None:
         log.warning("import progress: the cache cannot be reached", exc_info=True)
 
 
+# Only where nothing could be read (a file that fails): a metric is created with metadata
+# from Fingertips or inferred from its file (`metadata.fields_for`).
+PLACEHOLDER = {"unit": Metric.Unit.COUNT, "polarity": Metric.Polarity.NO_JUDGEMENT,
+               "frequency": Metric.Frequency.ANNUAL}
+
+
 @dataclass
 class Plan:
     """What a pass over the file found, or did."""
@@ -79,6 +86,14 @@ class Plan:
     rejected: int = 0
     problems: list[ImportRowProblem] = field(default_factory=list)
     new_metrics: dict[str, Metric] = field(default_factory=dict)
+    # The metadata of the metrics the import creates, by Fingertips id (`metadata`).
+    metadata: dict[str, dict] = field(default_factory=dict)
+    # What a write changed: for the reference data's statistics and the summaries.
+    metric_ids: set[int] = field(default_factory=set)
+    area_codes: set[str] = field(default_factory=set)
+
+    def metadata_for(self, indicator: str) -> dict:
+        return self.metadata.get(indicator, {})
 
     def add_problem(self, batch: ImportBatch, line: int, reason: str) -> None:
         """A row left out: skipped if `reason` starts 'skip:', else rejected."""
@@ -101,23 +116,27 @@ class Plan:
 
 
 class _Context:
-    """What rows are matched against: the partnership's areas and the metrics it can use."""
+    """What rows are matched against: the partnership's areas and the metrics it can use; for
+    a reference batch, every area and the national metrics."""
 
     def __init__(self, batch: ImportBatch):
         self.batch = batch
         self.partnership = batch.partnership
-        self.areas = dict(self.partnership.local_authorities.values_list("code", "name"))
-        metrics = list(
-            Metric.objects.for_user(batch.created_by)
-            .filter(Q(owner__isnull=True) | Q(owner=batch.partnership))
-        )
+        if batch.is_reference:
+            self.areas = None  # every area of England
+            # National metrics are public: a system user reads them as everyone does.
+            metrics = list(Metric.objects.filter(owner__isnull=True))
+        else:
+            self.areas = dict(self.partnership.local_authorities.values_list("code", "name"))
+            metrics = list(
+                Metric.objects.for_user(batch.created_by)
+                .filter(Q(owner__isnull=True) | Q(owner=batch.partnership))
+            )
         # A partnership's own local metric wins over a national one with the same code.
-        self.by_code = {m.code: m for m in sorted(metrics, key=lambda m: m.owner_id is not None)}
-        self.by_fingertips_id = {
-            str(m.fingertips_id): m
-            for m in sorted(metrics, key=lambda m: m.owner_id is not None)
-            if m.fingertips_id
-        }
+        metrics.sort(key=lambda m: m.owner_id is not None)
+        self.by_code = {m.code: m for m in metrics}
+        self.by_fingertips_id = {str(m.fingertips_id): m for m in metrics if m.fingertips_id}
+        self.published = Published()
 
     def metric_for(self, row: SourceRow, plan: Plan, *, write: bool) -> Metric | str:
         """The row's metric, or the reason it has none ('skip:' reasons are skipped)."""
@@ -134,25 +153,16 @@ class _Context:
                     "import with 'create missing metrics' to add it"
                 )
             if row.indicator not in plan.new_metrics:
-                plan.new_metrics[row.indicator] = self._new_metric(row, write=write)
+                plan.new_metrics[row.indicator] = self._new_metric(row, plan, write=write)
             return plan.new_metrics[row.indicator]
         metric = self.by_code.get(row.indicator)
         if metric is None:
             return f"unknown metric code {row.indicator!r}"
         return metric
 
-    def _new_metric(self, row: SourceRow, *, write: bool) -> Metric:
-        metric = Metric(
-            owner=self.partnership,
-            code=f"fingertips-{row.indicator}",
-            name=(row.indicator_name or f"Fingertips indicator {row.indicator}")[:300],
-            tier=Metric.Tier.LOCAL,
-            unit=Metric.Unit.COUNT,
-            polarity=Metric.Polarity.NO_JUDGEMENT,
-            frequency=Metric.Frequency.ANNUAL,
-            source="Fingertips (OHID)",
-            fingertips_id=int(row.indicator),
-        )
+    def _new_metric(self, row: SourceRow, plan: Plan, *, write: bool) -> Metric:
+        metric = new_metric(self.batch, row.indicator, plan.metadata_for(row.indicator),
+                            name=row.indicator_name)
         if write:
             # Made by the import, on behalf of whoever loaded the file: both are in history.
             metric._history_user = self.batch.created_by
@@ -161,20 +171,37 @@ class _Context:
             self.by_fingertips_id[row.indicator] = metric
         return metric
 
-    def area_problem(self, row: SourceRow) -> str | None:
-        if is_benchmark_area(row.area_code):
-            if self.batch.created_by.is_superuser:
-                return None
-            return ("skip:England and regional figures are shared benchmarks, loaded by the "
-                    "national administrators")
-        if row.area_code in self.areas:
+    def area_problem(self, row: SourceRow, metric: Metric) -> str | None:
+        """Why the row is not loaded here, if it is not: a partnership keeps its own areas;
+        England's, the regions' and (from a Fingertips download) other areas' published
+        figures are the national reference data's."""
+        if self.areas is None or row.area_code in self.areas:
             return None
+        if is_benchmark_area(row.area_code) and self.batch.created_by.is_superuser:
+            return None  # a national admin's partnership file also fills England and regions
+        fingertips_file = self.batch.format == ImportBatch.Format.FINGERTIPS
+        if fingertips_file or is_benchmark_area(row.area_code):
+            return "skip:" + self.published.reason(metric, row)
         name = f" ({row.area_name})" if row.area_name else ""
         return f"area {row.area_code}{name} is not in {self.partnership}"
 
 
-def _values(row: SourceRow) -> dict:
-    return {
+def new_metric(batch: ImportBatch, indicator: str, fields: dict, *, name: str = "") -> Metric:
+    """An unsaved metric for an unknown Fingertips indicator, with its metadata (`fields`,
+    from `metadata`): national in a reference batch, the partnership's own otherwise."""
+    return Metric(
+        owner=batch.partnership,
+        code=f"fingertips-{indicator}",
+        name=(name or f"Fingertips indicator {indicator}")[:300],
+        tier=Metric.Tier.RELATED if batch.is_reference else Metric.Tier.LOCAL,
+        source="Fingertips (OHID)",
+        fingertips_id=int(indicator),
+        **{**PLACEHOLDER, **fields},
+    )
+
+
+def _values(row: SourceRow, *, reference: bool = False) -> dict:
+    values = {
         "area_name": row.area_name,
         "period_label": row.period.label,
         "period_sortable": row.period.sortable,
@@ -183,9 +210,14 @@ def _values(row: SourceRow) -> dict:
         "denominator": row.denominator,
         "lower_ci": row.lower_ci,
         "upper_ci": row.upper_ci,
+        "lower_ci_998": row.lower_ci_998,
+        "upper_ci_998": row.upper_ci_998,
         "value_note": row.value_note,
         "source": row.source,
     }
+    if reference:
+        values.update(area_type=row.area_type[:60], parent_code=row.parent_code)
+    return values
 
 
 def _key(metric_id, row: SourceRow) -> tuple:
@@ -228,7 +260,7 @@ class _Matcher:
                 continue
             metric = self.context.metric_for(item, self.plan, write=self.write)
             reason = (metric if isinstance(metric, str)
-                      else self.context.area_problem(item) or self._repeated(item))
+                      else self.context.area_problem(item, metric) or self._repeated(item))
             if reason:
                 self.plan.add_problem(self.batch, item.line, reason)
                 continue
@@ -249,11 +281,17 @@ class _Matcher:
                 f"{first_line}, with a different value")
 
 
-def run(batch: ImportBatch, *, write: bool) -> Plan:
-    """One pass over the file. With write=False it only counts; with True it applies."""
-    plan = Plan()
+def run(batch: ImportBatch, *, write: bool, known: dict | None = None) -> Plan:
+    """One pass over the file. With write=False it only counts; with True it applies.
+    `known`: the Fingertips metadata of indicators it may create metrics for."""
+    from . import metadata  # cycle: metadata reads the file through this module
+
+    plan = Plan(metadata=metadata.fields_for(batch, known))
     matcher = _Matcher(batch, plan, write=write)
     for chunk in _chunks(matcher.matched(), CHUNK):
+        if batch.is_reference:
+            _apply(batch, ReferenceFigure, chunk, plan, write=write, benchmark=True)
+            continue
         for benchmark, model in ((False, Observation), (True, ReferenceFigure)):
             rows = [(m, r) for m, r in chunk if is_benchmark_area(r.area_code) == benchmark]
             if rows:
@@ -290,7 +328,7 @@ def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> N
     existing = _existing(batch, model, rows, scope, benchmark=benchmark)
     inserts, updates, changes = [], [], []
     for metric, row in rows:
-        values = _values(row)
+        values = _values(row, reference=benchmark)
         current = existing.get(_key(metric.pk, row)) if metric.pk else None
         if current is None:
             plan.inserted += 1
@@ -313,6 +351,10 @@ def _apply(batch, model, rows, plan: Plan, *, write: bool, benchmark: bool) -> N
                 ))
         else:
             plan.unchanged += 1
+            continue
+        if write:
+            plan.metric_ids.add(metric.pk)
+            plan.area_codes.add(row.area_code)
     if write:
         _write(batch, model, inserts, updates, changes, benchmark=benchmark)
 

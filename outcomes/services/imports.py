@@ -13,6 +13,12 @@ worker (BACKGROUND_BYTES), and says which. Step by step:
    `import_apply` does it now, or hands a large batch to a worker (BACKGROUND_ROWS).
 4. `import_cancel` drops a batch not applied; `import_rollback` undoes an applied one: its
    inserted rows go, updated rows get their old values.
+
+A batch with no partnership (`partnership=None`) loads the national reference data: every
+row of the file, for every area. Only national administrators (superusers) and the system
+user of the Fingertips sync (`system_user()`, "fingertips-sync") create, apply or roll one
+back. After one is applied or rolled back, the reference data's statistics are recomputed
+for its metrics and every partnership that shows them is asked to recompute its summaries.
 """
 
 from __future__ import annotations
@@ -21,24 +27,59 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partnerships import access, files
 from partnerships.models import Partnership
 
 from ..importers import MAX_FILE_BYTES, FileProblem
-from ..models import ImportBatch, ImportRowProblem, Observation, ObservationChange, ReferenceFigure
-from . import import_rows
+from ..models import (
+    ImportBatch,
+    ImportRowProblem,
+    Metric,
+    Observation,
+    ObservationChange,
+    ReferenceFigure,
+)
+from . import import_rows, reference
 from .background import QUEUE_DOWN, task_send_or
-from .summaries import summaries_request_for_batch
+from .summaries import summaries_request, summaries_request_for_batch
 
 log = logging.getLogger(__name__)
 
 # Larger files are checked, and larger batches applied, by a worker with a progress bar.
 BACKGROUND_BYTES = 256 * 1024
 BACKGROUND_ROWS = 5000
+
+
+SYSTEM_USERNAME = "fingertips-sync"
+assert SYSTEM_USERNAME in access.SYSTEM_USERNAMES
+
+
+def system_user():
+    """The user the Fingertips sync acts as, named in every batch and in the audit log. It
+    cannot sign in (not active, no usable password) and may only load the national reference
+    data (`access.require_national`). Made the first time it is asked for."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_active": False, "first_name": "Fingertips", "last_name": "sync"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def require_load(user, partnership: Partnership | None) -> None:
+    """Raises PermissionDenied unless `user` may load data into `partnership`, or, with no
+    partnership, into the national reference data."""
+    if partnership is None:
+        access.require_national(user, "load the national reference data")
+    else:
+        access.require(user, partnership, access.LOAD_DATA)
 
 
 @dataclass(frozen=True)
@@ -51,7 +92,7 @@ class Submitted:
 
 def submit(
     *,
-    partnership: Partnership,
+    partnership: Partnership | None,
     user,
     file_name: str,
     data: bytes,
@@ -61,13 +102,17 @@ def submit(
     accept_valid: bool = False,
     preview: bool = False,
     background: bool = True,
+    metadata: dict | None = None,
 ) -> Submitted:
     """Stores the file and checks it: now, or on a worker when it is larger than
     BACKGROUND_BYTES (a queued batch stops at its preview, to be applied from its page or
     `imports/{id}/apply/`). Checked now, it is then applied (`import_file`) unless it is a
     dry run, has rejected rows not accepted, or `preview` asks to stop at the preview for
     the user to apply from the import's page. `background=False` (the command) always
-    works now. Raises PermissionDenied or FileProblem."""
+    works now. `partnership=None` loads the national reference data. `metadata`: the
+    Fingertips metadata of indicators it may create metrics for (by id, from
+    `importers.metadata.read_metadata`), used instead of what the file suggests. Raises
+    PermissionDenied or FileProblem."""
     if background and len(data) > BACKGROUND_BYTES:
         batch = import_start(partnership=partnership, user=user, file_name=file_name,
                              data=data, format=format,
@@ -81,14 +126,14 @@ def submit(
         return Submitted(import_validate(batch_id=batch.pk), queued=False)
     batch = import_file(partnership=partnership, user=user, file_name=file_name, data=data,
                         format=format, create_missing_metrics=create_missing_metrics,
-                        dry_run=dry_run, accept_valid=accept_valid)
+                        dry_run=dry_run, accept_valid=accept_valid, metadata=metadata)
     return Submitted(batch, queued=False)
 
 
 # --- Starting an import ---------------------------------------------------------------------
 def import_start(
     *,
-    partnership: Partnership,
+    partnership: Partnership | None,
     user,
     file_name: str,
     data: bytes,
@@ -96,7 +141,7 @@ def import_start(
     create_missing_metrics: bool = False,
 ) -> ImportBatch:
     """Stores the file and creates its batch. Raises PermissionDenied or FileProblem."""
-    access.require(user, partnership, access.LOAD_DATA)
+    require_load(user, partnership)
     if format not in ImportBatch.Format.values:
         raise FileProblem(f"unknown format {format!r}: use fingertips or tidy")
     if len(data) > MAX_FILE_BYTES:
@@ -130,7 +175,7 @@ def _record(batch: ImportBatch, plan: import_rows.Plan) -> None:
 
 
 # --- Checking -------------------------------------------------------------------------------
-def import_validate(*, batch_id: int) -> ImportBatch:
+def import_validate(*, batch_id: int, metadata: dict | None = None) -> ImportBatch:
     """Reads the whole file and records what an import would do. Writes no observation."""
     batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
     if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING):
@@ -139,7 +184,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     batch.save(update_fields=["status"])
     ImportRowProblem.objects.filter(batch=batch).delete()
     try:
-        plan = import_rows.run(batch, write=False)
+        plan = import_rows.run(batch, write=False, known=metadata)
     except FileProblem as error:
         ImportRowProblem.objects.filter(batch=batch).delete()
         return _fail(batch, str(error))
@@ -208,7 +253,7 @@ def _lock_batch(batch_id: int) -> ImportBatch:
 @transaction.atomic
 def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> ImportBatch:
     """Marks a large batch as importing, for a worker to apply (`import_commit(queued=True)`)."""
-    access.require(user, batch.partnership, access.LOAD_DATA)
+    require_load(user, batch.partnership)
     batch = _lock_batch(batch.pk)
     _check_committable(batch, accept_valid)
     batch.status = ImportBatch.Status.IMPORTING
@@ -218,7 +263,8 @@ def import_queue_commit(*, batch: ImportBatch, user, accept_valid: bool) -> Impo
 
 
 def import_commit(
-    *, batch_id: int, user, accept_valid: bool = False, queued: bool = False
+    *, batch_id: int, user, accept_valid: bool = False, queued: bool = False,
+    metadata: dict | None = None,
 ) -> ImportBatch:
     """Applies the batch in one transaction, holding its row: a double click, or a task
     delivered twice, waits and then finds it done. Rejected rows must be accepted first.
@@ -227,7 +273,7 @@ def import_commit(
     and the batch is as it was (checked, or queued for its worker, whose unacknowledged task
     is delivered again), to be applied again."""
     batch = ImportBatch.objects.select_related("partnership", "created_by").get(pk=batch_id)
-    access.require(user, batch.partnership, access.LOAD_DATA)
+    require_load(user, batch.partnership)
     try:
         with transaction.atomic():
             batch = (ImportBatch.objects.select_for_update(of=("self",))
@@ -238,13 +284,13 @@ def import_commit(
                 _check_committable(batch, accept_valid)
             batch.status = ImportBatch.Status.IMPORTING
             ImportRowProblem.objects.filter(batch=batch).delete()
-            plan = import_rows.run(batch, write=True)
+            plan = import_rows.run(batch, write=True, known=metadata)
             _record(batch, plan)
             batch.status = ImportBatch.Status.COMPLETE
             batch.finished_at = timezone.now()
             batch._history_user = user
             batch.save()
-            summaries_request_for_batch(batch)
+            _changed(batch, plan.metric_ids, plan.area_codes)
     except ValidationError:
         raise  # not to be applied (any more): nothing was done
     except FileProblem as error:
@@ -253,7 +299,25 @@ def import_commit(
         log.exception("import %s failed", batch.pk)
         _fail(batch, "The import stopped with an unexpected error. Nothing was imported.")
         raise
+    if batch.is_reference and plan.metric_ids:
+        reference.reference_recompute(metric_ids=sorted(plan.metric_ids))
     return batch
+
+
+def _changed(batch: ImportBatch, metric_ids: set[int], area_codes: set[str]) -> None:
+    """Asks for the summaries a batch changed to be recomputed. A reference batch changes
+    every partnership showing one of its metrics (all of them, for a national metric: each
+    is ranked among every area) and every partnership with one of its areas."""
+    if not batch.is_reference:
+        summaries_request_for_batch(batch)
+        return
+    if not metric_ids:
+        return
+    partnerships = Partnership.objects.all()
+    if not Metric.objects.filter(pk__in=metric_ids, owner__isnull=True).exists():
+        partnerships = partnerships.filter(
+            Q(local_metrics__in=metric_ids) | Q(local_authorities__code__in=area_codes))
+    summaries_request(partnership_ids=partnerships.values_list("pk", flat=True).distinct())
 
 
 def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[ImportBatch, bool]:
@@ -278,7 +342,7 @@ def import_apply(*, batch: ImportBatch, user, accept_valid: bool) -> tuple[Impor
 
 def import_file(
     *,
-    partnership: Partnership,
+    partnership: Partnership | None,
     user,
     file_name: str,
     data: bytes,
@@ -286,13 +350,14 @@ def import_file(
     create_missing_metrics: bool = False,
     dry_run: bool = False,
     accept_valid: bool = False,
+    metadata: dict | None = None,
 ) -> ImportBatch:
     """Start, validate and (unless a dry run, or rows are rejected) apply, in process."""
     batch = import_start(
         partnership=partnership, user=user, file_name=file_name, data=data, format=format,
         create_missing_metrics=create_missing_metrics,
     )
-    batch = import_validate(batch_id=batch.pk)
+    batch = import_validate(batch_id=batch.pk, metadata=metadata)
     if dry_run and batch.status == ImportBatch.Status.PREVIEW:
         # Checked only: it can be read but never applied.
         batch.status = ImportBatch.Status.DRY_RUN
@@ -302,13 +367,14 @@ def import_file(
         return batch
     if batch.rejected and not accept_valid:
         return batch
-    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid)
+    return import_commit(batch_id=batch.pk, user=user, accept_valid=accept_valid,
+                         metadata=metadata)
 
 
 # --- Undoing --------------------------------------------------------------------------------
 @transaction.atomic
 def import_cancel(*, batch: ImportBatch, user) -> ImportBatch:
-    access.require(user, batch.partnership, access.LOAD_DATA)
+    require_load(user, batch.partnership)
     batch = _lock_batch(batch.pk)  # not while it is being applied: it would end up both
     if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED,
                             ImportBatch.Status.QUEUED):
@@ -329,34 +395,57 @@ class Rollback:
 
 @transaction.atomic
 def import_rollback(*, batch: ImportBatch, user) -> Rollback:
-    """Undoes an applied batch: rows it added go, rows it changed get their old values back."""
-    access.require(user, batch.partnership, access.LOAD_DATA)
+    """Undoes an applied batch: rows it added go, rows it changed get their old values back.
+    A reference batch's metrics then have their statistics recomputed."""
+    require_load(user, batch.partnership)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.COMPLETE:
         raise ValidationError("Only an applied import can be rolled back.")
-    removed = restored = kept = 0
-    for benchmark, model in ((False, Observation), (True, ReferenceFigure)):
-        changes = ObservationChange.objects.filter(batch=batch, reference=benchmark)
-        inserted = changes.filter(action=ObservationChange.Action.INSERTED).values_list(
-            "row_id", flat=True)
-        deleted, _ = model.objects.filter(pk__in=inserted, batch=batch).delete()
-        removed += deleted
-        kept += inserted.count() - deleted
-        restores = []
-        updated = changes.filter(action=ObservationChange.Action.UPDATED)
-        still_ours = set(model.objects.filter(
-            pk__in=updated.values("row_id"), batch=batch).values_list("pk", flat=True))
-        for change in updated.iterator():
-            if change.row_id not in still_ours:
-                kept += 1
-                continue
-            restores.append(model(pk=change.row_id, **dict(change.previous)))
-        if restores:
-            model.objects.bulk_update(restores, [*model.VALUE_FIELDS, "batch"], batch_size=1000)
-            restored += len(restores)
+    undone = [_undo(batch, model, reference=flag)
+              for flag, model in ((False, Observation), (True, ReferenceFigure))]
+    metric_ids = set().union(*(u.metric_ids for u in undone))
+    area_codes = set().union(*(u.area_codes for u in undone))
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch._history_user = user
     batch.save(update_fields=["status", "rolled_back_at"])
-    summaries_request_for_batch(batch)
-    return Rollback(removed=removed, restored=restored, kept=kept)
+    _changed(batch, metric_ids, area_codes)
+    if batch.is_reference and metric_ids:
+        reference.reference_recompute(metric_ids=sorted(metric_ids))
+    return Rollback(removed=sum(u.removed for u in undone),
+                    restored=sum(u.restored for u in undone),
+                    kept=sum(u.kept for u in undone))
+
+
+@dataclass
+class _Undone:
+    removed: int
+    restored: int
+    kept: int
+    metric_ids: set[int]
+    area_codes: set[str]
+
+
+def _undo(batch: ImportBatch, model, *, reference: bool) -> _Undone:
+    """Removes the rows of `model` the batch inserted and restores those it updated, where
+    no later batch has changed them since."""
+    changes = ObservationChange.objects.filter(batch=batch, reference=reference)
+    ours = model.objects.filter(pk__in=changes.values("row_id"), batch=batch)
+    touched = set(ours.values_list("metric_id", "area_code").distinct())
+    inserted = changes.filter(action=ObservationChange.Action.INSERTED).values_list(
+        "row_id", flat=True)
+    removed, _ = model.objects.filter(pk__in=inserted, batch=batch).delete()
+    kept = inserted.count() - removed
+    restores = []
+    updated = changes.filter(action=ObservationChange.Action.UPDATED)
+    still_ours = set(model.objects.filter(
+        pk__in=updated.values("row_id"), batch=batch).values_list("pk", flat=True))
+    for change in updated.iterator():
+        if change.row_id not in still_ours:
+            kept += 1
+            continue
+        restores.append(model(pk=change.row_id, **dict(change.previous)))
+    if restores:
+        model.objects.bulk_update(restores, [*model.VALUE_FIELDS, "batch"], batch_size=1000)
+    return _Undone(removed=removed, restored=len(restores), kept=kept,
+                   metric_ids={m for m, _ in touched}, area_codes={a for _, a in touched})

@@ -132,7 +132,9 @@ def test_a_partnership_cannot_change_the_shared_benchmarks(tenants):
     darlington = run(tenants, tidy("continuity_of_care,E92000001,2022/23,99,,,,"),
                      user="b_analyst", partnership=tenants.b)
     assert (darlington.status, darlington.skipped, darlington.inserted) == ("complete", 1, 0)
-    assert "shared benchmarks" in darlington.problems.get().reason
+    # England's figure is the national reference data's, and it holds it for this period.
+    assert darlington.problems.get().reason == (
+        "published figures for other areas: taken from the national reference data")
     assert ReferenceFigure.objects.get(area_code="E92000001").value == 45.0
 
 
