@@ -247,9 +247,10 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
     frames = {
         "observations": _frame(observations, ("partnership_id", *OBSERVATION_COLUMNS)),
         "benchmarks": _frame(headline_rows(ReferenceFigure.objects.all()), OBSERVATION_COLUMNS),
-        "metrics": _frame(Metric.objects.all(), ("id", "code", "unit", "polarity", "frequency",
-                                                  "disclosure_control")
-                          ).rename(columns={"id": "metric_id"}),
+        "metrics": _frame(Metric.objects.all(), (
+            "id", "code", "unit", "polarity", "frequency", "disclosure_control", "value_type",
+            "comparator_method", "confidence_level", "period_years")
+        ).rename(columns={"id": "metric_id"}),
         "targets": _frame(targets, ("id", "partnership_id", "metric_id", "description",
                                     "target_value", "due_period", "due_end", "baseline_value",
                                     "baseline_end")).rename(columns={"id": "target_id"}),
