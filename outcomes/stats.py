@@ -139,28 +139,35 @@ def compare_arrays(value: np.ndarray, benchmark: np.ndarray, lower95: np.ndarray
     """`compare_to_benchmark` for arrays (NaN for missing): its rules, row by row. `level` is
     the metric's confidence level: "95" and "99.8" test that interval alone, "both" gives
     the five bands. Returns an object array of labels."""
-    one_998 = level == "99.8"
+    one_998, two = level == "99.8", level == "both"
     low = np.where(one_998, lower998, lower95)
     high = np.where(one_998, upper998, upper95)
-    judged = np.isin(polarity, (HIGHER_IS_BETTER, LOWER_IS_BETTER, NO_JUDGEMENT))
+    kind = np.select([polarity == HIGHER_IS_BETTER, polarity == LOWER_IS_BETTER,
+                      polarity == NO_JUDGEMENT], [0, 1, 2], 3)
     with np.errstate(invalid="ignore"):
         missing = np.isnan(value) | np.isnan(benchmark) | np.isnan(low) | np.isnan(high)
         similar = (low <= benchmark) & (benchmark <= high)
         higher = value > benchmark
-        two = level == "both"
         at_95 = (((lower998 <= benchmark) & (benchmark <= lower95))
                  | ((upper95 <= benchmark) & (benchmark <= upper998)))
+    strength = np.where(two, np.where(at_95, 1, 2), 0)
+    # Index into _LABELS: polarity × direction × strength, then Similar and Not compared.
+    index = np.minimum(kind, 2) * 6 + higher * 3 + strength
+    index = np.where(similar, 18, index)
     two_missing = two & (np.isnan(lower998) | np.isnan(upper998))
-    strength = np.where(two, np.where(at_95, " 95%", " 99.8%"), "")
-    good = higher == (polarity == HIGHER_IS_BETTER)
-    judged_word = np.char.add(np.where(good, "Better", "Worse"), strength)
-    plain = np.where(higher, "Higher", "Lower")
-    extreme = np.where(higher, "Highest", "Lowest")
-    blind = np.where(strength == " 99.8%", extreme, plain)
-    words = np.where(polarity == NO_JUDGEMENT, blind, judged_word).astype(object)
-    words[similar] = "Similar"
-    words[missing | ~judged | (two_missing & ~similar)] = "Not compared"
-    return words
+    index = np.where(missing | (kind == 3) | (two_missing & ~similar), 19, index)
+    return _LABELS[index]
+
+
+def _labels() -> np.ndarray:
+    """Every label `_label` gives, in the order `compare_arrays` indexes them."""
+    found = [_label(direction, strength, polarity)
+             for polarity in (HIGHER_IS_BETTER, LOWER_IS_BETTER, NO_JUDGEMENT)
+             for direction in ("lower", "higher") for strength in ("", "95", "99.8")]
+    return np.array([*found, "Similar", "Not compared"], dtype=object)
+
+
+_LABELS = _labels()
 
 
 # --- §3 Recent trend ----------------------------------------------------------------------------

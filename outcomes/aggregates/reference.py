@@ -65,22 +65,28 @@ def reference_statistics(figures: pd.DataFrame, metrics: pd.DataFrame) -> pd.Dat
     confidence_level, period_years (METRIC_DEFAULTS where absent).
     """
     rows = _normalised(figures)
-    out = pd.DataFrame({"id": figures["id"].to_numpy() if "id" in figures else rows.index})
-    if rows.empty:
+    out = pd.DataFrame({"id": figures["id"].to_numpy() if "id" in figures
+                        else np.arange(len(figures))})
+    if not len(out):
         for name in STATISTIC_FIELDS:
             out[name] = pd.Series(dtype=object)
         return out
-    metric = metric_attributes(metrics, rows["metric_id"].to_numpy())
-    headline = (rows["category_type"] == "") & (rows["category"] == "")
-    england = _benchmark(rows, rows["area_code"] == ENGLAND, headline, on_parent=False)
-    region = _benchmark(rows, rows["area_code"].str.startswith(REGION_PREFIX), headline,
-                        on_parent=True)
-    itself = (rows["area_code"] == ENGLAND) & headline
+    metric = metric_attributes(metrics, rows["metric_id"])
+    headline = rows.blank("category_type") & rows.blank("category")
+    england_rows = rows.area_is(lambda code: code == ENGLAND)
+    period = _combined(rows[name] for name in PERIOD)
+    england = _benchmark(rows["value"], period, england_rows & headline, period)
+    regions = rows.area_is(lambda code: code.startswith(REGION_PREFIX))
+    areas = len(rows.areas)
+    parent_is_region = np.isin(rows["parent_code"], np.flatnonzero(
+        [code.startswith(REGION_PREFIX) for code in rows.areas]))
+    region = _benchmark(rows["value"], period * areas + rows["area_code"], regions & headline,
+                        np.where(parent_is_region, period * areas + rows["parent_code"], -1))
     out["england_value"] = england
-    out["england_comparison"] = _compared(rows, england, metric, itself.to_numpy())
+    out["england_comparison"] = _compared(rows, england, metric, england_rows & headline)
     out["region_value"] = region
-    out["region_comparison"] = _compared(
-        rows, region, metric, (rows["area_code"] == rows["parent_code"]).to_numpy())
+    out["region_comparison"] = _compared(rows, region, metric,
+                                         rows["area_code"] == rows["parent_code"])
     out["trend_marker"], out["trend_label"] = _trends(rows, metric)
     out["quintile"], out["rank"], out["rank_of"] = _placing(rows, metric["polarity"])
     return out
@@ -113,52 +119,99 @@ def _blank(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and np.isnan(value))
 
 
-def _normalised(figures: pd.DataFrame) -> pd.DataFrame:
-    """The columns the statistics need, typed: text "" for missing, floats NaN for missing,
-    dates as datetime64[D]; the row order kept."""
-    rows = pd.DataFrame(index=pd.RangeIndex(len(figures)))
+class Rows(dict):
+    """The figures' columns as numpy arrays: text as codes (area_code and parent_code share
+    `areas`; each other text column its `uniques`, "" for missing, stripped), dates as
+    datetime64[D], numbers as floats with NaN for missing, metric_id as int64."""
+
+    def __init__(self):
+        super().__init__()
+        self.uniques: dict[str, np.ndarray] = {}
+        self.areas = np.zeros(0, dtype=object)
+
+    def blank(self, name: str) -> np.ndarray:
+        return ~np.isin(self[name], np.flatnonzero(self.uniques[name] != ""))
+
+    def area_is(self, test) -> np.ndarray:
+        return np.isin(self["area_code"], [i for i, code in enumerate(self.areas) if test(code)])
+
+
+def _normalised(figures: pd.DataFrame) -> Rows:
+    """The columns the statistics need, typed (`Rows`), in the row order. Text is cleaned
+    once per distinct value, not once per row."""
+    rows, n = Rows(), len(figures)
     rows["metric_id"] = figures["metric_id"].to_numpy(dtype=np.int64)
+
+    def text(name: str) -> np.ndarray:
+        column = figures[name] if name in figures else pd.Series([""] * n, dtype=object)
+        return column.to_numpy(dtype=object)
+
+    codes, rows.areas = _clean_codes(np.concatenate([text("area_code"), text("parent_code")]))
+    rows["area_code"], rows["parent_code"] = codes[:n], codes[n:]
     for name in TEXT:
-        column = figures[name] if name in figures else pd.Series([""] * len(figures))
-        rows[name] = column.fillna("").astype(str).str.strip().to_numpy()
+        if name not in ("area_code", "parent_code"):
+            rows[name], rows.uniques[name] = _clean_codes(text(name))
     for name in ("period_start", "period_end"):
         rows[name] = pd.to_datetime(figures[name]).to_numpy().astype("datetime64[D]")
     for name in NUMBERS:
-        column = figures[name] if name in figures else pd.Series([np.nan] * len(figures))
+        column = figures[name] if name in figures else pd.Series([np.nan] * n)
         rows[name] = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
     return rows
 
 
-def _benchmark(rows: pd.DataFrame, benchmarks: pd.Series, headline: pd.Series, *,
-               on_parent: bool) -> np.ndarray:
-    """Each row's benchmark value (NaN: none): the headline row of England (or of the row's
-    parent, when that is a region) for the same metric, period, sex and age."""
-    right = rows.loc[benchmarks & headline, [*PERIOD, "area_code", "value"]]
-    right = right.drop_duplicates([*PERIOD, "area_code"])
-    left = rows[PERIOD].copy()
-    if on_parent:
-        left["area_code"] = rows["parent_code"].where(
-            rows["parent_code"].str.startswith(REGION_PREFIX), "")
-    else:
-        right = right.drop(columns="area_code")
-    found = left.merge(right, how="left", on=list(left.columns), sort=False)
-    return found["value"].to_numpy(dtype=float)
+def _clean_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the values stripped, "" for missing, and the distinct cleaned values."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = np.array([*("" if _blank(u) else str(u).strip() for u in uniques), ""],
+                       dtype=object)
+    merged, distinct = pd.factorize(cleaned)
+    return merged[codes], np.asarray(distinct, dtype=object)
 
 
-def _compared(rows: pd.DataFrame, benchmark: np.ndarray, metric: dict[str, np.ndarray],
+def _combined(columns) -> np.ndarray:
+    """One int64 code per distinct combination of the columns' values, 0 to n - 1."""
+    key, span = None, 1
+    for column in columns:
+        if column.dtype.kind in "iu" and len(column) and column.min() >= 0:
+            code, size = column.astype(np.int64), int(column.max()) + 1  # codes already
+        else:
+            code, uniques = pd.factorize(column)
+            size = len(uniques)
+        if key is None:
+            key, span = code, size
+            continue
+        if span * size >= 2**62:  # compact before the product could overflow
+            key, uniques = pd.factorize(key)
+            span = len(uniques)
+        key, span = key * size + code, span * size
+    return pd.factorize(key)[0].astype(np.int64)
+
+
+def _benchmark(value: np.ndarray, key: np.ndarray, benchmarks: np.ndarray,
+               wanted: np.ndarray) -> np.ndarray:
+    """Each row's benchmark value (NaN: none): the value of the first of the `benchmarks`
+    rows whose `key` is the row's `wanted` key (-1: none)."""
+    positions = np.flatnonzero(benchmarks)
+    keys = pd.Index(key[positions])
+    first = ~keys.duplicated()
+    found = keys[first].get_indexer(wanted)
+    return np.where(found >= 0, value[positions[first]][np.maximum(found, 0)]
+                    if first.any() else np.nan, np.nan)
+
+
+def _compared(rows: Rows, benchmark: np.ndarray, metric: dict[str, np.ndarray],
               itself: np.ndarray) -> np.ndarray:
     """The verdict of each row against its benchmark, as the metric asks (§2)."""
     words = stats.compare_arrays(
-        rows["value"].to_numpy(), benchmark, rows["lower_ci"].to_numpy(),
-        rows["upper_ci"].to_numpy(), rows["lower_ci_998"].to_numpy(),
-        rows["upper_ci_998"].to_numpy(), metric["polarity"], metric["confidence_level"])
+        rows["value"], benchmark, rows["lower_ci"], rows["upper_ci"], rows["lower_ci_998"],
+        rows["upper_ci_998"], metric["polarity"], metric["confidence_level"])
     uncompared = ((metric["comparator_method"] == "not_compared")
                   | (metric["value_type"] == "count") | itself)
     words[uncompared] = NOT_COMPARED
     return words
 
 
-def _trends(rows: pd.DataFrame, metric: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _trends(rows: Rows, metric: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The recent trend of each series that runs to its metric's latest period, on that
     row; "" on the others (§3)."""
     at, picked, unbroken = _latest_windows(rows)
@@ -166,33 +219,33 @@ def _trends(rows: pd.DataFrame, metric: dict[str, np.ndarray]) -> tuple[np.ndarr
                 & (metric["period_years"][at] == 1))
 
     def points(name: str) -> np.ndarray:
-        return rows[name].to_numpy()[picked]
+        return rows[name][picked]
 
     markers, _, _ = stats.trend_markers(points("value"), points("lower_ci"), points("upper_ci"),
                                         points("count"), points("denominator"), eligible)
-    marker = np.full(len(rows), "", dtype=object)
-    label = np.full(len(rows), "", dtype=object)
+    marker = np.full(len(rows["value"]), "", dtype=object)
+    label = np.full(len(rows["value"]), "", dtype=object)
     marker[at] = markers
     label[at] = [stats.trend_label(m, p) for m, p in zip(markers, metric["polarity"][at],
                                                           strict=True)]
     return marker, label
 
 
-def _latest_windows(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _latest_windows(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each series with a row for its metric's latest period: that row, the rows of its
     five most recent points (oldest first; (m, 5)), and whether those are five of the
     series running unbroken in single years (365 or 366 days, each starting the day after
     the one before ends; METHODS §3.1). Fingertips tests the trend for the metric's latest
     period: a series that stopped before it (an abolished area, an older deprivation
     measure) shows none."""
-    series = rows.groupby(SERIES, sort=False).ngroup().to_numpy()
-    start, end = rows["period_start"].to_numpy(), rows["period_end"].to_numpy()
+    series = _combined(rows[name] for name in SERIES)
+    start, end = rows["period_start"], rows["period_end"]
     order = np.lexsort((start, end, series))
     code = series[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = code[1:] != code[:-1]
     latest = np.flatnonzero(last)  # positions in `order`
-    newest = rows.groupby("metric_id")["period_end"].transform("max").to_numpy()
+    newest = pd.Series(end).groupby(rows["metric_id"]).transform("max").to_numpy()
     latest = latest[end[order[latest]] == newest[order[latest]]]
     window = latest[:, None] + np.arange(-4, 1)  # the five points up to the latest
     inside = (window >= 0) & (code[np.maximum(window, 0)] == code[latest][:, None])
@@ -203,13 +256,13 @@ def _latest_windows(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndar
     return order[latest], picked, inside.all(axis=1) & single & linked
 
 
-def _placing(rows: pd.DataFrame, polarity: np.ndarray
+def _placing(rows: Rows, polarity: np.ndarray
              ) -> tuple[np.ndarray, pd.array, pd.array]:
     """Quintile (0: not placed), rank and rank_of among the areas of one area type with a
     value for the same metric, period, sex, age and category (§5)."""
-    value = rows["value"].to_numpy()
+    value = rows["value"]
     valid = ~np.isnan(value)
-    group = rows.groupby(PEERS, sort=False, dropna=False).ngroup().to_numpy()
+    group = _combined(rows[name] for name in PEERS)
     higher = polarity == stats.HIGHER_IS_BETTER
     ranked = pd.Series(np.where(higher, -value, value)).groupby(group).rank(method="min")
     sizes = np.bincount(group[valid], minlength=group.max() + 1)
