@@ -27,7 +27,7 @@ def _comparisons_and_trends(points: dict[str, list], groups: Groups, unbroken: l
                             metric: dict[str, np.ndarray]) -> dict[str, list[str]]:
     """england_comparison, region_comparison, trend_marker and trend_label, a list each with
     one entry per group. `points` are the rows' lists (None for missing) by SERIES_FIELDS
-    name, and "denominator" (and "lower_ci_998", "upper_ci_998" where known); `unbroken` is
+    name, and "denominator", "lower_ci_998" and "upper_ci_998"; `unbroken` is
     `_consecutive_years`; `metric` each group's metric's attributes
     (`reference.metric_attributes`: where the metrics frame has no Fingertips metadata, the
     value type from the unit, compared at 95%)."""
@@ -64,8 +64,7 @@ def _compare(points: dict[str, list], at: int, benchmark: float | None, polarity
     """The point against a benchmark at the metric's confidence level (METHODS §2.2)."""
     if polarity not in JUDGED:  # not applicable
         return NOT_COMPARED
-    lower998 = points.get("lower_ci_998", [None] * (at + 1))[at]
-    upper998 = points.get("upper_ci_998", [None] * (at + 1))[at]
+    lower998, upper998 = points["lower_ci_998"][at], points["upper_ci_998"][at]
     lower, upper = points["lower_ci"][at], points["upper_ci"][at]
     if level == "99.8":
         lower, upper = lower998, upper998

@@ -119,7 +119,7 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
 def _point_lists(rows: dict[str, np.ndarray], england: np.ndarray, region: np.ndarray
                  ) -> dict[str, list]:
     """Every point's fields as Python lists (None for NaN), by SERIES_FIELDS name, and its
-    "denominator": for the series, the comparisons and the trend."""
+    "denominator" and 99.8% limits: for the series, the comparisons and the trend."""
     end_codes, end_uniques = pd.factorize(rows["period_end"].view(np.int64))
     iso = np.array([d.isoformat() for d in np.asarray(end_uniques).view("datetime64[D]")
                     .astype(object)], dtype=object)
@@ -134,6 +134,8 @@ def _point_lists(rows: dict[str, np.ndarray], england: np.ndarray, region: np.nd
         "region": _nullable(region),
         "value_note": rows["value_note"].tolist(),
         "denominator": _nullable(rows["denominator"]),
+        "lower_ci_998": _nullable(rows["lower_ci_998"]),
+        "upper_ci_998": _nullable(rows["upper_ci_998"]),
     }
 
 

@@ -59,7 +59,8 @@ SUMMARY_WRITERS: list[SummaryWriter] = []
 OBSERVATION_COLUMNS = (
     "metric_id", "area_code", "area_name", "period_label", "period_start", "period_end",
     "period_year_type", "period_sortable", "sex", "age", "category_type", "category", "value",
-    "count", "denominator", "lower_ci", "upper_ci", "value_note",
+    "count", "denominator", "lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998",
+    "value_note",
 )
 
 
