@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from .services import imports, summaries
+from .services import imports, reference, summaries
 
 
 @shared_task(name="outcomes.tasks.validate_import")
@@ -36,3 +36,11 @@ def recompute_dirty_summaries() -> int:
     """Partnerships still marked dirty after the debounce window: their recompute was never
     queued or never ran (the broker was down). Returns how many were recomputed."""
     return summaries.summaries_recompute_dirty()
+
+
+@shared_task(name="outcomes.tasks.recompute_reference")
+def recompute_reference(metric_ids: list[int] | None = None) -> int:
+    """The national reference data's statistics (comparisons, trends, ranks) for these
+    metrics (all when None), after a reference batch was committed or rolled back. Returns
+    the rows computed."""
+    return reference.reference_recompute(metric_ids=metric_ids)
