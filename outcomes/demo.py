@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -29,11 +29,10 @@ from .models import (
     ImportBatch,
     LocalAim,
     Metric,
-    ObservationChange,
     ReferenceFigure,
     Target,
 )
-from .periods import parse_period
+from .services.reference import reference_recompute
 
 DEMO_FILE = "Figures from council minutes (demo).csv"
 AREA_NAMES = {"E08000018": "Rotherham", "E06000031": "Peterborough",
@@ -258,66 +257,26 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 # The real published file (fixtures/README.md): its figures are shown with the licence credit
 # and a note that they are old, never as current.
 FINGERTIPS_FILE = "alcohol_specific_mortality_91380.csv"
-FINGERTIPS_SOURCE = ("OHID Fingertips, indicator 91380 (Local Alcohol Profiles for England), "
-                     "2006 - 08 to 2016 - 18; Open Government Licence v3.0")
+# Its rows' source, which the API's licence credit names ("Contains public sector information
+# from OHID Fingertips, licensed under the Open Government Licence v3.0").
+FINGERTIPS_SOURCE = "OHID Fingertips"
 ILLUSTRATIVE_FILE = "Illustrative reference series (demo)"
-FINGERTIPS_COLUMNS = {
-    "area_name": "Area Name", "area_type": "Area Type", "parent_code": "Parent Code",
-    "sex": "Sex", "age": "Age", "category_type": "Category Type", "category": "Category",
-    "value_note": "Value note",
-}
-FINGERTIPS_NUMBERS = {
-    "value": "Value", "lower_ci": "Lower CI 95.0 limit", "upper_ci": "Upper CI 95.0 limit",
-    "lower_ci_998": "Lower CI 99.8 limit", "upper_ci_998": "Upper CI 99.8 limit",
-    "count": "Count", "denominator": "Denominator",
-}
-REFERENCE_COLUMNS = ["metric_id", "area_code", "period_label", "period_start", "period_end",
-                     "period_year_type", "period_sortable", *FINGERTIPS_COLUMNS,
-                     *FINGERTIPS_NUMBERS, "source", "batch_id"]
-
-
-def _number(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
-def fingertips_rows(metric: Metric, batch_id: int) -> Iterator[list]:
-    """The real file's rows as reference rows of REFERENCE_COLUMNS, as published."""
-    with (FIXTURES / FINGERTIPS_FILE).open(newline="", encoding="utf-8-sig") as handle:
-        for record in csv.DictReader(handle):
-            period = parse_period(record["Time period"])
-            yield [metric.pk, record["Area Code"], period.label, period.start, period.end,
-                   period.year_type, period.sortable,
-                   *(record[column].strip() for column in FINGERTIPS_COLUMNS.values()),
-                   *(_number(record[column]) for column in FINGERTIPS_NUMBERS.values()),
-                   FINGERTIPS_SOURCE, batch_id]
-
-
-def _reference_batch(loader, file_name: str, format: str) -> ImportBatch:
-    return ImportBatch.objects.create(
-        partnership=None, created_by=loader, file_name=file_name, format=format,
-        status=ImportBatch.Status.COMPLETE, finished_at=timezone.now())
-
-
-def _finish(batch: ImportBatch, count: int, *, changes: bool) -> None:
-    """Counts the batch's rows and, for a batch that can be rolled back, records each row it
-    inserted (ObservationChange), as the import service does."""
-    batch.rows_total = batch.rows_done = batch.inserted = count
-    batch.save(update_fields=["rows_total", "rows_done", "inserted"])
-    if changes:
-        ids = ReferenceFigure.objects.filter(batch=batch).values_list("pk", flat=True)
-        insert_rows(ObservationChange, ["batch_id", "reference", "row_id", "action"],
-                    ([batch.pk, True, pk, ObservationChange.Action.INSERTED] for pk in ids))
 
 
 def load_demo_fingertips(loader) -> None:
-    """The real OHID file for 91380 into the national reference data, as a reference batch
-    that belongs to no partnership, with its source and licence on every row."""
+    """The real OHID file for 91380 into the national reference data through the import
+    service, as a national administrator would load it: a reference batch that belongs to no
+    partnership and can be rolled back, its statistics recomputed when it is applied."""
     if ImportBatch.objects.filter(partnership=None, file_name=FINGERTIPS_FILE).exists():
         return
-    metric = Metric.objects.get(owner=None, fingertips_id=91380)
-    batch = _reference_batch(loader, FINGERTIPS_FILE, ImportBatch.Format.FINGERTIPS)
-    count = insert_rows(ReferenceFigure, REFERENCE_COLUMNS, fingertips_rows(metric, batch.pk))
-    _finish(batch, count, changes=True)
+    batch = services.import_file(
+        partnership=None, user=loader, file_name=FINGERTIPS_FILE,
+        data=(FIXTURES / FINGERTIPS_FILE).read_bytes(), format=ImportBatch.Format.FINGERTIPS)
+    if batch.status != ImportBatch.Status.COMPLETE:
+        raise RuntimeError(f"the demo's Fingertips file did not load: {batch.failure or batch}")
+    # The reader calls every Fingertips row's source "Fingertips (OHID)"; the demo names the
+    # publisher as its licence credit does.
+    ReferenceFigure.objects.filter(batch=batch).update(source=FINGERTIPS_SOURCE)
 
 
 def _held_keys() -> set[tuple]:
@@ -328,38 +287,37 @@ def _held_keys() -> set[tuple]:
                                 "period_year_type"))
 
 
-def load_demo_illustrative(loader) -> None:
+def load_demo_illustrative(loader) -> list[int]:
     """Invented reference series for the framework's metrics (outcomes.demo_reference),
-    every row marked Illustrative, where no real figure is held."""
+    every row marked Illustrative, where no real figure is held. Returns the metrics'
+    ids."""
     if ReferenceFigure.objects.filter(source=demo_reference.ILLUSTRATIVE_SOURCE).exists():
-        return
+        return []
     specs = [demo_reference.MetricSpec(m.pk, m.code, m.unit, m.value_type, m.frequency,
                                        m.year_type)
              for m in Metric.objects.filter(owner=None, code__in=demo_reference.SHAPES)]
     geography = json.loads((FIXTURES / "geography.json").read_text())
-    batch = _reference_batch(loader, ILLUSTRATIVE_FILE, ImportBatch.Format.TIDY)
+    batch = ImportBatch.objects.create(
+        partnership=None, created_by=loader, file_name=ILLUSTRATIVE_FILE,
+        format=ImportBatch.Format.TIDY, status=ImportBatch.Status.COMPLETE,
+        finished_at=timezone.now())
     held = _held_keys()
     key = [demo_reference.COLUMNS.index(c) for c in (
         "metric_id", "area_code", "period_start", "period_end", "period_year_type")]
     rows = (row for row in demo_reference.illustrative_rows(specs, geography, batch_id=batch.pk)
             if tuple(row[i] for i in key) not in held)
-    _finish(batch, insert_rows(ReferenceFigure, demo_reference.COLUMNS, rows), changes=False)
-
-
-def _recompute_reference_statistics() -> None:
-    """Comparisons, trends, quintiles and ranks of every reference row, as Fingertips
-    computes them, where this version has the service that does it."""
-    try:
-        from .services.reference import reference_recompute
-    except ImportError:  # the reference statistics service is not in this version yet
-        return
-    reference_recompute()
+    batch.rows_total = batch.rows_done = batch.inserted = insert_rows(
+        ReferenceFigure, demo_reference.COLUMNS, rows)
+    batch.save(update_fields=["rows_total", "rows_done", "inserted"])
+    return [spec.pk for spec in specs]
 
 
 def load_demo_reference(loader) -> None:
     load_demo_fingertips(loader)
-    load_demo_illustrative(loader)
-    _recompute_reference_statistics()
+    if metric_ids := load_demo_illustrative(loader):
+        # Comparisons, trends, quintiles and ranks of the new rows, as Fingertips computes them
+        # (the Fingertips file's were computed when its batch was applied).
+        reference_recompute(metric_ids=metric_ids)
 
 
 @transaction.atomic

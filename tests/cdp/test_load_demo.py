@@ -155,14 +155,15 @@ def fingertips_verdicts() -> dict[str, str]:
 
 def test_the_real_fingertips_file_is_reference_data_with_its_provenance(debug):
     load_demo()
+    # Loaded through the import service as a national administrator would: a reference batch
+    # that can be rolled back.
     batch = ImportBatch.objects.get(file_name="alcohol_specific_mortality_91380.csv")
     assert batch.is_reference and batch.status == ImportBatch.Status.COMPLETE
+    assert batch.created_by.username == "national.admin"
     rows = ReferenceFigure.objects.filter(metric__fingertips_id=91380)
     assert rows.count() == batch.inserted == 6597
     assert ObservationChange.objects.filter(batch=batch, reference=True).count() == 6597
-    assert set(rows.values_list("source", flat=True)) == {
-        "OHID Fingertips, indicator 91380 (Local Alcohol Profiles for England), 2006 - 08 to "
-        "2016 - 18; Open Government Licence v3.0"}
+    assert set(rows.values_list("source", flat=True)) == {"OHID Fingertips"}
     assert Counter(rows.values_list("area_type", flat=True)) == {
         "County & UA (pre 4/19)": 5007, "England": 1293, "Region": 297}
     rotherham = rows.get(area_code="E08000018", period_label="2016 - 18", sex="Persons",
@@ -170,6 +171,8 @@ def test_the_real_fingertips_file_is_reference_data_with_its_provenance(debug):
     assert (rotherham.value, rotherham.count, rotherham.parent_code) == (
         13.13805811, 101, "E12000003")
     assert not rows.filter(value_note__startswith="Illustrative").exists()
+    # Its statistics are Fingertips' own: Rotherham's 2016 - 18 verdicts as the file has them.
+    assert (rotherham.england_comparison, rotherham.region_comparison) == ("Similar", "Similar")
     metric = Metric.objects.get(code="alcohol_specific_mortality")
     assert (metric.value_type, metric.polarity, metric.confidence_level, metric.year_type,
             metric.period_years) == ("dsr", "lower_better", "95", "calendar", 3)
@@ -187,10 +190,8 @@ def test_illustrative_series_cover_every_area_and_say_so(debug):
     # Everything else is real and says where it comes from.
     others = ReferenceFigure.objects.exclude(source="Illustrative (demo)")
     assert not others.filter(value_note__startswith="Illustrative").exists()
-    assert set(others.values_list("source", flat=True)) == {
-        "Council minutes (seed)",
-        "OHID Fingertips, indicator 91380 (Local Alcohol Profiles for England), 2006 - 08 to "
-        "2016 - 18; Open Government Licence v3.0"}
+    assert set(others.values_list("source", flat=True)) == {"Council minutes (seed)",
+                                                            "OHID Fingertips"}
 
 
 def demo_dashboards(client):
