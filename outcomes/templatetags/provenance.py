@@ -45,5 +45,7 @@ def _shows_illustrative(summary) -> bool:
 
     if is_illustrative(get("value_note")):
         return True
+    if not isinstance(summary, dict) and "series" in summary.get_deferred_fields():
+        return False  # the dashboard reads no series: loading one per tile is a query each
     series = get("series") or {}
     return any(is_illustrative(note) for note in series.get("value_note") or ())
