@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cdp.context_processors.demo",
             ],
         },
     },
@@ -125,6 +126,11 @@ TEMPLATES = [
 # Forms render with the GOV.UK Design System's markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# --- Demonstration ---------------------------------------------------------------------
+# A demonstration deployment (`make run`: the embedded default in development mode, with the
+# demo loaded) says on every page that figures marked Illustrative are invented.
+DEMO = env_bool("DJANGO_DEMO", DEBUG and not os.environ.get("DATABASE_URL", "").strip())
 
 # --- Database --------------------------------------------------------------------------
 # No DATABASE_URL: the embedded default, SQLite in the project folder (or SQLITE_PATH).

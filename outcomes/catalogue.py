@@ -82,21 +82,58 @@ PUBLICATION_LAG_MONTHS: dict[str, int | None] = {
     # have passed without re-presentation; OHID publishes them about 11 months after.
     "successful_completion_opiate": 11,
     "successful_completion_non_opiate": 11,
+    # ONS alcohol-specific deaths registered in a calendar year come out about 13 months
+    # after it ends; OHID's Local Alcohol Profiles (Fingertips 91380) follow a month later.
+    "alcohol_specific_mortality": 14,
 }
+
+
+# The Fingertips metadata each catalogue metric carries (METHODS §0-§3, §7), from the
+# framework file: each metric's "metadata_source" says where it comes from (the Fingertips
+# indicator's metadata, or an estimate from the publisher's release, marked "Estimate").
+METADATA_FIELDS = ("value_type", "comparator_method", "confidence_level", "year_type",
+                   "period_years", "area_types", "fingertips_area_type_id")
 
 
 def read_framework(path: Path = FRAMEWORK_FILE) -> dict:
     return json.loads(path.read_text())
 
 
+def _defaults(metric: dict, order: int, outcome, field_names: set[str]) -> dict:
+    """A metric's fields from the file, for those the (possibly historical) model has."""
+    defaults = {
+        "name": metric["name"], "outcome": outcome, "tier": metric["tier"],
+        "unit": metric["unit"], "polarity": metric["polarity"],
+        "frequency": metric["frequency"], "source": metric["source"],
+        "fingertips_id": metric.get("fingertips_id"),
+        "disclosure_control": metric["disclosure_control"], "order": order,
+    }
+    if "publication_lag_months" in field_names:
+        defaults["publication_lag_months"] = PUBLICATION_LAG_MONTHS.get(metric["code"])
+    defaults.update({name: metric[name] for name in METADATA_FIELDS
+                     if name in field_names and name in metric})
+    return defaults
+
+
+def _adopt_by_fingertips_id(metric_model, metric: dict) -> None:
+    """A national metric created from a file with this Fingertips id (an import's
+    --create-missing-metrics) becomes the catalogue's metric, keeping its figures."""
+    fingertips_id = metric.get("fingertips_id")
+    if fingertips_id is None or metric_model.objects.filter(
+            code=metric["code"], owner=None).exists():
+        return
+    metric_model.objects.filter(fingertips_id=fingertips_id, owner=None).update(
+        code=metric["code"])
+
+
 def load_framework(outcome_model, metric_model, path: Path = FRAMEWORK_FILE) -> None:
     """Creates or updates the national outcomes and metrics. Idempotent.
 
     Takes the models as arguments so that a migration can pass its historical models (those
-    from before the publication lag existed are filled without it).
+    from before the publication lag or the Fingertips metadata existed are filled without).
     """
     data = read_framework(path)
-    with_lag = any(f.name == "publication_lag_months" for f in metric_model._meta.fields)
+    field_names = {f.name for f in metric_model._meta.fields}
     outcomes = {}
     for order, outcome in enumerate(data["outcomes"], start=1):
         outcomes[outcome["code"]], _ = outcome_model.objects.update_or_create(
@@ -104,21 +141,8 @@ def load_framework(outcome_model, metric_model, path: Path = FRAMEWORK_FILE) -> 
             defaults={"name": outcome["name"], "kind": outcome["kind"], "order": order},
         )
     for order, metric in enumerate(data["metrics"], start=1):
+        _adopt_by_fingertips_id(metric_model, metric)
         metric_model.objects.update_or_create(
-            code=metric["code"],
-            owner=None,
-            defaults={
-                "name": metric["name"],
-                "outcome": outcomes[metric["outcome"]],
-                "tier": metric["tier"],
-                "unit": metric["unit"],
-                "polarity": metric["polarity"],
-                "frequency": metric["frequency"],
-                "source": metric["source"],
-                "fingertips_id": metric.get("fingertips_id"),
-                "disclosure_control": metric["disclosure_control"],
-                "order": order,
-                **({"publication_lag_months": PUBLICATION_LAG_MONTHS.get(metric["code"])}
-                   if with_lag else {}),
-            },
+            code=metric["code"], owner=None,
+            defaults=_defaults(metric, order, outcomes[metric["outcome"]], field_names),
         )

@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from partnerships.models import Partnership
 
-from . import services
+from . import demo_reference, services
+from .bulk import insert_rows
 from .coverage import STEPS, expected_period, shift
-from .models import Annotation, FrameworkMetric, ImportBatch, LocalAim, Metric, Target
+from .models import (
+    Annotation,
+    FrameworkMetric,
+    ImportBatch,
+    LocalAim,
+    Metric,
+    ReferenceFigure,
+    Target,
+)
+from .services.reference import reference_recompute
 
 DEMO_FILE = "Figures from council minutes (demo).csv"
 AREA_NAMES = {"E08000018": "Rotherham", "E06000031": "Peterborough",
@@ -66,6 +78,8 @@ LOCAL_METRICS = {
 }
 
 # Rotherham's framework follows its four strands (seed 001); the grouping is illustrative.
+# Alcohol-specific mortality (real, old Fingertips figures) is in each framework so that every
+# demo dashboard shows a published verdict beside the illustrative ones.
 AIMS = {
     "rotherham": [
         ("Prepare: build community resilience to reduce the impact of drug harm",
@@ -73,19 +87,21 @@ AIMS = {
         ("Prevent: stop individuals becoming involved in drugs and support recovery",
          ["numbers_in_treatment", "continuity_of_care", "residential_rehab"]),
         ("Protect: protect those in treatment and recovery, their families and the community",
-         ["drug_misuse_deaths", "drug_poisoning_admissions", "substantial_progress",
-          "successful_completion_opiate", "successful_completion_non_opiate"]),
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "alcohol_specific_mortality",
+          "substantial_progress", "successful_completion_opiate",
+          "successful_completion_non_opiate"]),
         ("Pursue: reduce drug supply and related crime",
          ["drug_offences", "county_lines_closed", "ocg_disruptions"]),
     ],
     "cambridgeshire-peterborough": [
         ("Reduce drug-related deaths and harm",
-         ["drug_misuse_deaths", "drug_poisoning_admissions", "successful_completion_opiate",
-          "successful_completion_non_opiate"]),
+         ["drug_misuse_deaths", "drug_poisoning_admissions", "alcohol_specific_mortality",
+          "successful_completion_opiate", "successful_completion_non_opiate"]),
     ],
     "york": [
         ("Deliver a world-class treatment and recovery system",
-         ["numbers_in_treatment", "continuity_of_care", "drug_misuse_deaths", "digital_iba"]),
+         ["numbers_in_treatment", "continuity_of_care", "drug_misuse_deaths",
+          "alcohol_specific_mortality", "digital_iba"]),
     ],
 }
 
@@ -236,6 +252,74 @@ def load_demo_recent_figures(loader) -> None:
                 _recent_rows(partnership, series, today))
 
 
+# --- National reference data -------------------------------------------------------------
+FIXTURES = settings.BASE_DIR / "fixtures"
+# The real published file (fixtures/README.md): its figures are shown with the licence credit
+# and a note that they are old, never as current.
+FINGERTIPS_FILE = "alcohol_specific_mortality_91380.csv"
+# Its rows' source, which the API's licence credit names ("Contains public sector information
+# from OHID Fingertips, licensed under the Open Government Licence v3.0").
+FINGERTIPS_SOURCE = "OHID Fingertips"
+ILLUSTRATIVE_FILE = "Illustrative reference series (demo)"
+
+
+def load_demo_fingertips(loader) -> None:
+    """The real OHID file for 91380 into the national reference data through the import
+    service, as a national administrator would load it: a reference batch that belongs to no
+    partnership and can be rolled back, its statistics recomputed when it is applied."""
+    if ImportBatch.objects.filter(partnership=None, file_name=FINGERTIPS_FILE).exists():
+        return
+    batch = services.import_file(
+        partnership=None, user=loader, file_name=FINGERTIPS_FILE,
+        data=(FIXTURES / FINGERTIPS_FILE).read_bytes(), format=ImportBatch.Format.FINGERTIPS)
+    if batch.status != ImportBatch.Status.COMPLETE:
+        raise RuntimeError(f"the demo's Fingertips file did not load: {batch.failure or batch}")
+    # The reader calls every Fingertips row's source "Fingertips (OHID)"; the demo names the
+    # publisher as its licence credit does.
+    ReferenceFigure.objects.filter(batch=batch).update(source=FINGERTIPS_SOURCE)
+
+
+def _held_keys() -> set[tuple]:
+    """The all-persons reference rows already held (the seeds' real figures): illustrative
+    ones never replace them."""
+    held = services.headline_rows(ReferenceFigure.objects.filter(category_type="", category=""))
+    return set(held.values_list("metric_id", "area_code", "period_start", "period_end",
+                                "period_year_type"))
+
+
+def load_demo_illustrative(loader) -> list[int]:
+    """Invented reference series for the framework's metrics (outcomes.demo_reference),
+    every row marked Illustrative, where no real figure is held. Returns the metrics'
+    ids."""
+    if ReferenceFigure.objects.filter(source=demo_reference.ILLUSTRATIVE_SOURCE).exists():
+        return []
+    specs = [demo_reference.MetricSpec(m.pk, m.code, m.unit, m.value_type, m.frequency,
+                                       m.year_type)
+             for m in Metric.objects.filter(owner=None, code__in=demo_reference.SHAPES)]
+    geography = json.loads((FIXTURES / "geography.json").read_text())
+    batch = ImportBatch.objects.create(
+        partnership=None, created_by=loader, file_name=ILLUSTRATIVE_FILE,
+        format=ImportBatch.Format.TIDY, status=ImportBatch.Status.COMPLETE,
+        finished_at=timezone.now())
+    held = _held_keys()
+    key = [demo_reference.COLUMNS.index(c) for c in (
+        "metric_id", "area_code", "period_start", "period_end", "period_year_type")]
+    rows = (row for row in demo_reference.illustrative_rows(specs, geography, batch_id=batch.pk)
+            if tuple(row[i] for i in key) not in held)
+    batch.rows_total = batch.rows_done = batch.inserted = insert_rows(
+        ReferenceFigure, demo_reference.COLUMNS, rows)
+    batch.save(update_fields=["rows_total", "rows_done", "inserted"])
+    return [spec.pk for spec in specs]
+
+
+def load_demo_reference(loader) -> None:
+    load_demo_fingertips(loader)
+    if metric_ids := load_demo_illustrative(loader):
+        # Comparisons, trends, quintiles and ranks of the new rows, as Fingertips computes them
+        # (the Fingertips file's were computed when its batch was applied).
+        reference_recompute(metric_ids=metric_ids)
+
+
 @transaction.atomic
 def load_demo_outcomes() -> None:
     loader = get_user_model().objects.get(username="national.admin")
@@ -245,3 +329,4 @@ def load_demo_outcomes() -> None:
     load_demo_annotations()
     _seed_figures(loader)
     load_demo_recent_figures(loader)
+    load_demo_reference(loader)

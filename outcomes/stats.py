@@ -133,6 +133,43 @@ def _label(direction: str, strength: str, polarity: str) -> str:
     return f"{word} {strength}%" if strength else word
 
 
+def compare_arrays(value: np.ndarray, benchmark: np.ndarray, lower95: np.ndarray,
+                   upper95: np.ndarray, lower998: np.ndarray, upper998: np.ndarray,
+                   polarity: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """`compare_to_benchmark` for arrays (NaN for missing): its rules, row by row. `level` is
+    the metric's confidence level: "95" and "99.8" test that interval alone, "both" gives
+    the five bands. Returns an object array of labels."""
+    one_998, two = level == "99.8", level == "both"
+    low = np.where(one_998, lower998, lower95)
+    high = np.where(one_998, upper998, upper95)
+    kind = np.select([polarity == HIGHER_IS_BETTER, polarity == LOWER_IS_BETTER,
+                      polarity == NO_JUDGEMENT], [0, 1, 2], 3)
+    with np.errstate(invalid="ignore"):
+        missing = np.isnan(value) | np.isnan(benchmark) | np.isnan(low) | np.isnan(high)
+        similar = (low <= benchmark) & (benchmark <= high)
+        higher = value > benchmark
+        at_95 = (((lower998 <= benchmark) & (benchmark <= lower95))
+                 | ((upper95 <= benchmark) & (benchmark <= upper998)))
+    strength = np.where(two, np.where(at_95, 1, 2), 0)
+    # Index into _LABELS: polarity × direction × strength, then Similar and Not compared.
+    index = np.minimum(kind, 2) * 6 + higher * 3 + strength
+    index = np.where(similar, 18, index)
+    two_missing = two & (np.isnan(lower998) | np.isnan(upper998))
+    index = np.where(missing | (kind == 3) | (two_missing & ~similar), 19, index)
+    return _LABELS[index]
+
+
+def _labels() -> np.ndarray:
+    """Every label `_label` gives, in the order `compare_arrays` indexes them."""
+    found = [_label(direction, strength, polarity)
+             for polarity in (HIGHER_IS_BETTER, LOWER_IS_BETTER, NO_JUDGEMENT)
+             for direction in ("lower", "higher") for strength in ("", "95", "99.8")]
+    return np.array([*found, "Similar", "Not compared"], dtype=object)
+
+
+_LABELS = _labels()
+
+
 # --- §3 Recent trend ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TrendPoint:
@@ -156,41 +193,41 @@ CANNOT = "Cannot be calculated"
 NO_CHANGE = "No significant change"
 
 
-def recent_trend(points: Sequence[TrendPoint], *, polarity: str, proportion: bool,
+TREND_VALUE_TYPES = ("proportion", "crude_rate", "dsr")  # METHODS §3.6 (FT-next)
+
+
+def recent_trend(points: Sequence[TrendPoint], *, polarity: str, value_type: str,
                  single_year_periods: bool = True) -> Trend:
     """§3 the trend over the five most recent points (`points` oldest first).
 
-    Proportions with counts and denominators use the Armitage χ² test for trend (test P);
-    other values use weighted regression on their 95% CIs (test W). Without what a test
-    needs the answer is "Cannot be calculated": no trend is invented.
+    Test W (weighted regression on the values and their 95% CIs) for every value type, as
+    live Fingertips does (§3.6, settled). Eligible (§3.1, §3.6): a proportion, crude rate or
+    directly standardised rate, in single-year periods, whose five most recent points run
+    unbroken with a value, a count, a denominator above 0 and both 95% limits, and none has
+    its count equal to its denominator. Otherwise "Cannot be calculated": no trend is
+    invented (live says "No significant change" where the CIs are missing; we do not).
     """
-    if not single_year_periods:
+    if not single_year_periods or value_type not in TREND_VALUE_TYPES:
         return Trend(CANNOT, CANNOT)
     run: list[TrendPoint] = []
     for point in reversed(points):  # newest first, stop at the first gap
-        if not _usable(point, proportion):
+        if not _usable(point):
             break
         run.append(point)
     if len(run) < 5:
         return Trend(CANNOT, CANNOT)
     recent = list(reversed(run[:5]))
+    if any(p.count == p.denominator for p in recent):
+        return Trend(CANNOT, CANNOT)
     t = np.arange(1, 6, dtype=float)
-    if proportion:
-        if any(p.count == p.denominator for p in recent):
-            return Trend(CANNOT, CANNOT)
-        r = np.array([p.count for p in recent], dtype=float)
-        n = np.array([p.denominator for p in recent], dtype=float)
-        chi_square = _armitage(r, n, t)
-        slopes = [_logit_slope(r[keep], n[keep], t[keep]) for keep in _fits()]
-    else:
-        y = np.array([p.value for p in recent], dtype=float)
-        se = np.array([(p.upper95 - p.lower95) / 3.92 for p in recent], dtype=float)
-        if np.any(se <= 0):
-            return Trend(CANNOT, CANNOT)
-        w = 1 / se**2
-        slope, slope_se = _weighted_slope(y, w, t)
-        chi_square = (slope / slope_se) ** 2
-        slopes = [_weighted_slope(y[keep], w[keep], t[keep])[0] for keep in _fits()]
+    y = np.array([p.value for p in recent], dtype=float)
+    se = np.array([(p.upper95 - p.lower95) / 3.92 for p in recent], dtype=float)
+    if np.any(se <= 0):
+        return Trend(CANNOT, CANNOT)
+    w = 1 / se**2
+    slope, slope_se = _weighted_slope(y, w, t)
+    chi_square = (slope / slope_se) ** 2
+    slopes = [_weighted_slope(y[keep], w[keep], t[keep])[0] for keep in _fits()]
     signs = {s >= 0 for s in slopes}  # 0 counts as positive
     slope = slopes[0]
     if len(signs) == 1 and chi_square > TREND_THRESHOLD and slope != 0:
@@ -200,12 +237,11 @@ def recent_trend(points: Sequence[TrendPoint], *, polarity: str, proportion: boo
     return Trend(marker, trend_label(marker, polarity), float(chi_square), float(slope), 5)
 
 
-def _usable(point: TrendPoint, proportion: bool) -> bool:
-    if point.value is None:
-        return False
-    if proportion:
-        return point.count is not None and bool(point.denominator)
-    return point.lower95 is not None and point.upper95 is not None
+def _usable(point: TrendPoint) -> bool:
+    """A value, a count, a denominator above 0 and both 95% limits (§3.6)."""
+    return (point.value is not None and point.count is not None
+            and point.denominator is not None and point.denominator > 0
+            and point.lower95 is not None and point.upper95 is not None)
 
 
 def _masks() -> tuple[np.ndarray, ...]:
@@ -225,35 +261,8 @@ def _fits() -> list[np.ndarray]:
     return list(_FITS)
 
 
-def _armitage(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
-    big_n, big_r = n.sum(), r.sum()
-    numerator = big_n * (big_n * (r * t).sum() - big_r * (n * t).sum()) ** 2
-    denominator = big_r * (big_n - big_r) * (big_n * (n * t * t).sum() - (n * t).sum() ** 2)
-    return float(numerator / denominator)
-
-
-# The fits below are on four or five points, once per summary row and six times per trend:
-# in closed form on Python floats, where numpy's set-up for arrays this small (np.polyfit
-# most of all) would cost many times the arithmetic.
-def _logit_slope(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
-    """The least-squares slope of ln(r/(n−r)) on t (what np.polyfit(t, y, 1) gives), or 0
-    if any of the logits is not finite: Σ(t−t̄)(y−ȳ) / Σ(t−t̄)²."""
-    times = t.tolist()
-    logits = []
-    for count, total in zip(r.tolist(), n.tolist(), strict=True):
-        odds = count / (total - count) if total != count else math.inf
-        if not 0 < odds < math.inf:  # also NaN: a logit of ±inf or NaN
-            return 0.0
-        logits.append(math.log(odds))
-    t_mean = _total(times) / len(times)
-    y_mean = _total(logits) / len(logits)
-    products = squares = 0.0
-    for time, logit in zip(times, logits, strict=True):
-        products += (time - t_mean) * (logit - y_mean)
-        squares += (time - t_mean) * (time - t_mean)
-    return products / squares
-
-
+# The fits below are on four or five points, six times per trend: in closed form on Python
+# floats, where numpy's set-up for arrays this small would cost many times the arithmetic.
 def _weighted_slope(y: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[float, float]:
     """The weighted least-squares slope of y on t and its standard error. The sums are added
     in order, as numpy adds a handful of values."""
@@ -270,18 +279,55 @@ def _weighted_slope(y: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[float,
     return float((s1 * s2 - s3 * s4) / spread), float(math.sqrt(s1 / spread))
 
 
-def _total(values: list[float]) -> float:
-    """The values added in order (as numpy adds a handful; sum() may compensate)."""
-    total = 0.0
-    for value in values:
-        total += value
-    return total
+def trend_markers(value: np.ndarray, lower95: np.ndarray, upper95: np.ndarray,
+                  count: np.ndarray, denominator: np.ndarray, eligible: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`recent_trend` for many series at once: each argument but `eligible` is (m, 5), the
+    five most recent points oldest first (NaN for missing); `eligible` (m,) says the series
+    is of a trend value type in unbroken single years. Returns each series' marker (object
+    array), χ² and slope (NaN where not tested), by the same rules and sums in the same
+    order."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usable = (~np.isnan(value) & ~np.isnan(count) & (denominator > 0)
+                  & ~np.isnan(lower95) & ~np.isnan(upper95) & (count != denominator))
+        se = (upper95 - lower95) / 3.92
+        tested = eligible & usable.all(axis=1) & (se > 0).all(axis=1)
+        y = np.where(tested[:, None], value, 0.0)
+        w = np.where(tested[:, None], 1 / np.where(se > 0, se, 1.0) ** 2, 0.0)
+        slopes, chi_square = [], None
+        for keep in _fits():
+            slope, slope_se = _weighted_slopes(y, np.where(keep, w, 0.0))
+            slopes.append(slope)
+            if chi_square is None:
+                chi_square = (slope / slope_se) ** 2
+        positive = np.array([s >= 0 for s in slopes])
+        agree = positive.all(axis=0) | ~positive.any(axis=0)
+        slope = slopes[0]
+        significant = agree & (chi_square > TREND_THRESHOLD) & (slope != 0)
+    markers = np.where(significant, np.where(slope > 0, "Increasing", "Decreasing"),
+                       NO_CHANGE).astype(object)
+    markers[~tested] = CANNOT
+    return markers, np.where(tested, chi_square, np.nan), np.where(tested, slope, np.nan)
+
+
+def _weighted_slopes(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_weighted_slope` row by row; a left-out point has weight 0, which adds nothing."""
+    s1 = s2 = s3 = s4 = s5 = np.zeros(len(y))
+    for i in range(5):
+        time, weight, v = float(i + 1), w[:, i], y[:, i]
+        s1 = s1 + weight
+        s2 = s2 + weight * v * time
+        s3 = s3 + weight * time
+        s4 = s4 + weight * v
+        s5 = s5 + weight * time * time
+    spread = s1 * s5 - s3 * s3
+    return (s1 * s2 - s3 * s4) / spread, np.sqrt(s1 / spread)
 
 
 def trend_label(marker: str, polarity: str) -> str:
     """§3.7 the words Fingertips uses."""
-    if marker in (CANNOT, NO_CHANGE) or polarity == NO_JUDGEMENT:
-        return marker
+    if marker in (CANNOT, NO_CHANGE) or polarity not in (HIGHER_IS_BETTER, LOWER_IS_BETTER):
+        return marker  # no judgement, or not applicable
     better = (marker == "Increasing") == (polarity == HIGHER_IS_BETTER)
     return f"{marker} and getting {'better' if better else 'worse'}"
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from .services import imports, summaries
+from .services import imports, reference, summaries
 
 
 @shared_task(name="outcomes.tasks.validate_import")
@@ -50,3 +50,11 @@ def sync_fingertips(indicator_ids: list[int] | None = None) -> dict:
         return {"skipped": "another sync is running"}
     actions = {o.action for o in report.outcomes}
     return {action: report.count(action) for action in sorted(actions)}
+
+
+@shared_task(name="outcomes.tasks.recompute_reference")
+def recompute_reference(metric_ids: list[int] | None = None) -> int:
+    """The national reference data's statistics (comparisons, trends, ranks) for these
+    metrics (all when None), after a reference batch was committed or rolled back. Returns
+    the rows computed."""
+    return reference.reference_recompute(metric_ids=metric_ids)

@@ -23,6 +23,8 @@ ALL_AGES = ("", "all ages")  # the ages of an all-ages figure, in lower case
 GROUP = ["partnership_id", "metric_id", "area_code"]
 BENCHMARK_GROUP = ["metric_id", "area_code"]
 FLOATS = ("value", "count", "denominator", "lower_ci", "upper_ci")
+# The 99.8% limits, for metrics compared at 99.8% or at both levels; NaN where not given.
+FLOATS_998 = ("lower_ci_998", "upper_ci_998")
 
 
 # --- The breakdown -------------------------------------------------------------------------------
@@ -129,6 +131,8 @@ def _columns(frame: pd.DataFrame, rows: np.ndarray, keys: list[str]) -> dict[str
     columns.update({name: _text(frame[name].to_numpy()[rows]) for name in (
         "area_code", "area_name", "period_label", "period_year_type", "value_note")})
     columns.update({name: _floats(frame[name].to_numpy()[rows]) for name in FLOATS})
+    columns.update({name: _floats(frame[name].to_numpy()[rows]) if name in frame
+                    else np.full(len(rows), np.nan) for name in FLOATS_998})
     return columns
 
 

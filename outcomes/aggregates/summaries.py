@@ -34,6 +34,7 @@ from .comparisons import _comparisons_and_trends, _consecutive_years
 from .output import OUTPUT_DTYPES, SERIES_FIELDS, _dtype, empty_summaries
 from .preparation import GROUP, Groups, _groups, _prepare
 from .ranking import _ranking, disclosure_sets, small_counts
+from .reference import metric_attributes
 from .targets import _targets
 
 
@@ -50,7 +51,9 @@ def metric_summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame,
     area_name, period_label, period_start, period_end, period_year_type, period_sortable, sex,
     age, category_type, category, value, count, denominator, lower_ci, upper_ci, value_note).
     benchmarks: the same without partnership_id, for England (E92000001) and the regions.
-    metrics: metric_id, unit, polarity, frequency, disclosure_control. targets: target_id,
+    metrics: metric_id, unit, polarity, frequency, disclosure_control, and where known
+    value_type, comparator_method, confidence_level, period_years
+    (`reference.metric_attributes`). targets: target_id,
     partnership_id, metric_id, description, target_value, due_period, due_end,
     baseline_value, baseline_end.
     partnerships: partnership_id, region_code. peers: partnership_id, metric_id, area_code,
@@ -68,8 +71,8 @@ def metric_summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame,
     - Latest: the last point with a value, else the last point; previous: the valued point
       before it. Comparisons, trend, target and rank are for the latest point.
     - Trend: `recent_trend` on the points up to the latest (at most five; a gap among them,
-      a missing year or a period that is not a single year means no trend), proportions for
-      percentages, for "annual" metrics only.
+      a missing year or a period that is not a single year means no trend), with
+      test W for every value type (METHODS §3.6), for "annual" single-year metrics only.
     - Target: the one due soonest on or after the latest period_end, else the one due last.
     - Rank and quintile: among every area (these partnerships' and the peers') with a value
       for the same metric and the same latest period_end.
@@ -100,7 +103,8 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
     # The trend is tested only on consecutive single years: how many such points run
     # unbroken up to each row.
     unbroken = _consecutive_years(rows["period_start"], rows["period_end"], starts)
-    judged = _comparisons_and_trends(points, groups, unbroken)
+    judged = _comparisons_and_trends(points, groups, unbroken,
+                                     metric_attributes(metrics, groups.metric_id))
     latest = groups.latest
     target = _targets(targets, groups.partnership_id, groups.metric_id,
                       rows["period_end"][latest], rows["value"][latest], groups.polarity,
@@ -115,7 +119,7 @@ def _summaries(observations: pd.DataFrame, benchmarks: pd.DataFrame, metrics: pd
 def _point_lists(rows: dict[str, np.ndarray], england: np.ndarray, region: np.ndarray
                  ) -> dict[str, list]:
     """Every point's fields as Python lists (None for NaN), by SERIES_FIELDS name, and its
-    "denominator": for the series, the comparisons and the trend."""
+    "denominator" and 99.8% limits: for the series, the comparisons and the trend."""
     end_codes, end_uniques = pd.factorize(rows["period_end"].view(np.int64))
     iso = np.array([d.isoformat() for d in np.asarray(end_uniques).view("datetime64[D]")
                     .astype(object)], dtype=object)
@@ -130,6 +134,8 @@ def _point_lists(rows: dict[str, np.ndarray], england: np.ndarray, region: np.nd
         "region": _nullable(region),
         "value_note": rows["value_note"].tolist(),
         "denominator": _nullable(rows["denominator"]),
+        "lower_ci_998": _nullable(rows["lower_ci_998"]),
+        "upper_ci_998": _nullable(rows["upper_ci_998"]),
     }
 
 

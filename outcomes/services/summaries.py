@@ -59,7 +59,8 @@ SUMMARY_WRITERS: list[SummaryWriter] = []
 OBSERVATION_COLUMNS = (
     "metric_id", "area_code", "area_name", "period_label", "period_start", "period_end",
     "period_year_type", "period_sortable", "sex", "age", "category_type", "category", "value",
-    "count", "denominator", "lower_ci", "upper_ci", "value_note",
+    "count", "denominator", "lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998",
+    "value_note",
 )
 
 
@@ -247,9 +248,10 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
     frames = {
         "observations": _frame(observations, ("partnership_id", *OBSERVATION_COLUMNS)),
         "benchmarks": _frame(headline_rows(ReferenceFigure.objects.all()), OBSERVATION_COLUMNS),
-        "metrics": _frame(Metric.objects.all(), ("id", "code", "unit", "polarity", "frequency",
-                                                  "disclosure_control")
-                          ).rename(columns={"id": "metric_id"}),
+        "metrics": _frame(Metric.objects.all(), (
+            "id", "code", "unit", "polarity", "frequency", "disclosure_control", "value_type",
+            "comparator_method", "confidence_level", "period_years")
+        ).rename(columns={"id": "metric_id"}),
         "targets": _frame(targets, ("id", "partnership_id", "metric_id", "description",
                                     "target_value", "due_period", "due_end", "baseline_value",
                                     "baseline_end")).rename(columns={"id": "target_id"}),

@@ -154,40 +154,50 @@ SET_2 = [
 ]
 
 
-def test_trend_set_1_weighted_and_proportions():
-    weighted = stats.recent_trend(SET_1, polarity="higher_better", proportion=False)
-    assert round(weighted.chi_square, 2) == 46.77
-    assert round(weighted.slope, 4) == 1.7516
-    assert weighted.label == "Increasing and getting better"
-    armitage = stats.recent_trend(SET_1, polarity="lower_better", proportion=True)
-    assert round(armitage.chi_square, 2) == 47.90
-    # METHODS.md gives "+0.0653"; ln(r/(n-r)) on t from the counts gives 0.065250 (0.0653 to
-    # within 0.0001; the figure there may come from the rounded values).
-    assert armitage.slope == pytest.approx(0.0653, abs=1e-4)
-    assert armitage.label == "Increasing and getting worse"
+def test_trend_set_1_is_test_w_for_every_value_type():
+    """METHODS §3.6 (settled against live Fingertips): test W for every value type. Set 1 as
+    a proportion is no longer the Armitage test's χ² 47.90: it is test W's 46.77, as live
+    Fingertips gives."""
+    for value_type in ("proportion", "crude_rate", "dsr"):
+        weighted = stats.recent_trend(SET_1, polarity="higher_better", value_type=value_type)
+        assert round(weighted.chi_square, 2) == 46.77
+        assert round(weighted.slope, 4) == 1.7516
+        assert weighted.label == "Increasing and getting better"
+    low_good = stats.recent_trend(SET_1, polarity="lower_better", value_type="proportion")
+    assert low_good.label == "Increasing and getting worse"
+    assert stats.recent_trend(SET_1, polarity="no_judgement", value_type="dsr").label == \
+        "Increasing"
+    assert stats.recent_trend(SET_1, polarity="not_applicable", value_type="dsr").label == \
+        "Increasing"
 
 
 def test_trend_set_2_is_no_significant_change():
-    weighted = stats.recent_trend(SET_2, polarity="higher_better", proportion=False)
-    armitage = stats.recent_trend(SET_2, polarity="higher_better", proportion=True)
-    assert (round(weighted.chi_square, 2), weighted.label) == (0.46, "No significant change")
-    assert (round(armitage.chi_square, 2), armitage.label) == (0.40, "No significant change")
+    for value_type in ("proportion", "crude_rate"):
+        weighted = stats.recent_trend(SET_2, polarity="higher_better", value_type=value_type)
+        assert (round(weighted.chi_square, 2), weighted.label) == (0.46, "No significant change")
 
 
 def test_trend_cannot_be_calculated():
-    assert stats.recent_trend(SET_1[1:], polarity="higher_better", proportion=True).label == \
-        "Cannot be calculated"  # four points
+    """The eligibility of METHODS §3.1 and §3.6, on test W."""
+    def marker(points, value_type="proportion", **options):
+        return stats.recent_trend(points, polarity="higher_better", value_type=value_type,
+                                  **options).marker
+
+    assert marker(SET_1[1:]) == "Cannot be calculated"  # four points
     gap = [*SET_1[:2], stats.TrendPoint(None), *SET_1[2:]]
-    assert stats.recent_trend(gap, polarity="higher_better", proportion=False).marker == \
-        "Cannot be calculated"  # the unbroken run is three
+    assert marker(gap) == "Cannot be calculated"  # the unbroken run is three
+    assert marker([stats.TrendPoint(None), *SET_1]) == "Increasing"  # a gap before five
     no_counts = [stats.TrendPoint(p.value, p.lower95, p.upper95) for p in SET_1]
-    assert stats.recent_trend(no_counts, polarity="higher_better", proportion=True).marker == \
-        "Cannot be calculated"  # no invented trend without counts
-    all_cases = [stats.TrendPoint(100, 0, 0, 5, 5), *SET_1[1:]]
-    assert stats.recent_trend(all_cases, polarity="higher_better", proportion=True).marker == \
-        "Cannot be calculated"  # count equal to denominator
-    assert stats.recent_trend(SET_1, polarity="higher_better", proportion=False,
-                              single_year_periods=False).marker == "Cannot be calculated"
+    assert marker(no_counts, "dsr") == "Cannot be calculated"  # every type needs counts
+    no_denominator = [*SET_1[:4], stats.TrendPoint(30.6, 28.98, 32.25, 1367, 0)]
+    assert marker(no_denominator) == "Cannot be calculated"  # a denominator above 0
+    no_ci = [*SET_1[:4], stats.TrendPoint(30.6, None, None, 1367, 44701)]
+    assert marker(no_ci) == "Cannot be calculated"  # live says no change: we do not guess
+    all_cases = [stats.TrendPoint(100, 98, 100, 5, 5), *SET_1[1:]]
+    assert marker([SET_1[0], *all_cases]) == "Cannot be calculated"  # count = denominator
+    for value_type in ("count", "isr", "other", ""):
+        assert marker(SET_1, value_type) == "Cannot be calculated"
+    assert marker(SET_1, single_year_periods=False) == "Cannot be calculated"
 
 
 def test_quintiles_and_ranks():

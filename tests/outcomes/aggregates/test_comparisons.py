@@ -5,7 +5,24 @@ from datetime import date
 
 import pytest
 
-from .frames import NAN, REGION, SUPPRESSED, benchmark, metric, only, summarise, year
+from outcomes.aggregates import metric_summaries, records
+
+from .frames import (
+    METRIC_COLUMNS,
+    NAN,
+    OBSERVATION_COLUMNS,
+    PARTNERSHIP_COLUMNS,
+    REGION,
+    SUPPRESSED,
+    TARGET_COLUMNS,
+    VALUE_COLUMNS,
+    benchmark,
+    frame,
+    metric,
+    only,
+    summarise,
+    year,
+)
 
 
 # --- Comparisons with England and the region ------------------------------------------------------
@@ -50,7 +67,7 @@ def trend_rows(points, first_year: int = 2014) -> list[dict]:
 
 
 @pytest.mark.parametrize(("unit", "polarity", "label"), [
-    ("percentage", "higher_better", "Increasing and getting better"),  # test P
+    ("percentage", "higher_better", "Increasing and getting better"),  # test W (§3.6)
     ("percentage", "lower_better", "Increasing and getting worse"),
     ("rate_per_100000", "higher_better", "Increasing and getting better"),  # test W
     ("percentage", "no_judgement", "Increasing"),
@@ -107,3 +124,67 @@ def test_counts_are_neither_compared_with_england_nor_trended():
                     metrics=[metric(unit="count")])[0]
     assert (row["england_comparison"], row["trend_marker"]) == (
         "Not compared", "Cannot be calculated")
+
+
+# --- The metric's Fingertips metadata (METHODS §2.1-2.3, §3.6) ---------------------------------
+FINGERTIPS = ["value_type", "comparator_method", "confidence_level", "period_years"]
+LIMITS_998 = ["lower_ci_998", "upper_ci_998"]
+
+
+def with_metadata(observations, benchmarks=(), **attributes) -> dict:
+    """The summary of these rows for metric 1 with Fingertips metadata, and 99.8% limits."""
+    described = {**metric(polarity=attributes.pop("polarity", "higher_better")),
+                 "value_type": "proportion", "comparator_method": "ci",
+                 "confidence_level": "95", "period_years": 1, **attributes}
+    summary = metric_summaries(
+        observations=frame(observations, [*OBSERVATION_COLUMNS, *LIMITS_998]),
+        benchmarks=frame(list(benchmarks), VALUE_COLUMNS),
+        metrics=frame([described], [*METRIC_COLUMNS, *FINGERTIPS]),
+        targets=frame([], TARGET_COLUMNS),
+        partnerships=frame([{"partnership_id": 1, "region_code": REGION}],
+                           PARTNERSHIP_COLUMNS))
+    return only(records(summary))
+
+
+def worked(**limits) -> dict:
+    """METHODS §2 worked example: 45/120 = 37.5%, 95% 29.35-46.42, 99.8% 25.25-51.60."""
+    limits = {"lower_ci_998": 25.25, "upper_ci_998": 51.60, **limits}
+    return year(2022, 37.5, lower_ci=29.35, upper_ci=46.42, count=45, denominator=120,
+                **limits)
+
+
+@pytest.mark.parametrize(("level", "england", "region"), [
+    ("95", "Worse", "Worse"),
+    ("99.8", "Similar", "Worse"),
+    ("both", "Worse 95%", "Worse 99.8%"),
+])
+def test_comparisons_at_the_metrics_confidence_level(level, england, region):
+    row = with_metadata([worked()], [benchmark(2022, 48.0),
+                                     benchmark(2022, 52.0, area_code=REGION)],
+                        confidence_level=level)
+    assert (row["england_comparison"], row["region_comparison"]) == (england, region)
+
+
+def test_both_levels_without_the_998_limits_is_not_compared_unless_similar():
+    row = with_metadata([worked(lower_ci_998=NAN, upper_ci_998=NAN)],
+                        [benchmark(2022, 48.0), benchmark(2022, 40.0, area_code=REGION)],
+                        confidence_level="both")
+    assert (row["england_comparison"], row["region_comparison"]) == (
+        "Not compared", "Similar")
+
+
+@pytest.mark.parametrize("attributes", [{"comparator_method": "not_compared"},
+                                        {"polarity": "not_applicable"}])
+def test_metrics_fingertips_leaves_uncompared(attributes):
+    row = with_metadata([worked()], [benchmark(2022, 52.0)], **attributes)
+    assert row["england_comparison"] == "Not compared"
+
+
+def test_the_trend_follows_the_value_type_and_period_length():
+    rows = [{**point, "lower_ci_998": NAN, "upper_ci_998": NAN}
+            for point in trend_rows(SET_1)]
+    assert with_metadata(rows, value_type="dsr")["trend_label"] == \
+        "Increasing and getting better"
+    assert with_metadata(rows, value_type="isr")["trend_marker"] == "Cannot be calculated"
+    assert with_metadata(rows, period_years=3)["trend_marker"] == "Cannot be calculated"
+    assert with_metadata(rows, polarity="not_applicable")["trend_label"] == "Increasing"
