@@ -6,9 +6,10 @@ recent trend, quintile and rank (`outcomes.aggregates.reference`, METHODS §2, �
 writes them back in one transaction. Run after every reference batch is committed or rolled
 back, and by the Celery task `outcomes.tasks.recompute_reference`.
 
-Idempotent: a second run over the same rows computes the same figures and changes no row. On
-PostgreSQL the statistics are copied into a temporary table and set with one UPDATE … FROM,
-only on the rows whose statistics changed; elsewhere (SQLite) with bulk_update.
+Idempotent: the rows are read with the statistics they hold, and only those whose statistics
+change are written, so a second run writes nothing. On PostgreSQL the changed rows'
+statistics are copied into a temporary table and set with one UPDATE … FROM; elsewhere
+(SQLite) with bulk_update.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ FIGURE_COLUMNS = (
 METRIC_COLUMNS = ("id", "polarity", "value_type", "comparator_method", "confidence_level",
                   "period_years")
 TEMPORARY = "reference_statistics_new"
+TEXT_FIELDS = ("england_comparison", "region_comparison", "trend_marker", "trend_label")
 
 
 @transaction.atomic
@@ -52,25 +54,43 @@ def reference_recompute(*, metric_ids: Iterable[int] | None = None) -> int:
         ids = sorted(set(metric_ids))
         figures, metrics = figures.filter(metric_id__in=ids), metrics.filter(pk__in=ids)
     # Rows of one metric are computed together, so every metric is read whole: peers,
-    # England, regions and the whole series.
-    frame = _frame(figures, FIGURE_COLUMNS)
+    # England, regions and the whole series; with the statistics they hold now.
+    frame = _frame(figures, (*FIGURE_COLUMNS, *ReferenceFigure.STATISTIC_FIELDS))
     if frame.empty:
         return 0
     statistics = reference_statistics(
         frame, _frame(metrics, METRIC_COLUMNS).rename(columns={"id": "metric_id"}))
-    if connection.vendor == "postgresql":
-        changed = _write_postgresql(statistics)
+    changed = statistics[_changed(frame, statistics)]
+    if changed.empty:
+        pass
+    elif connection.vendor == "postgresql":
+        _write_postgresql(changed)
     else:
-        changed = _write_orm(statistics)
+        _write_orm(changed)
     log.info("reference statistics recomputed", extra={
-        "rows": len(statistics), "changed": changed,
+        "rows": len(statistics), "changed": len(changed),
         "seconds": round(time.perf_counter() - started, 3)})
     return len(statistics)
 
 
-def _write_postgresql(statistics: pd.DataFrame) -> int:
-    """COPY the statistics into a temporary table, then one UPDATE of the rows that differ.
-    Returns how many rows changed."""
+def _changed(stored: pd.DataFrame, statistics: pd.DataFrame):
+    """Which rows' new statistics differ from those they hold (a boolean array)."""
+    import numpy as np  # pandas and numpy: loaded with the run
+
+    changed = np.zeros(len(stored), dtype=bool)
+    for name in ReferenceFigure.STATISTIC_FIELDS:
+        old, new = stored[name], statistics[name]
+        if name in TEXT_FIELDS:  # "" and missing are one
+            changed |= (old.fillna("").astype(str).to_numpy(dtype=object)
+                        != new.fillna("").astype(str).to_numpy(dtype=object))
+        else:
+            old, new = old.to_numpy(dtype=float), new.to_numpy(dtype=float, na_value=np.nan)
+            changed |= ~((old == new) | (np.isnan(old) & np.isnan(new)))
+    return changed
+
+
+def _write_postgresql(statistics: pd.DataFrame) -> None:
+    """COPY the statistics into a temporary table, then one UPDATE … FROM."""
     fields = ReferenceFigure.STATISTIC_FIELDS
     table = ReferenceFigure._meta.db_table
     buffer = io.StringIO()
@@ -78,8 +98,6 @@ def _write_postgresql(statistics: pd.DataFrame) -> int:
     buffer.seek(0)
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(name)} = new.{quote(name)}" for name in fields)
-    differs = " OR ".join(f"r.{quote(name)} IS DISTINCT FROM new.{quote(name)}"
-                          for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {TEMPORARY} ON COMMIT DROP AS "
@@ -88,12 +106,11 @@ def _write_postgresql(statistics: pd.DataFrame) -> int:
         cursor.copy_expert(
             f"COPY {TEMPORARY} FROM STDIN WITH (FORMAT csv, NULL '\\N', "
             f"FORCE_NOT_NULL ({_not_null(fields)}))", buffer)
+        cursor.execute(f"ANALYZE {TEMPORARY}")  # a hash join, not a guess at its size
         cursor.execute(
             f"UPDATE {quote(table)} AS r SET {assignments} FROM {TEMPORARY} AS new "
-            f"WHERE r.id = new.id AND ({differs})")
-        changed = cursor.rowcount
+            "WHERE r.id = new.id")
         cursor.execute(f"DROP TABLE {TEMPORARY}")
-    return changed
 
 
 def _not_null(fields: tuple[str, ...]) -> str:
@@ -103,22 +120,18 @@ def _not_null(fields: tuple[str, ...]) -> str:
                      if ReferenceFigure._meta.get_field(name).get_internal_type() == "CharField")
 
 
-def _write_orm(statistics: pd.DataFrame) -> int:
-    """The portable way (SQLite): one prepared UPDATE run for each row whose statistics
-    changed (executemany). bulk_update's CASE … WHEN statements, and an IN list of every id,
-    took minutes and gigabytes for the demo's 100,000 rows."""
+def _write_orm(statistics: pd.DataFrame) -> None:
+    """The portable way (SQLite): one prepared UPDATE for each changed row (executemany).
+    bulk_update's CASE … WHEN statements took minutes and gigabytes for the demo's 100,000
+    rows."""
     fields = ReferenceFigure.STATISTIC_FIELDS
-    new = {int(row["id"]): row for row in _records(statistics)}
     table = ReferenceFigure._meta.db_table
     quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(name)} = %s" for name in fields)
+    rows = [[*(row[name] for name in fields), int(row["id"])]
+            for row in _records(statistics[["id", *fields]])]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {', '.join(quote(name) for name in fields)} "
-                       f"FROM {quote(table)}")
-        changed = [[*(new[pk][name] for name in fields), pk] for pk, *old in cursor.fetchall()
-                   if pk in new and list(old) != [new[pk][name] for name in fields]]
-        assignments = ", ".join(f"{quote(name)} = %s" for name in fields)
-        cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", changed)
-    return len(changed)
+        cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", rows)
 
 
 def _records(statistics: pd.DataFrame) -> list[dict]:
@@ -127,7 +140,7 @@ def _records(statistics: pd.DataFrame) -> list[dict]:
 
     rows = statistics.astype(object).where(pd.notna(statistics), None).to_dict("records")
     for row in rows:
-        for name in ("quintile", "rank", "rank_of"):
+        for name in ("id", "quintile", "rank", "rank_of"):
             if row[name] is not None:
                 row[name] = int(row[name])
     return rows

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from outcomes import tasks
 from outcomes.aggregates.reference import reference_statistics
@@ -79,5 +81,21 @@ def test_the_portable_writer_writes_what_the_postgresql_one_does():
     frame = _frame(ReferenceFigure.objects.all(), reference.FIGURE_COLUMNS)
     metrics = _frame(Metric.objects.all(), reference.METRIC_COLUMNS).rename(
         columns={"id": "metric_id"})
-    assert reference._write_orm(reference_statistics(frame, metrics)) == 40
+    reference._write_orm(reference_statistics(frame, metrics))
     assert _statistics(metric) == written
+
+
+def test_a_recompute_writes_only_the_rows_whose_statistics_change():
+    metric = _metric("again")
+    _load(metric)
+    reference.reference_recompute()
+    ReferenceFigure.objects.filter(area_code="E06000002", period_label="2018").update(
+        rank=None, england_comparison="Not compared")
+    reference.reference_recompute()
+    assert ReferenceFigure.objects.get(area_code="E06000002", period_label="2018").rank == 5
+    # Nothing left to change: the figures and metrics are read, and nothing is written.
+    with CaptureQueriesContext(connection) as captured:
+        reference.reference_recompute()
+    assert captured.captured_queries
+    assert not [q for q in captured.captured_queries
+                if q["sql"].lstrip().upper().startswith(("UPDATE", "CREATE", "INSERT"))]
