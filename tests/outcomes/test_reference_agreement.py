@@ -24,16 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _metric() -> Metric:
-    return Metric.objects.create(
-        code="alcohol_specific_mortality", name="Alcohol-specific mortality",
-        tier=Metric.Tier.RELATED, unit=Metric.Unit.RATE_PER_100000,
-        polarity=Metric.Polarity.LOWER_IS_BETTER,
-        frequency=Metric.Frequency.ROLLING_THREE_YEARS,
-        value_type=Metric.ValueType.DSR,
-        comparator_method=Metric.ComparatorMethod.CONFIDENCE_INTERVALS,
-        confidence_level=Metric.ConfidenceLevel.CI95, period_years=3,
-        year_type=Metric.YearType.CALENDAR, fingertips_id=91380,
-        source="OHID Fingertips")
+    """The catalogue's metric for 91380, with its Fingertips metadata."""
+    metric = Metric.objects.get(fingertips_id=91380, owner=None)
+    assert (metric.value_type, metric.polarity, metric.confidence_level, metric.period_years,
+            metric.year_type) == (Metric.ValueType.DSR, Metric.Polarity.LOWER_IS_BETTER,
+                                  Metric.ConfidenceLevel.CI95, 3, Metric.YearType.CALENDAR)
+    return metric
 
 
 def _file():
@@ -49,8 +45,8 @@ def _file():
 
 
 def _load(metric: Metric, rows: list[SourceRow], published) -> None:
-    """A stand-in for `import_observations --reference` (being built alongside): the rows
-    straight into the reference data."""
+    """The rows straight into the reference data, for the statistics alone (the import
+    command's path is tested below)."""
     def number(text: str) -> float | None:
         return float(text) if text.strip() else None
 
@@ -127,3 +123,49 @@ def test_a_second_recompute_changes_nothing():
     after = list(ReferenceFigure.objects.order_by("pk").values_list(
         "pk", *ReferenceFigure.STATISTIC_FIELDS))
     assert after == before
+
+
+def test_through_the_import_command_and_the_api(tenants):
+    """The bar as an analyst meets it: a national admin imports the real file with
+    `import_observations --reference`, and `/api/v1/reference/` (as CSV, read by pandas) gives
+    every row the verdicts of the file's own "Compared to England" and "Compared to Region"
+    columns."""
+    import io
+
+    import pandas as pd
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    metric = Metric.objects.get(fingertips_id=91380, owner=None)  # the catalogue's
+    call_command("import_observations", str(FILE), "--reference", "--user", "national",
+                 stdout=io.StringIO())
+    assert ReferenceFigure.objects.filter(metric=metric).count() == 6597
+
+    client = APIClient()
+    client.force_authenticate(tenants.users["a_viewer"])  # any signed-in user reads it
+    response = client.get("/api/v1/reference/", {"metric": metric.code, "format": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    ours = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    published = pd.read_csv(FILE, dtype=str, keep_default_na=False)
+    assert len(ours) == len(published) == 6597
+
+    key = ["area_code", "period_label", "sex", "age", "category_type", "category"]
+    theirs = published.rename(columns={
+        "Area Code": "area_code", "Time period": "period_label", "Sex": "sex", "Age": "age",
+        "Category Type": "category_type", "Category": "category"})
+    joined = theirs.merge(ours, on=key, how="left", validate="one_to_one", indicator=True)
+    assert (joined["_merge"] == "both").all()
+    england = joined[ENGLAND] == joined["england_comparison"]
+    region = joined[REGION] == joined["region_comparison"]
+    compared_e = joined[ENGLAND] != "Not compared"
+    compared_r = joined[REGION] != "Not compared"
+    print(f"\nThrough the API: England {int((england & compared_e).sum()):,} of "
+          f"{int(compared_e.sum()):,} verdicts and {int((england & ~compared_e).sum()):,} of "
+          f"{int((~compared_e).sum()):,} 'Not compared'; region "
+          f"{int((region & compared_r).sum()):,} of {int(compared_r.sum()):,} and "
+          f"{int((region & ~compared_r).sum()):,} of {int((~compared_r).sum()):,}")
+    assert joined.loc[~england, key + [ENGLAND, "england_comparison"]].empty
+    assert joined.loc[~region, key + [REGION, "region_comparison"]].empty
+    assert (int(compared_e.sum()), int((~compared_e).sum())) == (6334, 263)
+    assert (int(compared_r.sum()), int((~compared_r).sum())) == (4777, 1820)
