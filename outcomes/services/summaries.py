@@ -202,19 +202,10 @@ class Recompute:
 
 def _computed_rows(partnership_ids: list[int] | None) -> dict[int, list[dict]]:
     """The new summary rows, by partnership (every one asked for, with rows or none)."""
-    from .. import aggregates, spine  # not a cycle: pandas loads with the first recompute
-    from ..aggregates import ranking
+    from .. import aggregates  # not a cycle: pandas loads with the first recompute
 
-    frames = summary_frames(partnership_ids=partnership_ids)
-    local, reference = frames.pop("local"), frames.pop("reference")
-    summary = aggregates.metric_summaries(**frames, today=timezone.localdate())
-    disclosed, counted = aggregates.disclosure_sets(frames["metrics"])
-    # Ranks, quintiles and ranges among every area of the metric's area type where it is
-    # published; among the partnerships' areas where it is not.
-    pool = ranking.reference_pool(summary, reference, disclosed, counted)
-    summary = ranking.reference_ranks(summary, *pool, frames["metrics"])
-    summary = spine.ranges(summary, frames["peers"], disclosed, counted, reference=pool)
-    rows = aggregates.records(with_local_values(summary, local))
+    rows = aggregates.records(summary_table(summary_frames(partnership_ids=partnership_ids),
+                                            today=timezone.localdate()))
     # Figures loaded without an area name are named after their local authority.
     names = dict(LocalAuthority.objects.values_list("code", "name"))
     for row in rows:
@@ -226,6 +217,26 @@ def _computed_rows(partnership_ids: list[int] | None) -> dict[int, list[dict]]:
     for row in rows:
         by_partnership.setdefault(row["partnership_id"], []).append(row)
     return by_partnership
+
+
+def summary_table(frames: dict, today=None):
+    """The summaries computed from `summary_frames`' frames (pure: no ORM), before `records`.
+
+    Ranks, quintiles and ranges are among every area of the metric's area type where it is
+    published (recomputed here from the published values, METHODS.md §5, as the reference
+    data's own rank and quintile are: the same pool gives the same answer), and among the
+    partnerships' areas where it is not."""
+    from .. import aggregates, spine  # not a cycle: pandas loads with the first recompute
+    from ..aggregates import ranking
+
+    frames = dict(frames)
+    local, reference = frames.pop("local"), frames.pop("reference")
+    summary = aggregates.metric_summaries(**frames, today=today)
+    disclosed, counted = aggregates.disclosure_sets(frames["metrics"])
+    pool = ranking.reference_pool(summary, reference, disclosed, counted)
+    summary = ranking.reference_ranks(summary, *pool, frames["metrics"])
+    summary = spine.ranges(summary, frames["peers"], disclosed, counted, reference=pool)
+    return with_local_values(summary, local)
 
 
 def with_local_values(summary, local):

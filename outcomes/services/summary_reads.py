@@ -147,10 +147,11 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
     if partnership_ids is not None:
         targets = targets.filter(partnership_id__in=partnership_ids)
         partnerships = partnerships.filter(pk__in=partnership_ids)
+    figures = _sql_frame(*_figures_sql(partnership_ids),
+                         ("partnership_id", *OBSERVATION_COLUMNS, "local_value"))
     frames = {
-        "observations": _sql_frame(*_figures_sql(partnership_ids),
-                                   ("partnership_id", *OBSERVATION_COLUMNS)),
-        "local": _sql_frame(*_local_sql(partnership_ids), LOCAL_COLUMNS),
+        "observations": figures,
+        "local": figures.loc[figures["local_value"].notna(), list(LOCAL_COLUMNS)],
         "benchmarks": _frame(headline_rows(_comparators()), OBSERVATION_COLUMNS),
         "reference": _frame(_reference_peers(), REFERENCE_COLUMNS),
         "metrics": _frame(Metric.objects.all(), METRIC_COLUMNS).rename(
@@ -190,29 +191,17 @@ def _reference_peers():
 
 
 # --- The partnerships' figures: published ones for their areas, then their own -------------
-def _age(table: str) -> str:
-    return f"(CASE WHEN LOWER({table}.age) IN ('', 'all ages') THEN '' ELSE {table}.age END)"
-
-
-def _same_figure(a: str, b: str) -> str:
-    """The SQL condition that two headline rows are for the same partnership, metric, area,
-    period and age (a blank sex and "Persons" are one; so are "" and "All ages")."""
-    same = " AND ".join(f"{a}.{name} = {b}.{name}" for name in (
-        "partnership_id", "metric_id", "area_code", "period_start", "period_end",
-        "period_year_type"))
-    return f"{same} AND {_age(a)} = {_age(b)}"
-
-
 def _figure_ctes(partnership_ids: list[int] | None) -> tuple[str, list]:
     """WITH published (the reference rows of the partnerships' local authorities, with the
-    partnership's id) and own (the partnerships' observations): headline rows only."""
+    partnership's id) and own (the partnerships' observations): headline rows only, each
+    with its age_key ("" for all ages)."""
     table = {model: model._meta.db_table for model in (ReferenceFigure, Observation)}
-    through = Partnership.local_authorities.through
-    link = through._meta.db_table
+    link = Partnership.local_authorities.through._meta.db_table
     authority = Partnership.local_authorities.field.related_model._meta.db_table
     headline = ("{t}.sex IN ('', 'Persons') AND {t}.category_type = '' "
                 "AND {t}.category = ''")
-    columns = ", ".join(f"{{t}}.{name}" for name in OBSERVATION_COLUMNS)
+    age_key = "(CASE WHEN LOWER({t}.age) IN ('', 'all ages') THEN '' ELSE {t}.age END) AS age_key"
+    columns = ", ".join([*(f"{{t}}.{name}" for name in OBSERVATION_COLUMNS), age_key])
     chosen_link, chosen_own, params = "", "", []
     if partnership_ids is not None:
         marks = ", ".join(["%s"] * len(partnership_ids)) or "NULL"
@@ -233,20 +222,17 @@ def _figure_ctes(partnership_ids: list[int] | None) -> tuple[str, list]:
 
 def _figures_sql(partnership_ids: list[int] | None) -> tuple[str, list]:
     """Every published figure for the partnerships' areas, and their own figures where
-    nothing is published for the same metric, area, period and age."""
+    nothing is published for the same partnership, metric, area, period and age (a blank
+    sex and "Persons" are one; so are "" and "All ages"): one full join. Where both are
+    there, `local_value` is the partnership's own all-ages value if it differs."""
     ctes, params = _figure_ctes(partnership_ids)
-    columns = ", ".join(("partnership_id", *OBSERVATION_COLUMNS))
-    sql = (f"{ctes} SELECT {columns} FROM published UNION ALL SELECT {columns} FROM own o "
-           f"WHERE NOT EXISTS (SELECT 1 FROM published p WHERE {_same_figure('p', 'o')})")
-    return sql, params
-
-
-def _local_sql(partnership_ids: list[int] | None) -> tuple[str, list]:
-    """The partnerships' own all-ages values where a published figure for the same point
-    differs from them."""
-    ctes, params = _figure_ctes(partnership_ids)
-    sql = (f"{ctes} SELECT o.partnership_id, o.metric_id, o.area_code, o.period_end, "
-           f"o.period_label, o.value FROM own o JOIN published p ON {_same_figure('p', 'o')} "
-           f"WHERE {_age('o')} = '' AND o.value IS NOT NULL AND (p.value IS NULL "
-           f"OR ABS(o.value - p.value) > 1e-9 * (ABS(p.value) + 1))")
+    pick = ", ".join(f"CASE WHEN p.partnership_id IS NULL THEN o.{name} ELSE p.{name} END"
+                     for name in ("partnership_id", *OBSERVATION_COLUMNS))
+    same = " AND ".join(f"p.{name} = o.{name}" for name in (
+        "partnership_id", "metric_id", "area_code", "period_start", "period_end",
+        "period_year_type", "age_key"))
+    differs = ("p.partnership_id IS NOT NULL AND o.age_key = '' AND o.value IS NOT NULL "
+               "AND (p.value IS NULL OR ABS(o.value - p.value) > 1e-9 * (ABS(p.value) + 1))")
+    sql = (f"{ctes} SELECT {pick}, CASE WHEN {differs} THEN o.value END "
+           f"FROM published p FULL JOIN own o ON {same}")
     return sql, params
