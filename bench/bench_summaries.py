@@ -203,7 +203,8 @@ def floor() -> None:
     frame = summary_reads._sql_frame(
         f"{ctes} SELECT {columns} FROM published UNION ALL SELECT {columns} FROM own",
         params, ("partnership_id", *OBSERVATION_COLUMNS))
-    summary_reads._frame(summary_reads._reference_peers(), summary_reads.REFERENCE_COLUMNS)
+    summary_reads._frame(summary_reads._reference_peers(frame),
+                         summary_reads.REFERENCE_COLUMNS)
     summary_reads._frame(headline_rows(summary_reads._comparators()), OBSERVATION_COLUMNS)
     frame.groupby(["partnership_id", "metric_id", "area_code"])["value"].last()
 
@@ -307,8 +308,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from outcomes import aggregates, services
-    from outcomes.services import summaries
     from outcomes.models import MetricSummary, Observation
+    from outcomes.services import summaries
     from outcomes.synthetic import generate
 
     logging.getLogger("outcomes.services").setLevel(logging.WARNING)  # a line per recompute

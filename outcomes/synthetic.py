@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from partnerships import services as partnership_services
 from partnerships.models import LocalAuthority, Partnership, Region
@@ -125,7 +125,17 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     if not ReferenceFigure.objects.filter(source=SYNTHETIC, area_code=ENGLAND).exists() \
             and partnerships:
         created["benchmarks"] += _benchmarks(regions, metrics, spans, bases, rng)
+    _analyze(ReferenceFigure, Observation, LocalAuthority, Partnership.local_authorities.through)
     return created
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics for the tables just loaded, as after any bulk load: a
+    planner that still thinks them empty joins them row by row (autovacuum, where it runs,
+    catches up only later)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in models))
 
 
 def _batch(admin, partnership) -> ImportBatch:

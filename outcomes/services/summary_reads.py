@@ -152,8 +152,8 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
     frames = {
         "observations": figures,
         "local": figures.loc[figures["local_value"].notna(), list(LOCAL_COLUMNS)],
-        "benchmarks": _frame(headline_rows(_comparators()), OBSERVATION_COLUMNS),
-        "reference": _frame(_reference_peers(), REFERENCE_COLUMNS),
+        "benchmarks": _frame(headline_rows(_comparators(partnership_ids)), OBSERVATION_COLUMNS),
+        "reference": _frame(_reference_peers(figures), REFERENCE_COLUMNS),
         "metrics": _frame(Metric.objects.all(), METRIC_COLUMNS).rename(
             columns={"id": "metric_id"}),
         "targets": _frame(targets, ("id", "partnership_id", "metric_id", "description",
@@ -173,18 +173,29 @@ def _summary_frames(partnership_ids: list[int] | None) -> dict:
     return frames
 
 
-def _comparators():
-    """England's and the regions' published figures."""
+def _comparators(partnership_ids: list[int] | None = None):
+    """England's and the regions' published figures (of the partnerships' regions only,
+    when some partnerships are recomputed)."""
+    if partnership_ids is not None:
+        regions = Region.objects.filter(partnerships__in=partnership_ids).values("code")
+        return ReferenceFigure.objects.filter(Q(area_code=ENGLAND) | Q(area_code__in=regions))
     regions = Region.objects.values("code")
     return ReferenceFigure.objects.filter(
         Q(area_code=ENGLAND) | Q(area_type__in=("England", "Region")) | Q(area_code__in=regions))
 
 
-def _reference_peers():
+def _reference_peers(figures: pd.DataFrame):
     """Every other area's published figure for all persons, all ages, no category, with a
-    value: the areas ranked against, by area type. England and the regions are not."""
+    value: the areas ranked against, by area type. England and the regions are not. Only
+    for the metrics and periods that are the latest of some area in `figures`, the
+    partnerships' (the rest would never be read)."""
+    valued = figures[figures["value"].notna()]
+    latest = valued.groupby(["partnership_id", "metric_id", "area_code"])["period_end"].max()
+    metrics = sorted({int(metric) for _, metric, _ in latest.index})
+    ends = sorted({end.date() for end in latest})
     regions = Region.objects.values("code")
-    return (headline_rows(ReferenceFigure.objects.all())
+    return (headline_rows(ReferenceFigure.objects.filter(metric_id__in=metrics,
+                                                         period_end__in=ends))
             .filter(Q(age="") | Q(age__iexact="all ages"), value__isnull=False)
             .exclude(area_code=ENGLAND).exclude(area_type__in=("England", "Region"))
             .exclude(area_code__in=regions))
