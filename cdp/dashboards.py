@@ -48,6 +48,9 @@ def tile(summary, today=None) -> dict:
         "summary": summary,
         "metric": metric,
         "value": charts.number(summary.value, metric.unit),
+        # The partnership's own figure, where it differs from the published one shown.
+        "local": (charts.number(summary.local_value, metric.unit)
+                  if summary.local_value is not None else ""),
         "sentence": charts.metric_sentence(name=metric.name, unit=metric.unit, summary=values),
         "trend": charts.trend_sentence(values),
         "target": charts.target_sentence(values, metric.unit, today),

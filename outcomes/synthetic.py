@@ -1,12 +1,15 @@
-"""National-scale synthetic data for benchmarks and load tests. Everything says "Synthetic".
+"""National-scale synthetic data for benchmarks and load tests. Everything says "Synthetic"
+(illustrative figures, not real ones).
 
-Partnerships `synthetic-001`… each cover one to three synthetic local authorities (codes
-E69xxxxxx, which ONS does not use), spread over England's nine regions. Every national metric
-has a value for each of those areas in every period of the last `years` years at the metric's
-own frequency (quarters for quarterly metrics, three-year rolling periods, every other year for
+Partnerships `synthetic-001`… each cover one synthetic local authority, every tenth two (codes
+E69xxxxxx, which ONS does not use), spread over England's nine regions. The national reference
+data holds, for every one of those areas (area type "Synthetic upper tier", parent its region),
+a value of every national metric in every period of the last `years` years at the metric's own
+frequency (quarters for quarterly metrics, three-year rolling periods, every other year for
 biennial ones), broken down the way Fingertips publishes: persons, male and female, and three
-age bands. England and every region get the same, to benchmark against. 150 partnerships over
-10 years make about a million observations.
+age bands. England and every region get the same, to benchmark against. Every fourth
+partnership also holds figures of its own for the same points (one in twenty different). 150
+partnerships over 10 years make about 600,000 published figures and 150,000 observations.
 
 On PostgreSQL the rows are loaded with COPY (a million rows in seconds); elsewhere with
 bulk_create.
@@ -19,7 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from partnerships import services as partnership_services
 from partnerships.models import LocalAuthority, Partnership, Region
@@ -30,6 +33,7 @@ from .periods import Period, parse_period
 
 SYNTHETIC = "Synthetic"
 ENGLAND = "E92000001"
+AREA_TYPE = "Synthetic upper tier"
 # (sex, age) of each row: the all-persons headline first, then the breakdowns.
 BREAKDOWNS = [("Persons", "All ages"), ("Male", "All ages"), ("Female", "All ages"),
               ("Persons", "18-29"), ("Persons", "30-49"), ("Persons", "50+")]
@@ -88,7 +92,10 @@ def _rows(metrics: list[Metric], spans: dict[int, list[Period]], bases: dict[int
 
 @transaction.atomic
 def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, int]:
-    """Creates (or tops up to) `partnerships` synthetic partnerships with their data."""
+    """Creates (or tops up to) `partnerships` synthetic partnerships with their data: the
+    published figures for every one of their areas in the reference data and, for every
+    fourth partnership (synthetic-001, -005, …), figures of its own for the same points, one
+    in twenty of them differing from the published ones."""
     rng = random.Random(seed)
     regions = list(Region.objects.order_by("code"))
     admin = _loader()
@@ -98,23 +105,61 @@ def generate(*, partnerships: int, years: int, seed: int = 2026) -> dict[str, in
     last_year = date.today().year - 1
     spans = {m.pk: periods(m.frequency, last_year - years + 1, last_year) for m in metrics}
     created = {"partnerships": 0, "observations": 0, "benchmarks": 0}
+    published = None
     for n in range(1, partnerships + 1):
-        partnership, areas, new = _partnership(n, regions[(n - 1) % len(regions)])
+        region = regions[(n - 1) % len(regions)]
+        partnership, areas, new = _partnership(n, region)
         created["partnerships"] += int(new)
-        if Observation.objects.filter(partnership=partnership).exists():
+        if ReferenceFigure.objects.filter(area_code=areas[0][0]).exists():
             continue
-        batch = ImportBatch.objects.create(
-            partnership=partnership, created_by=admin, file_name="Synthetic data",
-            format=ImportBatch.Format.TIDY, status=ImportBatch.Status.COMPLETE,
-        )
-        count = insert_rows(Observation, [*COLUMNS, "partnership_id"], (
-            [*row, partnership.pk] for row in _rows(metrics, spans, bases, areas, rng, batch.pk)))
-        batch.inserted = batch.rows_total = batch.rows_done = count
-        batch.save()
-        created["observations"] += count
-    if not ReferenceFigure.objects.filter(source=SYNTHETIC).exists() and partnerships:
-        created["benchmarks"] = _benchmarks(regions, metrics, spans, bases, rng)
+        published = published or _batch(admin, None)
+        rows = list(_rows(metrics, spans, bases, areas, rng, published.pk))
+        created["benchmarks"] += insert_rows(
+            ReferenceFigure, [*COLUMNS, "area_type", "parent_code"],
+            ([*row, AREA_TYPE, region.code] for row in rows))
+        if n % 4 == 1:
+            created["observations"] += _own(partnership, admin, rows, rng)
+    if published is not None:
+        published.inserted = published.rows_total = published.rows_done = created["benchmarks"]
+        published.save()
+    if not ReferenceFigure.objects.filter(source=SYNTHETIC, area_code=ENGLAND).exists() \
+            and partnerships:
+        created["benchmarks"] += _benchmarks(regions, metrics, spans, bases, rng)
+    _analyze(ReferenceFigure, Observation, LocalAuthority, Partnership.local_authorities.through)
     return created
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics for the tables just loaded, as after any bulk load: a
+    planner that still thinks them empty joins them row by row (autovacuum, where it runs,
+    catches up only later)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in models))
+
+
+def _batch(admin, partnership) -> ImportBatch:
+    return ImportBatch.objects.create(
+        partnership=partnership, created_by=admin, file_name="Synthetic data",
+        format=ImportBatch.Format.TIDY, status=ImportBatch.Status.COMPLETE)
+
+
+def _own(partnership, admin, rows: list[list], rng: random.Random) -> int:
+    """The partnership's own figures for the published points: the same values, but one in
+    twenty a little different (a local count, say)."""
+    batch = _batch(admin, partnership)
+    value = COLUMNS.index("value")
+
+    def own(row: list) -> list:
+        row = [*row[:-1], batch.pk, partnership.pk]
+        if row[value] is not None and rng.random() < 0.05:
+            row[value] = row[value] * 1.03
+        return row
+
+    count = insert_rows(Observation, [*COLUMNS, "partnership_id"], (own(row) for row in rows))
+    batch.inserted = batch.rows_total = batch.rows_done = count
+    batch.save()
+    return count
 
 
 def _loader():
@@ -128,9 +173,11 @@ def _loader():
 
 
 def _partnership(n: int, region: Region) -> tuple[Partnership, list[tuple[str, str]], bool]:
-    """Synthetic partnership `n`, its areas (code, name) and whether it was created now."""
-    areas = [(f"E69{n:03d}{k:03d}", f"Synthetic area {n:03d}{'abc'[k - 1]}")
-             for k in range(1, n % 3 + 2)]
+    """Synthetic partnership `n`, its areas (code, name) and whether it was created now: one
+    area each, two for every tenth (150 partnerships: 165 areas, as England's ~150 upper-tier
+    authorities in about as many partnerships)."""
+    areas = [(f"E69{n:03d}{k:03d}", f"Synthetic area {n:03d}{'ab'[k - 1]}")
+             for k in range(1, 3 if n % 10 == 0 else 2)]
     for code, name in areas:
         LocalAuthority.objects.update_or_create(
             code=code, defaults={"name": name, "region": region})
@@ -148,12 +195,13 @@ def _benchmarks(regions: list[Region], metrics: list[Metric], spans: dict[int, l
                 bases: dict[int, float], rng: random.Random) -> int:
     """England's and every region's synthetic values, where no benchmark is held: real
     benchmark values win, synthetic ones only fill the gaps. Returns how many were added."""
-    batch = ImportBatch.objects.filter(file_name="Synthetic data").first()
+    batch = ImportBatch.objects.filter(file_name="Synthetic data",
+                                       partnership__isnull=True).first()
     areas = [(ENGLAND, "England"), *[(r.code, r.name) for r in regions]]
-    held = set(ReferenceFigure.objects.values_list(
-        "metric_id", "area_code", "period_start", "period_end", "period_year_type", "sex",
-        "age"))
-    rows = (row for row in _rows(metrics, spans, bases, areas, rng,
-                                 batch.pk if batch else None)
+    held = set(ReferenceFigure.objects.filter(area_code__in=[code for code, _ in areas])
+               .values_list("metric_id", "area_code", "period_start", "period_end",
+                            "period_year_type", "sex", "age"))
+    rows = ([*row, "England" if row[1] == ENGLAND else "Region"]
+            for row in _rows(metrics, spans, bases, areas, rng, batch.pk if batch else None)
             if (row[0], row[1], row[4], row[5], row[6], row[8], row[9]) not in held)
-    return insert_rows(ReferenceFigure, COLUMNS, rows)
+    return insert_rows(ReferenceFigure, [*COLUMNS, "area_type"], rows)

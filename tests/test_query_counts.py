@@ -116,6 +116,18 @@ def grow(tenants) -> None:
         services.annotation_create(partnership=tenants.a, user=tenants.users[writer],
                                    metric=in_treatment, on=date(2012 + n, 4, 1),
                                    text=f"Note {n}")
+    # The national reference data: every upper-tier area's published figures, which the
+    # dashboards take for their own areas and rank among.
+    from partnerships.models import LocalAuthority
+
+    ReferenceFigure.objects.bulk_create([
+        ReferenceFigure(metric=in_treatment, area_code=code, area_type="Upper tier",
+                        period_label=f"{year}/{(year + 1) % 100:02d}",
+                        period_start=date(year, 4, 1), period_end=date(year + 1, 3, 31),
+                        period_year_type="financial", period_sortable=year * 10000,
+                        value=1000 + n + year, sex="Persons", age="All ages")
+        for n, code in enumerate(LocalAuthority.objects.values_list("code", flat=True))
+        for year in range(2018, 2023)])
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
     # More indicators on the Fingertips sync's page, added by an admin, with their batches.
     from outcomes.models import FingertipsIndicator

@@ -47,6 +47,9 @@ class MetricSummary(PartnershipOwned):
     count = models.FloatField(null=True)
     denominator = models.FloatField(null=True)
     value_note = models.CharField(max_length=300, blank=True)
+    # Where the figure is the published one and the partnership loaded a different figure of
+    # its own for the same point: its own, shown beside the published one.
+    local_value = models.FloatField(null=True, blank=True)
     # The figure before it, and the change.
     previous_period_label = models.CharField(max_length=40, blank=True)
     previous_value = models.FloatField(null=True)

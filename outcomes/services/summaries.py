@@ -16,7 +16,6 @@ so readers see the old figures of every kind, or the new.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -24,13 +23,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from partnerships.models import LocalAuthority, Partnership
@@ -38,30 +36,25 @@ from partnerships.models import LocalAuthority, Partnership
 from ..bulk import insert_rows
 from ..models import (
     ImportBatch,
-    Metric,
     MetricSummary,
     Observation,
     ObservationChange,
     ReferenceFigure,
     SummaryRun,
     SummaryState,
-    Target,
 )
 from . import background
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .summary_reads import (  # noqa: F401 (re-exported: the services' public names)
+    OBSERVATION_COLUMNS,
+    _frame,
+    headline_rows,
+    summary_frames,
+)
 
 log = logging.getLogger(__name__)
 
 SummaryWriter = Callable[[list[int], datetime], None]
 SUMMARY_WRITERS: list[SummaryWriter] = []
-OBSERVATION_COLUMNS = (
-    "metric_id", "area_code", "area_name", "period_label", "period_start", "period_end",
-    "period_year_type", "period_sortable", "sex", "age", "category_type", "category", "value",
-    "count", "denominator", "lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998",
-    "value_note",
-)
 
 
 def register_writer(writer: SummaryWriter) -> None:
@@ -77,12 +70,41 @@ def _queued_key(partnership_id: int) -> str:
 
 
 def summaries_request_for_batch(batch: ImportBatch) -> None:
-    """A batch changes its partnership's summaries; one that changed England's or a region's
-    figures changes every partnership's."""
-    if ObservationChange.objects.filter(batch=batch, reference=True).exists():
-        summaries_request(partnership_ids=Partnership.objects.values_list("pk", flat=True))
-    else:
-        summaries_request(partnership_ids=[batch.partnership_id])
+    """A batch changes its partnership's summaries. One that changed published figures
+    changes those of every partnership that shows a changed metric: England's and the
+    regions' values, and every area's rank, are read from them."""
+    changes = ObservationChange.objects.filter(batch=batch, reference=True)
+    if not changes.exists():
+        if batch.partnership_id is not None:
+            summaries_request(partnership_ids=[batch.partnership_id])
+        return
+    summaries_request(partnership_ids=_showing(_changed_metrics(changes)))
+
+
+def _changed_metrics(changes) -> list[int] | None:
+    """The metrics of the reference rows the changes touched; None when some of those rows
+    are gone (a rolled-back insert), whose metric is no longer known."""
+    rows = ReferenceFigure.objects.filter(pk__in=changes.values("row_id"))
+    if rows.count() < changes.values("row_id").distinct().count():
+        return None
+    return sorted(set(rows.values_list("metric_id", flat=True).distinct()))
+
+
+def _showing(metric_ids: list[int] | None):
+    """The partnerships that show any of these metrics (all when None): those with a summary
+    or an observation of one, or with an area that has a published figure for one."""
+    partnerships = Partnership.objects.all()
+    if metric_ids is None:
+        return partnerships.values_list("pk", flat=True)
+    published = ReferenceFigure.objects.filter(metric_id__in=metric_ids).values("area_code")
+    authorities = LocalAuthority.objects.filter(partnerships=OuterRef("pk"),
+                                                code__in=published)
+    return partnerships.filter(
+        Exists(MetricSummary.objects.filter(partnership=OuterRef("pk"),
+                                            metric_id__in=metric_ids))
+        | Exists(Observation.objects.filter(partnership=OuterRef("pk"),
+                                            metric_id__in=metric_ids))
+        | Exists(authorities)).values_list("pk", flat=True)
 
 
 _deferred: ContextVar[bool] = ContextVar("summaries_deferred", default=False)
@@ -170,104 +192,6 @@ def _queue_recompute(partnership_id: int) -> None:
             raise
 
 
-# --- Reading what the recompute needs -------------------------------------------------------
-def _frame(queryset, columns) -> pd.DataFrame:
-    """The queryset's columns as a DataFrame, read through a cursor.
-
-    On PostgreSQL the rows stream as CSV (COPY … TO STDOUT) straight into pandas' C parser,
-    several times quicker than building a Python tuple per row; text columns stay text, and
-    NULL and "" both arrive as missing, which the aggregates read as blank. Elsewhere
-    `values_list` in chunks."""
-    import pandas as pd  # not a cycle: pandas loads with the first recompute, not every page
-
-    if connection.vendor != "postgresql":
-        return pd.DataFrame.from_records(
-            queryset.values_list(*columns).iterator(chunk_size=20000), columns=list(columns))
-    values = queryset.values_list(*columns)
-    try:
-        sql, params = values.query.sql_with_params()
-    except EmptyResultSet:  # filtered on an empty list: no query to run
-        return pd.DataFrame({name: pd.Series([], dtype=object) for name in columns})
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        bound = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv)", buffer)
-    buffer.seek(0)
-    kinds = {name: values.model._meta.get_field(name.split("__")[0]).get_internal_type()
-             for name in columns}
-    text = {name: str for name, kind in kinds.items()
-            if kind in ("CharField", "TextField", "SlugField") and "__" not in name}
-    frame = pd.read_csv(buffer, header=None, names=list(columns), dtype=text,
-                        keep_default_na=False, na_values={name: [""] for name in columns})
-    for name, kind in kinds.items():
-        if kind == "DateField":
-            frame[name] = pd.to_datetime(frame[name])
-        elif kind == "BooleanField":
-            frame[name] = frame[name].map({"t": True, "f": False})
-    return frame
-
-
-@contextmanager
-def _snapshot():
-    """One consistent view of the database for several reads: on PostgreSQL a read-only
-    REPEATABLE READ transaction, so that an import committing between two of the reads is
-    seen by all of them or by none. Inside a transaction already (tests), the reads share
-    that transaction and its isolation level, which may give each its own snapshot."""
-    if connection.in_atomic_block or connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
-
-
-def summary_frames(*, partnership_ids: list[int] | None) -> dict:
-    """The rows the recompute needs, read into pandas with one query per table, all from one
-    snapshot of the database."""
-    with _snapshot():
-        return _summary_frames(partnership_ids)
-
-
-def headline_rows(queryset):
-    """The rows the summaries are built on: all persons, no category (aggregates._prepare).
-    The sex and category breakdowns stay in the database."""
-    from .. import aggregates  # not a cycle: pandas loads with the first recompute
-
-    return queryset.filter(sex__in=aggregates.PERSONS, category_type="", category="")
-
-
-def _summary_frames(partnership_ids: list[int] | None) -> dict:
-    observations = headline_rows(Observation.objects.all())
-    targets = Target.objects.all()
-    partnerships = Partnership.objects.all()
-    if partnership_ids is not None:
-        observations = observations.filter(partnership_id__in=partnership_ids)
-        targets = targets.filter(partnership_id__in=partnership_ids)
-        partnerships = partnerships.filter(pk__in=partnership_ids)
-    frames = {
-        "observations": _frame(observations, ("partnership_id", *OBSERVATION_COLUMNS)),
-        "benchmarks": _frame(headline_rows(ReferenceFigure.objects.all()), OBSERVATION_COLUMNS),
-        "metrics": _frame(Metric.objects.all(), (
-            "id", "code", "unit", "polarity", "frequency", "disclosure_control", "value_type",
-            "comparator_method", "confidence_level", "period_years")
-        ).rename(columns={"id": "metric_id"}),
-        "targets": _frame(targets, ("id", "partnership_id", "metric_id", "description",
-                                    "target_value", "due_period", "due_end", "baseline_value",
-                                    "baseline_end")).rename(columns={"id": "target_id"}),
-        "partnerships": _frame(partnerships, ("id", "region__code")).rename(
-            columns={"id": "partnership_id", "region__code": "region_code"}),
-        "peers": None,
-    }
-    if partnership_ids is not None:
-        # Ranks among every partnership: the others' latest values, from their summaries.
-        frames["peers"] = _frame(
-            MetricSummary.objects.exclude(partnership_id__in=partnership_ids),
-            ("partnership_id", "metric_id", "area_code", "period_end", "period_label",
-             "value", "count"))
-    return frames
-
-
 # --- Recomputing ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Recompute:
@@ -278,13 +202,10 @@ class Recompute:
 
 def _computed_rows(partnership_ids: list[int] | None) -> dict[int, list[dict]]:
     """The new summary rows, by partnership (every one asked for, with rows or none)."""
-    from .. import aggregates, spine  # not a cycle: pandas loads with the first recompute
+    from .. import aggregates  # not a cycle: pandas loads with the first recompute
 
-    frames = summary_frames(partnership_ids=partnership_ids)
-    summary = aggregates.metric_summaries(**frames, today=timezone.localdate())
-    summary = spine.ranges(summary, frames["peers"],
-                           *aggregates.disclosure_sets(frames["metrics"]))
-    rows = aggregates.records(summary)
+    rows = aggregates.records(summary_table(summary_frames(partnership_ids=partnership_ids),
+                                            today=timezone.localdate()))
     # Figures loaded without an area name are named after their local authority.
     names = dict(LocalAuthority.objects.values_list("code", "name"))
     for row in rows:
@@ -296,6 +217,42 @@ def _computed_rows(partnership_ids: list[int] | None) -> dict[int, list[dict]]:
     for row in rows:
         by_partnership.setdefault(row["partnership_id"], []).append(row)
     return by_partnership
+
+
+def summary_table(frames: dict, today=None):
+    """The summaries computed from `summary_frames`' frames (pure: no ORM), before `records`.
+
+    Ranks, quintiles and ranges are among every area of the metric's area type where it is
+    published (recomputed here from the published values, METHODS.md §5, as the reference
+    data's own rank and quintile are: the same pool gives the same answer), and among the
+    partnerships' areas where it is not."""
+    from .. import aggregates, spine  # not a cycle: pandas loads with the first recompute
+    from ..aggregates import ranking
+
+    frames = dict(frames)
+    local, reference = frames.pop("local"), frames.pop("reference")
+    summary = aggregates.metric_summaries(**frames, today=today)
+    disclosed, counted = aggregates.disclosure_sets(frames["metrics"])
+    pool = ranking.reference_pool(summary, reference, disclosed, counted)
+    summary = ranking.reference_ranks(summary, *pool, frames["metrics"])
+    summary = spine.ranges(summary, frames["peers"], disclosed, counted, reference=pool)
+    return with_local_values(summary, local)
+
+
+def with_local_values(summary, local):
+    """The summary with `local_value`: the partnership's own value for the latest point
+    where a published figure that differs from it is shown."""
+    import numpy as np  # not a cycle: numpy loads with the first recompute
+
+    key = ["partnership_id", "metric_id", "area_code", "period_end", "period_label"]
+    if local.empty or summary.empty:
+        return summary.assign(local_value=np.nan)
+    local = local.drop_duplicates(key).assign(
+        period_end=lambda f: f["period_end"].astype(summary["period_end"].dtype),
+        partnership_id=lambda f: f["partnership_id"].astype(np.int64),
+        metric_id=lambda f: f["metric_id"].astype(np.int64))
+    found = summary[key].merge(local[[*key, "local_value"]], how="left")
+    return summary.assign(local_value=found["local_value"].to_numpy(dtype=float))
 
 
 def summaries_recompute(*, partnership_ids: list[int] | None = None) -> Recompute:

@@ -50,3 +50,46 @@ def test_a_count_metrics_value_is_its_count():
     latest = frame([(1, 7, "E1", day, 3.0, None), (2, 7, "E2", day, 20.0, None)])
     assert ranges(latest, None, disclosed={7}, counted={7})["range_min"].iloc[0] == 20.0
     assert ranges(latest, None, disclosed={7}, counted=set())["range_min"].iloc[0] == 3.0
+
+
+def reference(rows):
+    """Published figures: (area, area_type, period_end, value, count) of metric 7."""
+    table = pd.DataFrame(rows, columns=["area_code", "area_type", "period_end", "value",
+                                        "count"])
+    table["metric_id"] = 7
+    table["period_label"] = [f"{d.year - 1}/{d.year % 100:02d}" for d in table["period_end"]]
+    return table
+
+
+def test_the_range_spans_every_published_area_of_the_same_type_and_period():
+    from outcomes.aggregates.ranking import reference_pool
+
+    day, earlier = date(2023, 3, 31), date(2022, 3, 31)
+    latest = frame([(1, 7, "E1", day, 10.0, 100),   # published: ranged among its type
+                    (2, 9, "E9", day, 5.0, 50)])    # nothing published: among partnerships
+    published = reference([
+        ("E1", "UTLA", day, 10.0, 100), ("E2", "UTLA", day, 20.0, 200),
+        ("E3", "UTLA", day, 30.0, 3),               # a small count: left out
+        ("E4", "UTLA", day, 40.0, 400),
+        ("E5", "UTLA", earlier, 99.0, 900),          # another period
+        ("P1", "Police force", day, 1000.0, 900),    # another area type
+    ])
+    pool = reference_pool(latest, published, {7}, set())
+    assert pool[0].tolist()[1] == -1
+    result = ranges(latest, None, disclosed={7}, reference=pool)
+    assert result[["range_min", "range_median", "range_max"]].iloc[0].tolist() == [
+        10.0, 20.0, 40.0]
+    assert result[["range_min", "range_max"]].iloc[1].tolist() == [5.0, 5.0]
+
+
+def test_an_areas_own_newer_figure_joins_the_published_areas_of_its_type():
+    from outcomes.aggregates.ranking import reference_pool
+
+    day = date(2023, 3, 31)
+    latest = frame([(1, 7, "E1", day, 25.0, 100)])  # E1's own: nothing published for it
+    published = reference([("E1", "UTLA", date(2022, 3, 31), 12.0, 100),
+                           ("E2", "UTLA", day, 20.0, 200), ("E4", "UTLA", day, 40.0, 400)])
+    result = ranges(latest, None, disclosed=set(),
+                    reference=reference_pool(latest, published, set(), set()))
+    assert result[["range_min", "range_median", "range_max"]].iloc[0].tolist() == [
+        20.0, 25.0, 40.0]

@@ -24,6 +24,6 @@ class Command(BaseCommand):
         created = generate(partnerships=partnerships, years=years, seed=seed)
         self.stdout.write(
             f"Synthetic data: {created['partnerships']} partnerships, "
-            f"{created['observations']} observations and {created['benchmarks']} benchmark "
-            f"values created in {time.perf_counter() - started:.1f}s."
+            f"{created['observations']} observations and {created['benchmarks']} published "
+            f"figures created in {time.perf_counter() - started:.1f}s."
         )

@@ -91,11 +91,12 @@ def test_records_are_plain_python_ready_for_the_model():
     assert json.loads(json.dumps(first["series"]))["value"][-1] is None
     from outcomes.spine import RANGE_COLUMNS
 
-    # The model's fields: these columns, and England's range that outcomes.spine adds (the
-    # writer adds the fingerprint and the computation time).
+    # The model's fields: these columns, England's range that outcomes.spine adds, and the
+    # partnership's own value beside a published one that the recompute adds (the writer adds
+    # the fingerprint and the computation time).
     fields = {f.attname for f in MetricSummary._meta.concrete_fields} - {
         "id", "computed_at", "fingerprint"}
-    assert set(OUTPUT_COLUMNS) | set(RANGE_COLUMNS) == fields
+    assert set(OUTPUT_COLUMNS) | set(RANGE_COLUMNS) | {"local_value"} == fields
     summary_row = MetricSummary(**first, computed_at=datetime(2024, 1, 1))
     assert summary_row.period_end == date(2023, 3, 31)
 
