@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from outcomes import charts
 from outcomes.combine import AreaFigure, Combined, combine
+from outcomes.provenance import is_illustrative
 
 # GOV.UK tag colours by the comparison's first word: the words always say it too.
 TAGS = {"Better": "govuk-tag--green", "Worse": "govuk-tag--red", "Similar": "govuk-tag--yellow",
@@ -89,10 +90,14 @@ def areas_panel(metric, summaries, areas: list[tuple[str, str]], *,
     """What the pages show of one metric's areas side by side: the rows, the combined row
     (or the reason there is none), a sentence and, for the metric page, a chart."""
     rows = area_rows(metric, {s.area_code: s for s in summaries}, areas)
+    for row in rows:
+        row["illustrative"] = row["summary"] is not None and is_illustrative(
+            row["summary"].value_note)
     combined = combined_of(metric, rows)
     total = combined_row(metric, combined)
+    illustrative = any(row["illustrative"] for row in rows)
     panel = {
-        "metric": metric, "rows": rows, "combined": total,
+        "metric": metric, "rows": rows, "combined": total, "illustrative": illustrative,
         "reason": "" if total else combined.reason,
         "sentence": charts.areas_sentence(rows, name=metric.name, unit=metric.unit,
                                           combined=total, reason=combined.reason),
@@ -102,8 +107,9 @@ def areas_panel(metric, summaries, areas: list[tuple[str, str]], *,
         england = total["england"] if total else next(
             (r["summary"].england_value for r in rows
              if r["summary"] is not None and len(periods) == 1), None)
+        name = f"{metric.name} (Illustrative)" if illustrative else metric.name
         panel["figure"] = charts.areas_figure(
-            rows + ([total] if total else []), name=metric.name, unit=metric.unit,
+            rows + ([total] if total else []), name=name, unit=metric.unit,
             england=england) if periods else None
     return panel
 

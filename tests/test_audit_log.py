@@ -26,6 +26,10 @@ PROJECT_APPS = ("partnerships", "outcomes", "actionplans", "cdp")
 
 # Models whose writes are not copied into a history of their own, and why that is sound.
 NOT_TRACKED = {
+    # The Fingertips sync's state per indicator, rewritten by every run (last checked, last
+    # upload, failures): who added an indicator is its added_by, and what each sync loaded is
+    # its ImportBatch, whose history names the system user and whoever rolled it back.
+    "outcomes.FingertipsIndicator": "the sync's running state; its batches keep the history",
     # django-guardian's rows are derived from Membership by
     # partnerships.services.partnership_sync_permissions; Membership's history says who gave
     # and who took away each role, and the groups follow from it.

@@ -150,8 +150,9 @@ class FingertipsClient:
         return found
 
     def _metadata(self, ids: list[int]) -> dict[int, str]:
+        response = self._get("indicator_metadata/by_indicator_id",
+                             {"indicator_ids": ",".join(map(str, ids))})
         what = "indicator_metadata/by_indicator_id"
-        response = self._get(what, {"indicator_ids": ",".join(map(str, ids))})
         with response:
             _check_status(response, what)
             if "json" not in _media_type(response):

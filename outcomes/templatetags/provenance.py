@@ -26,6 +26,10 @@ def has_illustrative(summaries) -> bool:
                 return True
             continue
         if isinstance(item, dict):
+            if "areas" in item:  # a tile of several areas side by side (cdp.areas)
+                if has_illustrative(item["areas"]):
+                    return True
+                continue
             item = item.get("summary", item)
         if _shows_illustrative(item):
             return True

@@ -89,11 +89,11 @@ def fingertips(httpserver, settings):
 
 @pytest.fixture
 def metric(db):
-    return Metric.objects.create(
-        code="alcohol_specific_mortality", name="Alcohol-specific mortality", tier="related",
-        unit="rate_per_100000", polarity="lower_better", frequency="rolling_3y",
-        value_type="dsr", period_years=3, year_type="calendar", fingertips_id=INDICATOR,
-        fingertips_area_type_id=AREA_TYPE, source="OHID Fingertips")
+    """The catalogue's alcohol-specific mortality, pinned to the file's area type."""
+    metric = Metric.objects.get(fingertips_id=INDICATOR, owner=None)
+    metric.fingertips_area_type_id = AREA_TYPE
+    metric.save(update_fields=["fingertips_area_type_id"])
+    return metric
 
 
 def serve_metadata(server, stamp: str | None = FIRST_UPLOAD) -> None:

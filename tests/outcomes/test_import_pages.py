@@ -50,6 +50,7 @@ def test_only_national_admins_are_offered_the_reference_data(client, tenants):
     assert "National reference data: every area&#x27;s published figures" in page
 
 
+@pytest.mark.usefixtures("untracked_91380")
 def test_a_national_admin_loads_the_reference_data_from_the_upload_page(client, tenants):
     client.force_login(tenants.users["superuser"])
     response = upload(client, destination="reference", create_missing_metrics="on")
@@ -76,6 +77,7 @@ def test_a_national_admin_loads_the_reference_data_from_the_upload_page(client, 
     assert client.get(f"/partnerships/darlington/data/imports/{batch.pk}/").status_code == 404
 
 
+@pytest.mark.usefixtures("untracked_91380")
 def test_the_preview_shows_what_was_inferred_and_the_analyst_can_change_it(client, tenants):
     client.force_login(tenants.users["b_analyst"])
     response = upload(client, create_missing_metrics="on")

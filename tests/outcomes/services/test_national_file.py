@@ -40,6 +40,7 @@ def test_the_national_file_keeps_darlingtons_rows_and_lists_the_rest(tenants):
     assert "Nothing new to import" in again  # and it exits 0
 
 
+@pytest.mark.usefixtures("untracked_91380")
 def test_before_the_reference_data_holds_them_the_reasons_say_who_loads_them(tenants):
     out = command(str(FIXTURE), "--partnership", "darlington", "--user", "b_analyst",
                   "--create-missing-metrics")
@@ -59,6 +60,7 @@ def test_before_the_reference_data_holds_them_the_reasons_say_who_loads_them(ten
     assert not ReferenceFigure.objects.exists()
 
 
+@pytest.mark.usefixtures("untracked_91380")
 def test_the_fingertips_metadata_file_is_used_instead(tenants, tmp_path):
     meta = tmp_path / "indicator_metadata.csv"
     meta.write_bytes(metadata_csv(ALCOHOL))
@@ -105,6 +107,7 @@ def test_a_period_the_reference_data_lacks_is_named(tenants):
                        "(import_observations --reference, or the Fingertips sync)"}
 
 
+@pytest.mark.usefixtures("untracked_91380")
 def test_metadata_confirmed_on_the_preview_is_what_the_metric_gets(tenants):
     from outcomes.services import metadata
 
