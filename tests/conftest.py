@@ -4,6 +4,7 @@
 in subprocesses of their own (tests/cdp/test_settings.py).
 """
 
+import contextlib
 import os
 
 import pytest
@@ -266,3 +267,30 @@ class Tenants:
 @pytest.fixture
 def tenants(db) -> Tenants:
     return Tenants()
+
+
+@contextlib.contextmanager
+def loaded_demo(django_db_blocker, times: int = 1):
+    """`manage.py load_demo` run `times` times for a whole module or package of tests, in one
+    transaction rolled back after them: the demo (about 100,000 reference rows) is loaded once,
+    not once per test. Each test's own `db` transaction nests inside it as a savepoint. Yields
+    the output of each run."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            outputs = []
+            for _ in range(times):
+                out = io.StringIO()
+                call_command("load_demo", stdout=out)
+                outputs.append(out.getvalue())
+            yield outputs
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)

@@ -62,8 +62,22 @@ def debug(settings):
     settings.DEBUG = True
 
 
-def test_demo_partnerships_have_their_real_geography(debug):
-    load_demo()
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker) -> str:
+    """The demo, loaded once for this module (tests/conftest.loaded_demo): its output."""
+    from tests.conftest import loaded_demo
+
+    with loaded_demo(django_db_blocker) as outputs:
+        yield outputs[0]
+
+
+@pytest.fixture
+def demo(loaded_once, db, debug) -> str:
+    """A test's view of the demo loaded for the module: what load_demo printed."""
+    return loaded_once
+
+
+def test_demo_partnerships_have_their_real_geography(demo):
     for slug, codes in SEED_CODES.items():
         partnership = Partnership.objects.get(slug=slug)
         assert set(partnership.local_authorities.values_list("code", flat=True)) == codes
@@ -71,8 +85,7 @@ def test_demo_partnerships_have_their_real_geography(debug):
     assert Partnership.objects.get(slug="darlington").region.code == "E12000001"
 
 
-def test_every_partnership_has_a_user_in_every_role(debug):
-    load_demo()
+def test_every_partnership_has_a_user_in_every_role(demo):
     for partnership in Partnership.objects.all():
         roles = set(partnership.memberships.values_list("role", flat=True))
         assert roles == set(Membership.Role.values), partnership.slug
@@ -82,23 +95,22 @@ def test_every_partnership_has_a_user_in_every_role(debug):
                 access.ROLE_ACTIONS[role])
 
 
-def test_regional_viewer_reads_yorkshire_only(debug):
-    load_demo()
+def test_regional_viewer_reads_yorkshire_only(demo):
     regional = User.objects.get(username="yorkshire.regional")
     visible = set(Partnership.objects.for_user(regional).values_list("slug", flat=True))
     assert visible == {"south-yorkshire", "rotherham", "barnsley", "doncaster", "sheffield",
                        "york"}
 
 
-def test_running_twice_changes_nothing(debug):
-    first_output = load_demo()
+def test_running_twice_changes_nothing(demo):
+    first_output = demo
     before = snapshot()
     assert load_demo() == first_output
     assert snapshot() == before
 
 
-def test_the_printed_users_are_the_readme_table(debug):
-    output = load_demo()
+def test_the_printed_users_are_the_readme_table(demo):
+    output = demo
     printed = set()
     for line in output.splitlines()[3:]:
         username, rest = line.split(" ", 1)
@@ -112,13 +124,13 @@ def test_the_printed_users_are_the_readme_table(debug):
 
 def test_refuses_in_production_mode(settings):
     settings.DEBUG = False
+    before = snapshot()  # the module's demo may be loaded already: nothing is added to it
     with pytest.raises(CommandError, match="refusing to load demo users"):
         call_command("load_demo", stdout=io.StringIO())
-    assert not Partnership.objects.exists()
+    assert snapshot() == before
 
 
-def test_the_seeds_figures_targets_and_frameworks(debug):
-    load_demo()
+def test_the_seeds_figures_targets_and_frameworks(demo):
     deaths = dict(
         Observation.objects.filter(metric__code="drug_misuse_deaths", area_code="E06000031")
         .values_list("period_label", "value")
@@ -153,8 +165,7 @@ def fingertips_verdicts() -> dict[str, str]:
                 and not row["Category Type"]}
 
 
-def test_the_real_fingertips_file_is_reference_data_with_its_provenance(debug):
-    load_demo()
+def test_the_real_fingertips_file_is_reference_data_with_its_provenance(demo):
     # Loaded through the import service as a national administrator would: a reference batch
     # that can be rolled back.
     batch = ImportBatch.objects.get(file_name="alcohol_specific_mortality_91380.csv")
@@ -179,8 +190,7 @@ def test_the_real_fingertips_file_is_reference_data_with_its_provenance(debug):
     assert "County & UA (pre 4/19)" in metric.area_types
 
 
-def test_illustrative_series_cover_every_area_and_say_so(debug):
-    load_demo()
+def test_illustrative_series_cover_every_area_and_say_so(demo):
     illustrative = ReferenceFigure.objects.filter(source="Illustrative (demo)")
     assert set(illustrative.values_list("value_note", flat=True)) == {"Illustrative"}
     national = Metric.objects.filter(owner=None).exclude(fingertips_id=91380)
@@ -204,8 +214,7 @@ def demo_dashboards(client):
         yield partnership, response.content.decode()
 
 
-def test_every_demo_dashboard_is_compared_with_england_more_often_than_not(client, debug):
-    load_demo()
+def test_every_demo_dashboard_is_compared_with_england_more_often_than_not(client, demo):
     for partnership, body in demo_dashboards(client):
         compared = len(re.findall(r"(?:than|to) England</strong>", body))
         not_compared = body.count("Not compared with England")
@@ -218,8 +227,7 @@ def test_every_demo_dashboard_is_compared_with_england_more_often_than_not(clien
         assert summaries.filter(range_q1__isnull=False).exists(), partnership.slug
 
 
-def test_the_alcohol_tile_shows_fingertips_own_verdict_credit_and_age(client, debug):
-    load_demo()
+def test_the_alcohol_tile_shows_fingertips_own_verdict_credit_and_age(client, demo):
     verdicts = fingertips_verdicts()
     metric = Metric.objects.get(code="alcohol_specific_mortality")
     for partnership, body in demo_dashboards(client):

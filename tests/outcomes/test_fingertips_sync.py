@@ -418,7 +418,7 @@ def test_the_beat_entry_exists_only_when_the_sync_is_enabled(settings):
 
     for enabled in (False, True):
         settings.FINGERTIPS_SYNC_ENABLED = enabled
-        app = Celery("probe")
+        app = Celery("probe", set_as_current=False)  # not the app the other tests use
         app.conf.beat_schedule = {}
         _fingertips_schedule(app)
         assert ("sync-fingertips" in app.conf.beat_schedule) is enabled

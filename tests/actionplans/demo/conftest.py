@@ -16,11 +16,20 @@ def counts() -> dict[str, int]:
     return rows
 
 
+@pytest.fixture(scope="package")
+def loaded_twice(django_db_setup, django_db_blocker) -> dict[str, int]:
+    """The demo loaded twice, once for the whole package (tests/conftest.loaded_demo); the
+    counts after the first load."""
+    from tests.conftest import loaded_demo
+
+    with django_db_blocker.unblock():
+        with loaded_demo(django_db_blocker, times=1):
+            first = counts()
+            call_command("load_demo", stdout=io.StringIO())
+            yield first
+
+
 @pytest.fixture
-def loaded(settings) -> dict[str, int]:
+def loaded(loaded_twice, db) -> dict[str, int]:
     """Loads the demo twice; returns the counts after the first load."""
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    first = counts()
-    call_command("load_demo", stdout=io.StringIO())
-    return first
+    return loaded_twice
