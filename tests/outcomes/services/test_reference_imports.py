@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from outcomes.models import ImportBatch, Metric, Observation, ObservationChange, ReferenceFigure
 from outcomes.models.summaries import SummaryState
-from outcomes.services import imports, reference
+from outcomes.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -111,19 +111,25 @@ def test_only_national_admins_and_the_sync_load_the_reference_data(tenants):
     assert not ReferenceFigure.objects.exists()
 
 
-def test_a_reference_batch_recomputes_statistics_and_summaries(tenants, monkeypatch):
-    asked = []
-    monkeypatch.setattr(reference, "reference_recompute",
-                        lambda *, metric_ids=None: asked.append(metric_ids) or 0)
+def test_a_reference_batch_recomputes_statistics_and_summaries(tenants):
     SummaryState.objects.update(dirty=False)
-    batch = load(tenants, fingertips(*SMALL))
-    metric = Metric.objects.get(fingertips_id=91380)
-    assert asked == [[metric.pk]]
+    load(tenants, fingertips(*SMALL))
+
+    def darlington():
+        return ReferenceFigure.objects.values_list(
+            "england_value", "england_comparison", "region_comparison").get(
+            area_code="E06000005")
+
+    # 14.1 (95% CI 13.1-15.1), low is good: above England's 10.4, below the region's 15.9.
+    assert darlington() == (10.4, "Worse", "Better")
     # A national metric: every partnership ranks among every area, so each recomputes.
     assert set(SummaryState.objects.filter(dirty=True).values_list(
         "partnership_id", flat=True)) == {tenants.a.pk, tenants.b.pk}
-    imports.import_rollback(batch=batch, user=tenants.users["superuser"])
-    assert asked == [[metric.pk], [metric.pk]]
+    # A revision that raises England's figure, then its rollback: recomputed both times.
+    revised = load(tenants, fingertips(row("E92000001", "England", "England", "", 20.0)))
+    assert darlington() == (20.0, "Better", "Better")
+    imports.import_rollback(batch=revised, user=tenants.users["superuser"])
+    assert darlington() == (10.4, "Worse", "Better")
 
 
 def test_command_reference_flag(tenants, tmp_path):
