@@ -61,14 +61,6 @@ def patched(owner, name: str, value) -> Iterator[None]:
 
 
 # --- The trend step as it was: np.polyfit in the leave-one-out fits ------------------------
-def polyfit_logit_slope(r: np.ndarray, n: np.ndarray, t: np.ndarray) -> float:
-    with np.errstate(divide="ignore"):
-        y = np.log(r / (n - r))
-    if not np.all(np.isfinite(y)):
-        return 0.0
-    return float(np.polyfit(t, y, 1)[0])
-
-
 def numpy_weighted_slope(y: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[float, float]:
     import math
 
@@ -87,8 +79,8 @@ def polyfit_fits() -> list[np.ndarray]:
 def trend_as_before() -> Iterator[None]:
     from outcomes import stats
 
-    with (patched(stats, "_logit_slope", polyfit_logit_slope),
-          patched(stats, "_weighted_slope", numpy_weighted_slope),
+    # Test P (and its logit slope) is gone (METHODS §3.6): only test W's steps are swapped.
+    with (patched(stats, "_weighted_slope", numpy_weighted_slope),
           patched(stats, "_fits", polyfit_fits)):
         yield
 
