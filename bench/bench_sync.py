@@ -80,11 +80,9 @@ def main() -> None:
     rows = []
     try:
         with benchmark_database("bench_sync"):
-            Metric.objects.create(
-                code="alcohol_specific_mortality", name="Alcohol-specific mortality",
-                tier="related", unit="rate_per_100000", polarity="lower_better",
-                frequency="rolling_3y", value_type="dsr", period_years=3, year_type="calendar",
-                fingertips_id=INDICATOR, fingertips_area_type_id=AREA_TYPE)
+            # The catalogue's alcohol-specific mortality, pinned to the file's area type.
+            Metric.objects.filter(fingertips_id=INDICATOR, owner=None).update(
+                fingertips_area_type_id=AREA_TYPE)
             os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
             env = {**os.environ, "DATABASE_URL": _test_database_url(connection.settings_dict),
                    "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
