@@ -177,7 +177,7 @@ class _Context:
         figures are the national reference data's."""
         if self.areas is None or row.area_code in self.areas:
             return None
-        if is_benchmark_area(row.area_code) and self.batch.created_by.is_superuser:
+        if is_benchmark_area(row.area_code) and access.is_national(self.batch.created_by):
             return None  # a national admin's partnership file also fills England and regions
         fingertips_file = self.batch.format == ImportBatch.Format.FINGERTIPS
         if fingertips_file or is_benchmark_area(row.area_code):
