@@ -19,7 +19,7 @@ from cdp.areas import area_groups, areas_panel
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.coverage import stale_sentence
-from outcomes.models import Metric, Outcome
+from outcomes.models import Metric
 from partnerships import access
 from partnerships import selectors as partnership_selectors
 from partnerships.csvsafe import escape_formula
@@ -74,12 +74,11 @@ def progress_rows(rows, axis: str) -> list[dict]:
 
 def outcome_groups(summaries, today) -> list[tuple]:
     """The tiles grouped by outcome: strategic outcomes first, then intermediate ones, then
-    local metrics. Shared by the dashboard and the board pack."""
-    outcomes = {o.pk: o for o in Outcome.objects.all()}
+    local metrics. Shared by the dashboard and the board pack. No query: the summaries come
+    with their metric's outcome (`dashboard_summaries`)."""
     groups: dict = {}
     for summary in summaries:
-        outcome = outcomes.get(summary.metric.outcome_id)
-        groups.setdefault(outcome, []).append(tile(summary, today))
+        groups.setdefault(summary.metric.outcome, []).append(tile(summary, today))
     return sorted(groups.items(), key=lambda item: (
         item[0] is None, item[0].kind != "strategic" if item[0] else True,
         item[0].order if item[0] else 0))

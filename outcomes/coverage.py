@@ -27,6 +27,7 @@ calendars put it: NDTMS's financial year to March is out in November, a lag of 8
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -184,9 +185,12 @@ def expected_period(frequency: str, lag_months: int | None, today: date,
     return shift(anchor, steps * step)
 
 
+@functools.lru_cache(maxsize=4096)
 def coverage(*, frequency: str, lag_months: int | None, today: date,
              held: Period | None) -> Coverage:
-    """How the latest period held compares with the latest one expected by `today`."""
+    """How the latest period held compares with the latest one expected by `today`.
+    Remembered (its arguments and its answer are frozen): a dashboard asks it for every
+    tile, and most tiles share a schedule and a period."""
     held_label = held.label if held is not None else None
     expected = expected_period(frequency, lag_months, today, held)
     if expected is None:

@@ -21,6 +21,7 @@ forgiven):
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -118,8 +119,11 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_period(raw: str) -> Period:
-    """Reads a period label; raises PeriodError saying why it cannot."""
+    """Reads a period label; raises PeriodError saying why it cannot. Remembered: a page of
+    tiles and an import of thousands of rows read the same few labels again and again, and a
+    Period is frozen."""
     if raw is None:
         raise PeriodError("the period is empty")
     label = re.sub(r"\s+", " ", str(raw).strip())

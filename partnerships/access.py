@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -104,11 +106,24 @@ def permitted_partnership_ids(user: AbstractBaseUser, action: str) -> models.Que
     codenames = _check_action(action)
     group_permission = apps.get_model("partnerships", "PartnershipGroupObjectPermission")
     return group_permission.objects.filter(
-        group__user=user,
+        _in_users_groups(user),
         permission__codename__in=codenames,
-        permission__content_type__app_label="partnerships",
-        permission__content_type__model="partnership",
+        permission__content_type=_partnership_content_type(),
     ).values("content_object_id")
+
+
+def _partnership_content_type():
+    """Partnership's content type, from Django's per-process cache (cleared whenever content
+    types are created again)."""
+    return ContentType.objects.get_for_model(apps.get_model("partnerships", "Partnership"))
+
+
+def _in_users_groups(user: AbstractBaseUser) -> models.Q:
+    """Permission rows of the groups `user` is in. Every scoped query carries this subquery:
+    asked of the user–group table alone, it spares the planner the join through auth_group
+    and the content type's table."""
+    user_groups = get_user_model().groups.through
+    return models.Q(group_id__in=user_groups.objects.filter(user_id=user.pk).values("group_id"))
 
 
 def member_partnership_ids(user: AbstractBaseUser | AnonymousUser | None) -> models.QuerySet:
@@ -157,10 +172,9 @@ def actions_for(
         return ACTIONS if exists.exists() else frozenset()
     group_permission = apps.get_model("partnerships", "PartnershipGroupObjectPermission")
     codenames = group_permission.objects.filter(
-        group__user=user,
+        _in_users_groups(user),
         content_object__slug=partnership_slug,
-        permission__content_type__app_label="partnerships",
-        permission__content_type__model="partnership",
+        permission__content_type=_partnership_content_type(),
     ).values_list("permission__codename", flat=True)
     return with_derived(PERMISSION_ACTIONS[c] for c in codenames if c in PERMISSION_ACTIONS)
 

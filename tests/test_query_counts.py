@@ -27,14 +27,14 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
     ("a_lead", "/partnerships/rotherham/plan/weekly-email/", 10),
-    ("a_viewer", "/partnerships/rotherham/", 15),
+    ("a_viewer", "/partnerships/rotherham/", 12),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 14),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/", 14),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/new/", 8),
     ("a_analyst", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/", 8),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/delete/", 8),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/data.csv", 9),
-    ("a_viewer", "/partnerships/rotherham/spine/", 10),
+    ("a_viewer", "/partnerships/rotherham/spine/", 9),
     ("a_admin", "/partnerships/rotherham/public-page/", 17),
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 12),
     ("regional", "/compare/{metric}/", 8),
@@ -171,7 +171,7 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
 
 
 # A partnership of several areas: each metric's areas side by side, and combined.
-SEVERAL_AREAS = [("/partnerships/rotherham/", 15),
+SEVERAL_AREAS = [("/partnerships/rotherham/", 12),
                  ("/partnerships/rotherham/metrics/{metric}/", 14)]
 
 
