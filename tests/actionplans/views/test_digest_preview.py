@@ -106,3 +106,26 @@ def test_only_those_who_may_sign_off_are_offered_it(client, tenants):
     client.force_login(tenants.users["a_analyst"])
     assert "Sign off the plan" not in client.get(PLAN).content.decode()
     assert client.post(PREVIEW).status_code == 403
+
+
+def test_the_preview_says_why_a_signed_off_plans_email_would_not_go(client, tenants, lead):
+    from actionplans import services
+
+    sign_off(tenants)
+    services.digest_preference_save(partnership=tenants.a, user=lead, enabled=False)
+    client.force_login(lead)
+    page = client.get(PREVIEW).content.decode()
+    assert "You have switched the weekly email off, so it is not sent." in page
+    assert DRAFT not in page
+
+
+def test_a_milestone_title_is_shown_as_text_in_both_versions(client, tenants, lead):
+    from actionplans import services
+
+    milestone = tenants.milestones["a"]
+    services.milestone_update(milestone=milestone, user=lead, version=milestone.version,
+                              changes={"title": "<script>alert(1)</script> leavers"})
+    client.force_login(lead)
+    page = client.get(PREVIEW).content.decode()
+    assert "<script>alert(1)" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; leavers") == 2  # HTML and text
