@@ -23,6 +23,7 @@ urlpatterns = [
     path("asks/new/", registers.AskFormView.as_view(), name="ask_new"),
     path("asks/<int:pk>/", registers.AskFormView.as_view(), name="ask_edit"),
     path("weekly-email/", digests.DigestPreferenceView.as_view(), name="digest"),
+    path("weekly-email/preview/", digests.DigestPreviewView.as_view(), name="digest_preview"),
     path("report/", report.ReportView.as_view(), name="report"),
     path("report.csv", report.ReportCsvView.as_view(), name="report_csv"),
     re_path(r"^export\.(?P<format>csv|xlsx)$", plan_import.PlanExportView.as_view(),

@@ -362,6 +362,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "actionplans:ask_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=ask),
     # One's own weekly digest in the partnership: an empty form is re-shown with its error.
     "actionplans:digest": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    # The weekly email's preview; POSTed to, a test of it sent to oneself.
+    "actionplans:digest_preview": Expectation(get=PLAN_PAGE, post=PLAN_ACTION, kwargs=slug),
     "actionplans:report": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "actionplans:report_csv": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "actionplans:plan_export": Expectation(

@@ -27,6 +27,7 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
     ("a_lead", "/partnerships/rotherham/plan/weekly-email/", 10),
+    ("a_lead", "/partnerships/rotherham/plan/weekly-email/preview/", 11),
     ("a_viewer", "/partnerships/rotherham/", 12),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/", 14),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/", 14),

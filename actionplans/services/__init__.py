@@ -10,7 +10,14 @@
 Other apps import from here; this app's own modules import from the submodules.
 """
 
-from .digests import DigestOutcome, digest_preference_save, digest_send, digests_dispatch
+from .digests import (
+    DigestOutcome,
+    digest_preference_save,
+    digest_preview,
+    digest_send,
+    digest_test_send,
+    digests_dispatch,
+)
 from .milestones import (
     EDITABLE,
     EVIDENCE_TYPES,
@@ -36,7 +43,9 @@ __all__ = [
     "action_plan_save",
     "ask_save",
     "digest_preference_save",
+    "digest_preview",
     "digest_send",
+    "digest_test_send",
     "digests_dispatch",
     "key_action_create",
     "milestone_create",

@@ -19,9 +19,13 @@ transaction: an email cannot be rolled back. The failure cases, and which way ea
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -34,6 +38,12 @@ from partnerships.models import Partnership
 from .. import selectors
 from ..models import DigestPreference, DigestSent
 from .base import save_with_history
+
+logger = logging.getLogger(__name__)
+# A person may send themselves a test of their weekly email once in this many seconds.
+TEST_INTERVAL_SECONDS = 60
+DRAFT_PLAN_REASON = ("Your plan is a draft, so no weekly email is sent until it is "
+                     "signed off.")
 
 
 @transaction.atomic
@@ -82,7 +92,7 @@ def digest_send(*, partnership: Partnership, lead, on: date, dry_run: bool = Fal
                                   site_url=settings.SITE_URL)
     if not digest.count:
         return DigestOutcome.NOTHING_TO_REPORT
-    message = _digest_message(partnership=partnership, lead=lead, digest=digest)
+    message = digest_message(partnership=partnership, lead=lead, digest=digest)
     iso_year, iso_week, _ = on.isocalendar()
     week = {"partnership": partnership, "lead": lead, "iso_year": iso_year,
             "iso_week": iso_week}
@@ -120,19 +130,38 @@ def _claim(week: dict) -> DigestSent | None:
     return DigestSent.objects.get(**week) if reclaimed else None
 
 
-def _digest_message(*, partnership: Partnership, lead, digest) -> EmailMultiAlternatives:
+def digest_context(*, partnership: Partnership, lead, digest, test: bool = False,
+                   signed_off: bool = True) -> dict:
+    """What the email's templates are given: the same for the email, its preview and a test."""
     site = settings.SITE_URL
-    context = {
+    return {
         "partnership": partnership,
         "lead_name": lead.get_full_name() or lead.username,
         "digest": digest,
+        "test": test,
+        "signed_off": signed_off,
         "plan_url": site + reverse("actionplans:plan", args=[partnership.slug])
         + f"?lead={lead.pk}",
         "preference_url": site + reverse("actionplans:digest", args=[partnership.slug]),
     }
-    subject = f"Your milestones this week: {digest.short_summary()} – {partnership.name}"
+
+
+def digest_subject(*, partnership: Partnership, digest, test: bool = False) -> str:
+    summary = digest.short_summary() or "nothing needs you"
+    subject = f"Your milestones this week: {summary} – {partnership.name}"
+    if test:
+        subject = f"Test: {subject}"
+    return " ".join(subject.split())[:250]
+
+
+def digest_message(*, partnership: Partnership, lead, digest, test: bool = False,
+                   signed_off: bool = True) -> EmailMultiAlternatives:
+    """The weekly email to `lead`, as the send task sends it (`test`: marked as a test, and
+    saying whether the real one goes)."""
+    context = digest_context(partnership=partnership, lead=lead, digest=digest, test=test,
+                             signed_off=signed_off)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split())[:250],
+        subject=digest_subject(partnership=partnership, digest=digest, test=test),
         body=render_to_string("actionplans/email/digest.txt", context),
         to=[lead.email],
         headers={"Auto-Submitted": "auto-generated"},
@@ -140,6 +169,80 @@ def _digest_message(*, partnership: Partnership, lead, digest) -> EmailMultiAlte
     message.attach_alternative(render_to_string("actionplans/email/digest.html", context),
                                "text/html")
     return message
+
+
+@dataclass
+class DigestPreview:
+    """This week's email for one person, as it would be sent today, and whether it would."""
+
+    digest: object
+    message: EmailMultiAlternatives
+    context: dict
+    outcome: str  # a DigestOutcome: SENT means it would be sent
+
+    @property
+    def would_send(self) -> bool:
+        return self.outcome == DigestOutcome.SENT
+
+    @property
+    def html(self) -> str:
+        return self.message.alternatives[0][0]
+
+
+def digest_preview(*, partnership: Partnership, user, on: date,
+                   test: bool = False) -> DigestPreview:
+    """The email `user` would get for the partnership on `on`, built as `digest_send` builds
+    it (the same selector, context, templates and subject), and why it would not go."""
+    access.require(user, partnership, access.EDIT_PLAN)
+    digest = selectors.digest_for(partnership=partnership, lead=user, today=on,
+                                  site_url=settings.SITE_URL)
+    signed_off = selectors.plan_is_signed_off(partnership=partnership)
+    if not user.email:
+        outcome = DigestOutcome.NO_ADDRESS
+    elif not signed_off:
+        outcome = DigestOutcome.DRAFT_PLAN
+    elif not selectors.digest_preference(partnership=partnership, user=user).enabled:
+        outcome = DigestOutcome.SWITCHED_OFF
+    elif not digest.count:
+        outcome = DigestOutcome.NOTHING_TO_REPORT
+    else:
+        outcome = DigestOutcome.SENT
+    built = {"partnership": partnership, "lead": user, "digest": digest, "test": test,
+             "signed_off": signed_off}
+    return DigestPreview(digest=digest, outcome=outcome, message=digest_message(**built),
+                         context=digest_context(**built))
+
+
+def digest_test_key(*, partnership: Partnership, user) -> str:
+    return f"digest-test:{partnership.pk}:{user.pk}"
+
+
+def digest_test_send(*, partnership: Partnership, user, on: date) -> str:
+    """Sends `user` a test of their weekly email, to their own address only, whatever their
+    preference and the plan's status, its subject marked as a test. Once a minute at most.
+    Returns the address it went to; raises ValidationError saying why it did not go."""
+    access.require(user, partnership, access.EDIT_PLAN)
+    if not user.email:
+        raise ValidationError("Your account has no email address, so a test cannot be sent. "
+                              "Ask an administrator to add one.")
+    if not _claim_test_slot(digest_test_key(partnership=partnership, user=user)):
+        raise ValidationError("A test was sent to you less than a minute ago. Check your "
+                              "inbox, then try again in a minute.")
+    preview = digest_preview(partnership=partnership, user=user, on=on, test=True)
+    preview.message.to = [user.email]
+    preview.message.send()
+    return user.email
+
+
+def _claim_test_slot(key: str) -> bool:
+    """True once in TEST_INTERVAL_SECONDS per key. With the cache unreachable the test is
+    sent: one person's test mail is not worth refusing for it."""
+    try:
+        return bool(cache.add(key, 1, timeout=TEST_INTERVAL_SECONDS))
+    except Exception:  # noqa: BLE001 - the cache is down: allow it, and say so
+        logger.warning("weekly email test not rate-limited: the cache cannot be reached",
+                       exc_info=True)
+        return True
 
 
 def digests_dispatch(*, on: date, partnership: Partnership | None = None) -> list[str]:

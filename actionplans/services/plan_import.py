@@ -19,6 +19,7 @@ from partnerships import access, files
 from partnerships.models import Partnership
 from partnerships.services import organisation_get_or_create
 
+from ..choices import MilestoneStatus
 from ..models import ActionPlan, KeyAction, Milestone, Objective, PlanImport
 from ..spreadsheet import PlanRow, read
 from .base import save_with_history
@@ -37,9 +38,26 @@ class _Preview(Exception):
     """Raised to roll back a preview run: the preview is the import itself, undone."""
 
 
+class StalePreview(ValidationError):
+    """The plan changed after the preview: importing now would do something else."""
+
+
+# What the preview calls each field it shows old -> new, in the file's words.
+FIELD_LABELS = {
+    "title": "Milestone", "due_date": "Due date", "plan_year": "Plan year", "status": "Status",
+    "progress_note": "Progress", "progress_on": "Progress date",
+    "evidence_link": "Evidence link", "metrics": "Performance measures",
+    "reference": "Action reference", "lead": "Key action's lead",
+    "responsible_partners": "Responsible partners",
+}
+
+
 def plan_import_start(*, partnership: Partnership, user, file_name: str, data: bytes):
     """Stores the file and previews it: what importing it would do, row by row, without
-    changing anything. Raises FileProblem for a file that cannot be read at all."""
+    changing anything. Raises FileProblem for a file that cannot be read at all.
+
+    The preview's summary holds the counts and, under "changes", each row that adds or
+    changes a milestone or its key action, with each field's old and new value."""
     access.require(user, partnership, access.EDIT_PLAN)
     if len(data) > MAX_FILE_BYTES:
         raise FileProblem(f"the file is larger than {MAX_FILE_BYTES >> 20} MB")
@@ -63,6 +81,21 @@ def plan_import_start(*, partnership: Partnership, user, file_name: str, data: b
     return plan_import
 
 
+def plan_import_refresh(*, plan_import: PlanImport, user) -> PlanImport:
+    """Previews a stored file again, against the plan as it is now."""
+    access.require(user, plan_import.partnership, access.EDIT_PLAN)
+    if plan_import.status != PlanImport.Status.PREVIEW:
+        return plan_import
+    try:
+        with transaction.atomic():
+            plan_import.summary, plan_import.problems = PlanImporter(plan_import, user).run()
+            raise _Preview
+    except _Preview:
+        pass
+    plan_import.save(update_fields=["summary", "problems"])
+    return plan_import
+
+
 @transaction.atomic
 def plan_import_apply(*, plan_import: PlanImport, user, accept_valid: bool = False):
     """Imports the previewed file in one transaction: all of its valid rows or nothing."""
@@ -73,6 +106,11 @@ def plan_import_apply(*, plan_import: PlanImport, user, accept_valid: bool = Fal
                               .replace("been Imported", "imported")
                               .replace("been Not imported", "dropped"))
     summary, problems = PlanImporter(plan_import, user).run()
+    if (summary, problems) != (plan_import.summary, plan_import.problems):
+        transaction.set_rollback(True)
+        raise StalePreview("The plan changed after this file was checked, so importing it "
+                           "now would do something other than the preview showed. Nothing "
+                           "was imported. Check the file again to see what it would do now.")
     if summary["rejected"] and not accept_valid:
         transaction.set_rollback(True)
         raise ValidationError("Confirm that you want to leave out the rejected rows, or fix "
@@ -160,15 +198,19 @@ class PlanImporter:
             Q(owner__isnull=True) | Q(owner=partnership)).order_by(
                 F("owner_id").asc(nulls_first=True))}
         self.seen: set[int] = set()
+        # Milestones named by a row that was rejected (stale, say): in the file, not changed.
+        self.named_rejected: set[int] = set()
         # The row being imported: what it did, and the cache entries it replaced.
         self.counts: Counter = Counter()
         self.replaced: list[tuple[dict, object, object]] = []
+        self.detail: dict = {}
 
     def run(self) -> tuple[dict, list]:
         """Imports every row; a row that fails is listed with its reason. Returns the counts
         and the problems."""
         totals = dict.fromkeys(COUNTS, 0)
         problems: list[dict] = []
+        changes: list[dict] = []
         for row in read(self.data, self.file_name):
             totals["rows"] += 1
             if isinstance(row, RowError):
@@ -177,17 +219,27 @@ class PlanImporter:
                 continue
             # What the row did is counted and remembered only once its savepoint is released.
             self.counts, self.replaced = Counter(), []
+            self.detail = {"line": row.line, "title": row.milestone,
+                           "key_action": row.key_action, "fields": []}
             try:
                 with transaction.atomic():
                     self.import_row(row)
             except (_Rejected, ValidationError, StaleEdit) as error:
                 totals["rejected"] += 1
                 problems.append({"line": row.line, "reason": _reason(error)})
+                if row.milestone_id in self.milestones:
+                    self.named_rejected.add(row.milestone_id)
                 self._put_back()
                 continue
             for name, n in self.counts.items():
                 totals[name] += n
-        totals["milestones_left_alone"] = len(set(self.milestones) - self.seen)
+            if self.detail.get("kind") or self.detail["fields"]:
+                self.detail.setdefault("kind", "changed")
+                changes.append(self.detail)
+        # A milestone whose row was rejected is in the file: it is listed once, as rejected.
+        totals["milestones_left_alone"] = len(set(self.milestones) - self.seen
+                                              - self.named_rejected)
+        totals["changes"] = changes
         return totals, problems
 
     def import_row(self, row: PlanRow) -> None:
@@ -213,6 +265,11 @@ class PlanImporter:
             self._remember(self.by_title, (action.pk, milestone.title.casefold()), milestone)
             self.seen.add(milestone.pk)
             self.counts["milestones_added"] += 1
+            self.detail["kind"] = "added"
+            self.detail["fields"] = [
+                self._field(name, "", getattr(milestone, name)) for name in (
+                    "due_date", "plan_year", "status", "progress_note", "evidence_link")
+                if getattr(milestone, name) not in (None, "")] + self.detail["fields"]
         else:
             self._change_milestone(row, action, existing, measures, fields)
 
@@ -290,6 +347,7 @@ class PlanImporter:
             if lead is not None and lead.pk != action.lead_id and lead.pk not in self.member_ids:
                 raise _Rejected(f"lead {row.lead!r} is no longer a member of the partnership")
             check_partners(action.partnership, partners)
+            self._note_action_changes(action, row, lead, partners)
             action = KeyAction.objects.get(pk=action.pk)
             action.reference, action.lead = row.action_reference, lead
             save_with_history(action, self.user, self.reason,
@@ -319,6 +377,13 @@ class PlanImporter:
             self.seen.add(existing.pk)
             self.counts["milestones_unchanged"] += 1
             return
+        self.detail.update(kind="changed", milestone_id=existing.pk, title=existing.title)
+        self.detail["fields"] = [self._field(name, getattr(existing, name), value)
+                                 for name, value in changes.items()] + self.detail["fields"]
+        if not same_metrics:
+            self.detail["fields"].append(self._field(
+                "metrics", ", ".join(sorted(m.code for m in existing.metrics.all())),
+                ", ".join(sorted(m.code for m in measures))))
         saved = milestone_update(milestone=existing, user=self.user, version=existing.version,
                                  changes=changes, metrics=None if same_metrics else measures,
                                  reason=self.reason)
@@ -326,6 +391,35 @@ class PlanImporter:
         self.milestones[saved.pk] = saved
         self.seen.add(saved.pk)
         self.counts["milestones_changed"] += 1
+
+    def _note_action_changes(self, action: KeyAction, row: PlanRow, lead, partners) -> None:
+        """Puts the key action's changed fields in the row's preview."""
+        def who(user) -> str:
+            return (user.get_full_name() or user.username) if user else ""
+        old_partners = sorted(p.name for p in action.responsible_partners.all())
+        for name, old, new in (
+            ("reference", action.reference, row.action_reference),
+            ("lead", who(action.lead) if action.lead_id else "", who(lead)),
+            ("responsible_partners", ", ".join(old_partners),
+             ", ".join(sorted(p.name for p in partners))),
+        ):
+            if old != new:
+                self.detail["fields"].append(self._field(name, old, new))
+
+    def _field(self, name: str, old, new) -> list[str]:
+        """[label, old, new], as a person reads them."""
+        return [FIELD_LABELS[name], self._shown(name, old), self._shown(name, new)]
+
+    def _shown(self, name: str, value) -> str:
+        if value in (None, ""):
+            return ""
+        if name == "status":
+            return str(MilestoneStatus(value).label)
+        if name == "plan_year":
+            return self.plan.year_label(value)
+        if hasattr(value, "strftime"):
+            return f"{value.day} {value:%B %Y}"
+        return str(value)
 
 
 def _read_stored(name: str) -> bytes:

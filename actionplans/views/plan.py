@@ -10,9 +10,9 @@ from partnerships.selectors import member_users
 
 from .. import selectors
 from ..forms import ActionPlanForm, KeyActionForm, ObjectiveForm
-from ..models import Objective
+from ..models import ActionPlan, Objective
 from ..services.plan import action_plan_save, key_action_create, objective_create
-from .base import PlanFormView, PlanViewMixin
+from .base import PlanFormView, PlanViewMixin, date_today
 
 
 class PlanView(PlanViewMixin, TemplateView):
@@ -50,8 +50,13 @@ class PlanEditView(PlanFormView):
         if plan is None:
             return {"title": f"{self.partnership.name} action plan", "years": 3,
                     "status": "draft"}
-        return {name: getattr(plan, name) for name in (
+        initial = {name: getattr(plan, name) for name in (
             "title", "first_year", "years", "status", "signed_off_on", "signed_off_by")}
+        if self.request.GET.get("sign_off") and plan.status == ActionPlan.Status.DRAFT:
+            # "Sign off the plan": the status chosen and today's date given, to check.
+            initial.update(status=ActionPlan.Status.SIGNED_OFF,
+                           signed_off_on=initial["signed_off_on"] or date_today())
+        return initial
 
     def save(self, data):
         plan = action_plan_save(partnership=self.partnership, user=self.request.user, **data)

@@ -15,7 +15,13 @@ from partnerships import access
 from .. import selectors, spreadsheet
 from ..forms import PlanImportApplyForm, PlanUploadForm
 from ..models import PlanImport
-from ..services.plan_import import plan_import_apply, plan_import_cancel, plan_import_start
+from ..services.plan_import import (
+    StalePreview,
+    plan_import_apply,
+    plan_import_cancel,
+    plan_import_refresh,
+    plan_import_start,
+)
 from .base import PlanViewMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,7 +103,11 @@ class PlanImportDetailView(PlanImportMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(plan_import=self.plan_import, summary=self.plan_import.summary)
+        summary = self.plan_import.summary
+        changes = summary.get("changes", [])
+        context.update(plan_import=self.plan_import, summary=summary,
+                       changed=[c for c in changes if c.get("kind") == "changed"],
+                       added=[c for c in changes if c.get("kind") == "added"])
         return context
 
     def form_invalid(self, form):
@@ -108,6 +118,13 @@ class PlanImportDetailView(PlanImportMixin, FormView):
             plan_import = plan_import_apply(
                 plan_import=self.plan_import, user=self.request.user,
                 accept_valid=form.cleaned_data["accept_valid"])
+        except StalePreview as error:
+            # Checked again against the plan as it is now, to read before confirming.
+            plan_import_refresh(plan_import=self.plan_import, user=self.request.user)
+            messages.error(self.request, error.messages[0].replace(
+                "Check the file again to see what it would do now.",
+                "Below is what it would do now: check it, then import it again."))
+            return HttpResponseRedirect(self.import_url(self.plan_import))
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
             return HttpResponseRedirect(self.import_url(self.plan_import))

@@ -238,6 +238,27 @@ class TestDigest(ScopedViewCase):
         return count(DigestPreference, t, side)
 
 
+class TestDigestPreview(ScopedViewCase):
+    """One's own weekly email as it would be sent; POSTed to, a test of it to oneself."""
+
+    url_name = "actionplans:digest_preview"
+    actions = {"GET": access.EDIT_PLAN, "POST": access.EDIT_PLAN}
+
+    def state(self, t, side):
+        from django.core import mail
+
+        return sum(1 for m in mail.outbox for to in m.to if to.startswith(f"{side}."))
+
+    def test_permitted(self, tenants):
+        from django.core.cache import cache
+
+        from actionplans.services.digests import digest_test_key
+
+        # One test a minute: a run a minute ago must not refuse this one.
+        cache.delete(digest_test_key(partnership=tenants.a, user=tenants.users["a_lead"]))
+        super().test_permitted(tenants)
+
+
 class TestReport(ScopedViewCase):
     url_name = "actionplans:report"
     actions = {"GET": access.VIEW}

@@ -44,7 +44,7 @@ def test_switching_it_off_works_without_javascript(live_server, browser, axe_sou
     try:
         sign_in(page, live_server.url, "a_lead")
         page.goto(f"{live_server.url}/partnerships/rotherham/plan/weekly-email/")
-        expect(page.get_by_text("The action plan is a draft")).to_be_visible()
+        expect(page.get_by_text("Your plan is a draft, so no weekly email is sent")).to_be_visible()
         page.get_by_label("Do not send me this email").check()
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_text("You will not get the weekly email.")).to_be_visible()

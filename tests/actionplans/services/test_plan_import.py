@@ -219,3 +219,72 @@ def test_a_row_with_a_milestone_id_and_no_version_is_refused(tenants):
             f"pathway,Prison leavers seen within 3 weeks,2023-03-31,Complete\n").encode()
     plan_import = upload(tenants, data, "plan.csv")
     assert "has no Version" in plan_import.problems[0]["reason"]
+
+
+def test_the_preview_lists_each_changed_field_old_and_new_and_each_new_milestone(tenants):
+    bigger_plan(tenants)
+    grow = Milestone.objects.get(title="Cannabis: Operation GROW")
+    rows = selectors.plan_rows(partnership=tenants.a, user=tenants.users["a_viewer"])
+    text = spreadsheet.write_csv(rows).decode("utf-8-sig")
+    text = text.replace("Cannabis: Operation GROW", "Cannabis: Operation GROW extended")
+    text = text.replace("At risk", "On track").replace("2024-09-30", "2024-12-31")
+    [prison] = [line for line in text.splitlines() if "Prison leavers" in line]
+    new_row = prison.split(",", 1)[1].replace(
+        "Prison leavers seen within 3 weeks", "Prison leavers met at the gate")
+    text += "," + new_row.rsplit(",", 1)[0] + ",\n"  # no ID and no Version: a new one
+    plan_import = upload(tenants, text.encode(), "plan.csv")
+    assert plan_import.problems == []
+    [changed, added] = plan_import.summary["changes"]
+    assert changed == {
+        "line": 4, "kind": "changed", "milestone_id": grow.pk,
+        "title": "Cannabis: Operation GROW", "key_action": "=Serious and Organised Crime "
+        "Tasking Group",
+        "fields": [["Milestone", "Cannabis: Operation GROW", "Cannabis: Operation GROW extended"],
+                   ["Due date", "30 September 2024", "31 December 2024"],
+                   ["Status", "At risk", "On track"]]}
+    assert added["kind"] == "added" and added["title"] == "Prison leavers met at the gate"
+    assert ["Status", "", "On track"] in added["fields"]
+    # The counts agree with the rows listed.
+    assert plan_import.summary["milestones_changed"] == 1
+    assert plan_import.summary["milestones_added"] == 1
+    applied = services.plan_import_apply(plan_import=plan_import, user=tenants.users["a_lead"])
+    assert applied.summary["changes"] == [changed, added]
+
+
+def test_a_stale_row_is_listed_once_as_rejected_not_also_as_left_alone(tenants):
+    rows = selectors.plan_rows(partnership=tenants.a, user=tenants.users["a_viewer"])
+    data = spreadsheet.write_csv(rows).decode("utf-8-sig").replace("On track", "Complete")
+    milestone = tenants.milestones["a"]
+    services.milestone_update(milestone=milestone, user=tenants.users["a_admin"],
+                              version=milestone.version, changes={"status": "off_track"})
+    plan_import = upload(tenants, data.encode(), "old.csv")
+    assert plan_import.summary["rejected"] == 1
+    assert plan_import.summary["milestones_left_alone"] == 0
+    assert plan_import.summary["changes"] == []
+    assert len(plan_import.problems) == 1
+
+
+def test_a_preview_made_stale_by_a_later_edit_is_refused_on_apply(tenants):
+    from actionplans.services.plan_import import StalePreview, plan_import_refresh
+
+    rows = selectors.plan_rows(partnership=tenants.a, user=tenants.users["a_viewer"])
+    data = spreadsheet.write_csv(rows).decode("utf-8-sig").replace("On track", "Complete")
+    plan_import = upload(tenants, data.encode(), "plan.csv")
+    assert plan_import.summary["milestones_changed"] == 1
+    milestone = tenants.milestones["a"]
+    services.milestone_update(milestone=milestone, user=tenants.users["a_admin"],
+                              version=milestone.version, changes={"status": "off_track"})
+    before = history_rows()
+    # Even leaving out rejected rows: the preview promised a change it would no longer make.
+    with pytest.raises(StalePreview):
+        services.plan_import_apply(plan_import=plan_import, user=tenants.users["a_lead"],
+                                   accept_valid=True)
+    assert history_rows() == before
+    assert Milestone.objects.get(pk=milestone.pk).status == "off_track"
+    plan_import.refresh_from_db()
+    assert plan_import.status == "preview"
+    refreshed = plan_import_refresh(plan_import=plan_import, user=tenants.users["a_lead"])
+    assert refreshed.summary["rejected"] == 1 and refreshed.summary["changes"] == []
+    services.plan_import_apply(plan_import=refreshed, user=tenants.users["a_lead"],
+                               accept_valid=True)
+    assert Milestone.objects.get(pk=milestone.pk).status == "off_track"

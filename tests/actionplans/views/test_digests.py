@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 DIGEST_PAGE = PLAN + "weekly-email/"
+DRAFT = "Your plan is a draft, so no weekly email is sent until it is signed off."
 
 
 def checked(page: str) -> str:
@@ -26,10 +27,12 @@ def test_a_lead_chooses_the_day_of_their_weekly_email_or_switches_it_off(client,
     assert DIGEST_PAGE in client.get(PLAN).content.decode()  # reached from the plan
     page = client.get(DIGEST_PAGE).content.decode()
     assert checked(page) == "0"  # on, Mondays, by default
-    assert "The action plan is a draft" in page
+    assert DRAFT in page
+    assert f"{PLAN}details/?sign_off=1" in page  # a lead may sign the plan off
 
     response = client.post(DIGEST_PAGE, {"send_on": "2"}, follow=True)
-    assert "Your weekly email will come on Wednesdays." in response.content.decode()
+    # Not "will come on Wednesdays": the plan is a draft, so it will not.
+    assert ("Your weekly email is set for Wednesdays. " + DRAFT) in response.content.decode()
     assert DigestPreference.objects.values_list("enabled", "weekday").get(user=lead) == (True, 2)
     response = client.post(DIGEST_PAGE, {"send_on": "off"}, follow=True)
     assert "You will not get the weekly email." in response.content.decode()
@@ -61,7 +64,7 @@ def test_the_digest_page_shows_what_this_weeks_email_would_list(client, tenants)
     sign_off(tenants)
     client.force_login(tenants.users["a_lead"])
     page = client.get(DIGEST_PAGE).content.decode()
-    assert "The action plan is a draft" not in page
+    assert DRAFT not in page
     assert "1 overdue." in page
     assert milestone_url(tenants.milestones["a"], "progress/") in page
     milestone = tenants.milestones["a"]
