@@ -25,8 +25,14 @@ def plan_progress(*, partnership: Partnership, user, today: date | None = None
     passes): {"priority": [row, ...], "strand": [...]}, each row a dict of
     `progress.count_row` with its axis, key, label and order. One query."""
     today = today or timezone.localdate()
-    counted = (Milestone.objects.for_user(user).filter(partnership=partnership)
-               .annotate(derived=derived_status_expression(today))
+    return progress_counts(Milestone.objects.for_user(user).filter(partnership=partnership),
+                           today)
+
+
+def progress_counts(milestones, today: date) -> dict[str, list]:
+    """`plan_progress` of any queryset of milestones (the public page's, for one). One
+    query."""
+    counted = (milestones.annotate(derived=derived_status_expression(today))
                .values("key_action__objective__priority", "key_action__objective__strand",
                        "derived")
                .annotate(n=Count("pk")).order_by())

@@ -71,9 +71,10 @@ def derived_status(status: str, due: date | None, today: date) -> str:
 
 
 def overdue_reason(*, due: date | None, status_label: str) -> str:
-    """'Overdue: was due 31 March 2024; status recorded: On track'."""
+    """Why a milestone is overdue: 'was due 31 March 2024; status recorded: On track'. Pages
+    show it after an "Overdue" tag: "Overdue: was due 31 March 2024; status recorded: ..."."""
     was_due = f"was due {due:%-d %B %Y}; " if due else ""
-    return f"Overdue: {was_due}status recorded: {status_label}"
+    return f"{was_due}status recorded: {status_label}"
 
 
 # --- The rule, in the database ----------------------------------------------------------------

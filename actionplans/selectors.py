@@ -359,6 +359,7 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
         "completed": [m for m in items if m.category == "complete"],
         "slipped": [m for m in items if m.category == "slipped"],
         "at_risk": [m for m in items if m.category == "at_risk"],
+        "redated": [m for m in items if m.original_due_date],
         "milestones": items,
         "metrics": [(metric, latest.get(pk)) for pk, metric in
                     sorted(metrics.items(), key=lambda kv: kv[1].name)],

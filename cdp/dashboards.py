@@ -66,9 +66,9 @@ def tile(summary, today=None) -> dict:
 
 
 def progress_rows(rows, axis: str) -> list[dict]:
-    """The stored progress rows as plain dicts, with objectives of no priority or strand
-    named so (rows stored before they were are named "None given")."""
-    return [{**vars(row), "label": NONE_GIVEN[axis] if not row.key else row.label}
+    """The progress rows (`actionplans.derived.plan_progress`, counted when read) as plain
+    dicts, with objectives of no priority or strand named so."""
+    return [{**row, "label": NONE_GIVEN[axis] if not row["key"] else row["label"]}
             for row in rows]
 
 
