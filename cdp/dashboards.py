@@ -115,9 +115,10 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         areas = partnership_selectors.partnership_areas(partnership=partnership)
         if len(areas) > 1:
             ordered = area_groups(ordered, summaries, areas)
-        progress = plan_selectors.plan_progress(partnership=partnership, user=user)
+        today = timezone.localdate()
+        progress = plan_selectors.plan_progress(partnership=partnership, user=user, today=today)
         attention, attention_total = plan_selectors.milestones_needing_attention(
-            partnership=partnership, user=user)
+            partnership=partnership, user=user, today=today)
         context.update(
             groups=ordered,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),

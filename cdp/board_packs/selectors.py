@@ -47,12 +47,13 @@ def board_pack_progress(pack: BoardPack) -> dict:
 def board_pack_content(*, partnership: Partnership, user, today=None) -> dict:
     """What the pack says: the dashboard's tiles by outcome and its progress charts (with
     cdp/dashboards.py's code), the milestones overdue, at risk or off track, the risks and
-    the asks. A fixed number of queries whatever the partnership's size."""
+    the asks, with every milestone's status derived as of `today` (the day the pack is made).
+    A fixed number of queries whatever the partnership's size."""
     today = today or timezone.localdate()
     summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
     groups = dashboards.outcome_groups(summaries, today)
     progress_charts = dashboards.progress_charts(
-        plan_selectors.plan_progress(partnership=partnership, user=user))
+        plan_selectors.plan_progress(partnership=partnership, user=user, today=today))
     attention, attention_total = plan_selectors.milestones_needing_attention(
         partnership=partnership, user=user, limit=ATTENTION_LIMIT, today=today)
     risks = plan_selectors.risks(partnership=partnership, user=user)

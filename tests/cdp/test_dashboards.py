@@ -87,7 +87,6 @@ def test_the_progress_table_counts_each_milestone_once_by_its_derived_status(cli
     status recorded for it; the chart marks overdue as its own series, not as another green
     "On track". Counted when read: no recompute."""
     from actionplans import services as plans
-    from outcomes.services import summaries_recompute
 
     lead = tenants.users["a_lead"]
     objective = plans.objective_create(plan=tenants.plans["a"], user=lead, title="Police",
