@@ -311,7 +311,11 @@ class OverdueMilestonesForm(forms.Form):
     milestones = forms.MultipleChoiceField(
         label="Overdue milestones", widget=forms.CheckboxSelectMultiple,
         help_text="Choose the milestones to change.",
-        error_messages={"required": "Choose at least one milestone"})
+        error_messages={
+            "required": "Choose at least one milestone",
+            # Finished or changed meanwhile, or never one the user may change: one message.
+            "invalid_choice": "Nothing was saved: a milestone you chose is no longer overdue "
+                              "or is not one you may change. Check the list and try again."})
     action = forms.ChoiceField(
         label="What to do with them", widget=forms.RadioSelect,
         choices=[Choice("redate", "Re-date them",

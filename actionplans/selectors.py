@@ -215,8 +215,8 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-HISTORY_FIELDS = ("title", "due_date", "plan_year", "status", "progress_note", "progress_on",
-                  "evidence_link", "evidence_file_name")
+HISTORY_FIELDS = ("title", "due_date", "original_due_date", "redate_reason", "plan_year",
+                  "status", "progress_note", "progress_on", "evidence_link", "evidence_file_name")
 
 
 def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
@@ -257,7 +257,8 @@ def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
 
 def _describe(name: str, old, new) -> tuple[str, str, str]:
     label = {"plan_year": "Plan year", "evidence_file_name": "Evidence file",
-             "progress_on": "Progress date"}.get(name) or (
+             "progress_on": "Progress date", "original_due_date": "First due date",
+             "redate_reason": "Reason for re-dating"}.get(name) or (
         Milestone._meta.get_field(name).verbose_name.capitalize())
     if name == "status":
         choices = dict(MilestoneStatus.choices)

@@ -4,6 +4,8 @@ status, overdue "On track" ones included; and when the clock passes a due date t
 change together, with no edit and no recompute. A board pack agrees as of the day it was
 made."""
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -75,6 +77,10 @@ def surfaces(client, tenants, today) -> dict[str, dict]:
     rows = api.get("/api/v1/milestones/?partnership=rotherham&page_size=100").json()["results"]
     seen["api"] = {row["title"]: row["derived_status"] for row in rows}
     seen["api recorded"] = {row["title"]: row["status"] for row in rows}
+    streamed = api.get("/api/v1/milestones/?partnership=rotherham&format=csv")
+    table = list(csv.DictReader(io.StringIO(
+        b"".join(streamed.streaming_content).decode("utf-8-sig"))))
+    seen["api csv"] = {row["title"]: row["derived_status"] for row in table}
     return seen
 
 
@@ -86,7 +92,7 @@ def assert_all_agree(client, tenants, today) -> dict[str, str]:
     truth = expected(tenants, today)
     seen = surfaces(client, tenants, today)
     assert seen["report"] == truth
-    assert seen["api"] == truth
+    assert seen["api"] == seen["api csv"] == truth
     assert seen["api recorded"] == {m.title: m.status  # `status` stays as recorded
                                     for m in Milestone.objects.filter(partnership=tenants.a)}
     assert seen["dashboard counts"] == seen["plan counts"] == seen["board pack counts"] \

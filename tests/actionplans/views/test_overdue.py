@@ -155,7 +155,7 @@ def test_a_milestone_finished_meanwhile_is_no_longer_overdue_and_refused(client,
     Milestone.objects.filter(pk=first.pk).update(status="complete")  # version unchanged
     client.force_login(tenants.users["a_lead"])
     body = client.post(URL, opened, follow=True).content.decode()
-    assert "Nothing was saved" in body
+    assert "Nothing was saved: a milestone you chose is no longer overdue" in body
     first.refresh_from_db()
     assert first.original_due_date is None
 
@@ -170,6 +170,7 @@ def test_a_viewer_may_not_and_another_partnerships_milestone_is_not_listed(clien
     foreign = tenants.milestones["b"]
     response = client.post(URL, form([foreign]))
     assert response.status_code == 200  # not one of the choices: refused, nothing saved
+    assert "is not one you may change" in response.content.decode()
     foreign.refresh_from_db()
     assert foreign.original_due_date is None
     assert client.get("/partnerships/darlington/plan/milestones/overdue/").status_code == 404
