@@ -17,7 +17,9 @@ def _marker(key: str, colour: str) -> dict:
     """Overdue is hatched as well as coloured: colour is never the only signal."""
     if key != "overdue":
         return {"color": colour}
-    return {"color": colour, "pattern": {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.3}}
+    # plotly draws nothing for a pattern without its own background colour.
+    return {"color": colour, "pattern": {"shape": "/", "bgcolor": colour, "fgcolor": "#ffffff",
+                                         "solidity": 0.3, "fillmode": "replace"}}
 
 
 def plan_progress_figure(rows: list[dict], *, title: str) -> dict:

@@ -30,6 +30,7 @@ def test_the_progress_figure_shows_overdue_as_a_status_of_its_own():
     overdue = statuses[2]
     assert (overdue["base"], overdue["x"]) == ([3], [2])  # from the finished ones' end
     assert overdue["marker"]["pattern"]["shape"] == "/"
+    assert overdue["marker"]["pattern"]["bgcolor"] == overdue["marker"]["color"]  # drawn
     assert len({t["offset"] for t in statuses}) == 1  # one bar, not a second one beside it
 
 
