@@ -140,3 +140,28 @@ def test_a_board_pack_agrees_as_of_the_day_it_was_made(tenants, clock):
         t: s for t, s in truth.items() if s in ("overdue", "at_risk", "off_track")}
     # Read today, 30 days on, "Due today" is overdue too: the pack still says as it was made.
     assert made["milestones"]["overdue"] < counts(expected(tenants, clock.today))["overdue"]
+
+
+def test_the_headline_count_of_overdue_milestones_is_the_rule_as_read(tenants, clock):
+    """`overdue_milestone_count`: the one selector for "milestones overdue as of today"."""
+    from actionplans.derived import overdue_milestone_count
+
+    clock.set(TODAY)
+    plan(tenants)
+    viewer = tenants.users["a_viewer"]
+    for day in (TODAY, TODAY + timedelta(days=1)):
+        clock.set(day)
+        assert overdue_milestone_count(partnerships=[tenants.a], user=viewer) == counts(
+            expected(tenants, day))["overdue"]
+    # Another partnership's milestones are not counted for a user who may not see them.
+    assert overdue_milestone_count(partnerships=[tenants.a, tenants.b], user=viewer) == \
+        overdue_milestone_count(partnerships=[tenants.a], user=viewer)
+
+
+def test_the_api_schema_documents_derived_status(tenants):
+    api = APIClient()
+    api.force_authenticate(tenants.users["a_viewer"])
+    schema = api.get("/api/v1/schema/?format=json").json()
+    field = schema["components"]["schemas"]["Milestone"]["properties"]["derived_status"]
+    assert "overdue" in field["description"] and field["readOnly"]
+    assert "status" in schema["components"]["schemas"]["Milestone"]["properties"]
