@@ -75,3 +75,19 @@ def overdue_milestones(*, partnership: Partnership, user, action: str,
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     items.sort(key=lambda m: (m.due_by, m.pk))
     return items
+
+
+def redated_milestones(*, partnership: Partnership, user, today: date | None = None,
+                       limit: int = 200) -> list[Milestone]:
+    """The milestones that have been re-dated, soonest due first, with their derived status
+    as of `today`: what a board pack lists as "re-dated". One query."""
+    from .selectors import annotate_due
+
+    today = today or timezone.localdate()
+    items = list(Milestone.objects.for_user(user).filter(partnership=partnership,
+                                                         original_due_date__isnull=False)
+                 .select_related("key_action__objective__plan")
+                 .order_by("due_date", "pk")[:limit])
+    for milestone in items:
+        annotate_due([milestone], milestone.key_action.objective.plan, today)
+    return items

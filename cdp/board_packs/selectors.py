@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from actionplans import selectors as plan_selectors
+from actionplans.derived import redated_milestones
 from cdp import dashboards
 from cdp.models import BoardPack
 from outcomes import selectors as outcome_selectors
@@ -56,6 +57,8 @@ def board_pack_content(*, partnership: Partnership, user, today=None) -> dict:
         plan_selectors.plan_progress(partnership=partnership, user=user, today=today))
     attention, attention_total = plan_selectors.milestones_needing_attention(
         partnership=partnership, user=user, limit=ATTENTION_LIMIT, today=today)
+    redated = redated_milestones(partnership=partnership, user=user, today=today,
+                                 limit=ATTENTION_LIMIT)
     risks = plan_selectors.risks(partnership=partnership, user=user)
     asks = plan_selectors.asks(partnership=partnership, user=user)
     tiles = [tile for _, group in groups for tile in group]
@@ -72,6 +75,7 @@ def board_pack_content(*, partnership: Partnership, user, today=None) -> dict:
         "milestones": _milestone_totals(progress_charts),
         "attention": attention,
         "attention_total": attention_total,
+        "redated": redated,
         "risks": risks,
         "open_risks": [r for r in risks if r.status != r.Status.CLOSED],
         "high_risks": [r for r in risks if r.status != r.Status.CLOSED and r.rating == "High"],

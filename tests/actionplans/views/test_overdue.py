@@ -184,3 +184,21 @@ def test_reports_show_re_dated_with_the_first_due_date(client, tenants, clock):
     body = client.get(f"{PLAN}report/?year=5").content.decode()
     assert "Re-dated (1)" in body
     assert "re-dated, first due 31 Mar 2023" in body
+
+
+def test_a_board_pack_lists_the_re_dated_milestones_with_their_first_due_date(client, tenants,
+                                                                              clock):
+    from django.template.loader import render_to_string
+
+    from cdp.board_packs.selectors import board_pack_content
+
+    clock.set(TODAY)
+    first, *_ = overdue_plan(tenants)
+    client.force_login(tenants.users["a_lead"])
+    client.post(URL, form([first]))
+    content = board_pack_content(partnership=tenants.a, user=tenants.users["a_viewer"])
+    assert [(m.title, m.original_due_date) for m in content["redated"]] == [
+        ("Prison leavers seen within 3 weeks", date(2023, 3, 31))]
+    html = render_to_string("cdp/board_pack/pack.html", {**content, "pack": None})
+    assert "Re-dated milestones (1)" in html and "31 Mar 2023" in html
+    assert "Recruitment delayed the work" in html
