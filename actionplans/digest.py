@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from . import progress
+
 DUE_SOON_DAYS = 14
 NO_UPDATE_DAYS = 8 * 7
 
@@ -42,7 +44,7 @@ def section_of(*, status: str, due: date | None, last_update: date | None,
     """The digest section a milestone belongs in, or None if it is not listed."""
     if status in FINISHED_STATUSES:
         return None
-    if due is not None and due < today:
+    if progress.is_overdue(status, due, today):  # the one rule
         return OVERDUE
     if due is not None and due <= today + timedelta(days=DUE_SOON_DAYS):
         return DUE_SOON
@@ -61,8 +63,8 @@ class DigestItem:
     milestone_id: int
     title: str
     key_action: str
-    status: str
-    status_label: str
+    status: str  # as recorded
+    status_label: str  # the derived status: "Overdue (status recorded: On track)"
     due: date | None
     last_update: date | None  # the latest progress update, or the day it was added
     section: str
@@ -70,6 +72,8 @@ class DigestItem:
     url: str = ""
     due_text: str = ""  # "3 days overdue", "due in 5 days"
     quiet_text: str = ""  # "9 weeks ago"
+    derived_status: str = ""  # "overdue", or the recorded status
+
 
     def sort_key(self) -> tuple:
         if self.section == NO_UPDATE:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 
 from partnerships.models import Organisation
 
-from .models import FINISHED, ActionPlan, Milestone, MilestoneStatus, Priority, Strand
-from .progress import last_ended_financial_year_end
+from .models import ActionPlan, Milestone, MilestoneStatus, Priority, Strand
+from .progress import overdue_q  # the rule's database form: `progress` owns it
 
-
-def overdue_q(today: date) -> Q:
-    """Milestones past their due date, or past the end of their plan year, and not finished."""
-    ended = last_ended_financial_year_end(today)
-    late = Q(due_date__lt=today) | Q(
-        due_date__isnull=True, plan_year__isnull=False,
-        plan_year__lte=ended - F("key_action__objective__plan__first_year"),
-    )
-    return late & ~Q(status__in=FINISHED)
+__all__ = ["ActionPlanFilterSet", "MilestoneFilterSet", "overdue_q"]
 
 
 class ActionPlanFilterSet(django_filters.FilterSet):

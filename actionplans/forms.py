@@ -301,3 +301,61 @@ class DigestPreferenceForm(forms.Form):
         if value == self.OFF:
             return {"enabled": False, "weekday": None}
         return {"enabled": True, "weekday": int(value)}
+
+
+class OverdueMilestonesForm(forms.Form):
+    """Several overdue milestones re-dated (with a new date and a reason) or closed (with a
+    reason) at once. `versions` holds the version of each milestone listed, so that a change
+    made meanwhile by someone else is refused rather than overwritten."""
+
+    milestones = forms.MultipleChoiceField(
+        label="Overdue milestones", widget=forms.CheckboxSelectMultiple,
+        help_text="Choose the milestones to change.",
+        error_messages={
+            "required": "Choose at least one milestone",
+            # Finished or changed meanwhile, or never one the user may change: one message.
+            "invalid_choice": "Nothing was saved: a milestone you chose is no longer overdue "
+                              "or is not one you may change. Check the list and try again."})
+    action = forms.ChoiceField(
+        label="What to do with them", widget=forms.RadioSelect,
+        choices=[Choice("redate", "Re-date them",
+                        hint="Give a new due date. The date each was first due is kept."),
+                 Choice("close", "Close them",
+                        hint="They will not be done. They are no longer counted as overdue.")],
+        error_messages={"required": "Choose whether to re-date or close them"})
+    due_date = _date("New due date", help_text="Needed to re-date them. For example, 31 3 2027.")
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+        help_text="Why, as the board should read it. It is kept in each milestone's history.",
+        error_messages={"required": "Say why"})
+    versions = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows: list, **kwargs):
+        """`rows`: the overdue milestones listed, each with `overdue_reason` set."""
+        super().__init__(*args, **kwargs)
+        self.fields["milestones"].choices = [
+            Choice(str(m.pk), m.title[:200], hint=f"Overdue: {m.overdue_reason}") for m in rows]
+        self.helper = _helper(
+            Field.checkboxes("milestones", legend_size=Size.MEDIUM, small=True),
+            Field.radios("action", legend_size=Size.MEDIUM), Field("due_date"),
+            Field.textarea("reason"), Field("versions"), button="Save")
+        self.helper.form_tag = False
+
+    def clean_due_date(self):
+        return _clean_date(self.cleaned_data.get("due_date"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "redate" and not self.errors.get("due_date") \
+                and data.get("due_date") is None:
+            self.add_error("due_date", "Enter the new due date")
+        try:
+            known = dict(pair.split(":") for pair in data.get("versions", "").split(",") if pair)
+            data["versions"] = {int(k): int(v) for k, v in known.items()}
+        except ValueError:
+            raise forms.ValidationError("The page is out of date: open it again") from None
+        chosen = data.get("milestones") or []
+        if any(pk not in known for pk in chosen):
+            raise forms.ValidationError("The page is out of date: open it again")
+        data["chosen"] = {int(pk): int(known[pk]) for pk in chosen}
+        return data

@@ -194,6 +194,10 @@ class Milestone(PartnershipOwned):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="Year 1, 2 or 3 of the plan, for milestones set by year (York's plan).",
     )
+    original_due_date = models.DateField(
+        null=True, blank=True,
+        help_text="When it was first due, before it was first re-dated (empty: never re-dated).")
+    redate_reason = models.TextField(blank=True, help_text="Why it was last re-dated.")
     status = models.CharField(
         max_length=12, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
     )

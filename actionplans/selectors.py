@@ -17,7 +17,8 @@ from partnerships import access
 from partnerships.models import Organisation, Partnership
 
 from . import digest
-from .filtersets import MilestoneFilterSet, overdue_q
+from .derived import overdue_milestone_count, plan_progress  # noqa: F401 - read here too
+from .filtersets import MilestoneFilterSet
 from .models import (
     ActionPlan,
     Ask,
@@ -28,12 +29,21 @@ from .models import (
     MilestoneStatus,
     Objective,
     PlanImport,
-    PlanProgressSummary,
     Priority,
     Risk,
     Strand,
 )
-from .progress import NONE_GIVEN, due_by, is_overdue
+from .progress import (
+    DERIVED_LABELS,
+    DERIVED_STATUSES,
+    DERIVED_TAG_CLASSES,
+    NONE_GIVEN,
+    OVERDUE,
+    derived_status,
+    due_by,
+    overdue_q,
+    overdue_reason,
+)
 from .spreadsheet import PlanRow
 
 GROUPINGS = {"priority": ("Priority", Priority), "strand": ("4P strand", Strand)}
@@ -94,10 +104,18 @@ class Group:
 
 
 def annotate_due(items, plan: ActionPlan, today: date) -> None:
-    """Sets `due_by` and `is_overdue` on each milestone (derived, never stored)."""
+    """Sets on each milestone, derived as of `today` and never stored: `due_by`,
+    `is_overdue`, `derived_status` (overdue overrides every unfinished status), its label and
+    tag, and `overdue_reason` ("was due 31 March 2024; status recorded: On track")."""
     for milestone in items:
         milestone.due_by = due_by(milestone.due_date, milestone.plan_year, plan.first_year)
-        milestone.is_overdue = is_overdue(milestone.status, milestone.due_by, today)
+        milestone.derived_status = derived_status(milestone.status, milestone.due_by, today)
+        milestone.is_overdue = milestone.derived_status == OVERDUE
+        milestone.derived_status_display = DERIVED_LABELS.get(milestone.derived_status, "")
+        milestone.derived_tag_class = DERIVED_TAG_CLASSES.get(milestone.derived_status, "")
+        milestone.overdue_reason = (overdue_reason(
+            due=milestone.due_by, status_label=milestone.get_status_display())
+            if milestone.is_overdue else "")
 
 
 def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, grouping: str,
@@ -123,17 +141,15 @@ def plan_page(*, partnership: Partnership, user, plan: ActionPlan, params, group
             action_rows[action.pk] = ActionRow(action)
             objective_rows[objective.pk].actions.append(action_rows[action.pk])
         action_rows[action.pk].milestones.append(milestone)
-        group.counts[milestone.status] += 1
+        group.counts[milestone.derived_status] += 1
         group.total += 1
-        counts[milestone.status] += 1
-        if milestone.is_overdue:
-            counts["overdue"] += 1
-            group.counts["overdue"] += 1
+        counts[milestone.derived_status] += 1
     return {
         "filterset": filterset,
         "groups": [g for g in groups.values() if g.objectives],
-        "counts": [(value, label, counts[value]) for value, label in MilestoneStatus.choices],
-        "overdue_count": counts["overdue"],
+        # By derived status: each milestone once, an overdue one as overdue.
+        "counts": [(value, label, counts[value]) for value, label in DERIVED_STATUSES],
+        "overdue_count": counts[OVERDUE],
         "shown": len(items),
     }
 
@@ -199,8 +215,8 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-HISTORY_FIELDS = ("title", "due_date", "plan_year", "status", "progress_note", "progress_on",
-                  "evidence_link", "evidence_file_name")
+HISTORY_FIELDS = ("title", "due_date", "original_due_date", "redate_reason", "plan_year",
+                  "status", "progress_note", "progress_on", "evidence_link", "evidence_file_name")
 
 
 def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
@@ -241,7 +257,8 @@ def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
 
 def _describe(name: str, old, new) -> tuple[str, str, str]:
     label = {"plan_year": "Plan year", "evidence_file_name": "Evidence file",
-             "progress_on": "Progress date"}.get(name) or (
+             "progress_on": "Progress date", "original_due_date": "First due date",
+             "redate_reason": "Reason for re-dating"}.get(name) or (
         Milestone._meta.get_field(name).verbose_name.capitalize())
     if name == "status":
         choices = dict(MilestoneStatus.choices)
@@ -281,14 +298,14 @@ REPORT_CATEGORIES = [
 
 
 def report_category(milestone: Milestone) -> str:
-    """One category per milestone: finished first, then overdue, then how it is going."""
-    if milestone.status in ("complete", "closed"):
-        return milestone.status
-    if milestone.is_overdue:
+    """One category per milestone, from its derived status: overdue is "slipped", at risk and
+    off track are one category."""
+    status = milestone.derived_status
+    if status == OVERDUE:
         return "slipped"
-    if milestone.status in ("at_risk", "off_track"):
+    if status in ("at_risk", "off_track"):
         return "at_risk"
-    return milestone.status
+    return status
 
 
 def default_report_year(plan: ActionPlan, today: date | None = None) -> int:
@@ -343,6 +360,7 @@ def annual_report(*, partnership: Partnership, user, plan: ActionPlan, year: int
         "completed": [m for m in items if m.category == "complete"],
         "slipped": [m for m in items if m.category == "slipped"],
         "at_risk": [m for m in items if m.category == "at_risk"],
+        "redated": [m for m in items if m.original_due_date],
         "milestones": items,
         "metrics": [(metric, latest.get(pk)) for pk, metric in
                     sorted(metrics.items(), key=lambda kv: kv[1].name)],
@@ -369,14 +387,6 @@ def plan_rows(*, partnership: Partnership, user) -> list:
             performance_measures=tuple(sorted(metric.code for metric in m.metrics.all())),
             version=m.version,
         ))
-    return rows
-
-
-def plan_progress(*, partnership: Partnership, user) -> dict[str, list]:
-    """The recomputed progress rows, by axis: {"priority": [...], "strand": [...]}."""
-    rows = {"priority": [], "strand": []}
-    for row in PlanProgressSummary.objects.for_user(user).filter(partnership=partnership):
-        rows[row.axis].append(row)
     return rows
 
 
@@ -448,10 +458,14 @@ def digest_for(*, partnership: Partnership, lead, today: date, site_url: str = "
         if section is None:
             continue
         reference = row["key_action__reference"]
+        derived = derived_status(row["status"], due, today)
+        recorded = labels.get(row["status"], row["status"])
         items.append(digest.DigestItem(
             milestone_id=row["pk"], title=_shorten(row["title"], 300),
             key_action=(f"{reference}: " if reference else "") + row["key_action__title"],
-            status=row["status"], status_label=labels.get(row["status"], row["status"]),
+            status=row["status"], derived_status=derived,
+            status_label=(f"Overdue (status recorded: {recorded})" if derived == OVERDUE
+                          else recorded),
             due=due, last_update=last_update, section=section,
             ever_updated=row["progress_on"] is not None,
             url=site_url + reverse("actionplans:milestone_progress",

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import digests, milestones, plan, plan_import, registers, report
+from .views import digests, milestones, overdue, plan, plan_import, registers, report
 
 app_name = "actionplans"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("objectives/new/", plan.ObjectiveCreateView.as_view(), name="objective_new"),
     path("actions/new/", plan.KeyActionCreateView.as_view(), name="key_action_new"),
     path("milestones/new/", milestones.MilestoneCreateView.as_view(), name="milestone_new"),
+    path("milestones/overdue/", overdue.OverdueMilestonesView.as_view(),
+         name="overdue_milestones"),
     path("milestones/<int:pk>/", milestones.MilestoneDetailView.as_view(), name="milestone"),
     path("milestones/<int:pk>/progress/", milestones.MilestoneProgressView.as_view(),
          name="milestone_progress"),

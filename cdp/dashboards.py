@@ -66,9 +66,9 @@ def tile(summary, today=None) -> dict:
 
 
 def progress_rows(rows, axis: str) -> list[dict]:
-    """The stored progress rows as plain dicts, with objectives of no priority or strand
-    named so (rows stored before they were are named "None given")."""
-    return [{**vars(row), "label": NONE_GIVEN[axis] if not row.key else row.label}
+    """The progress rows (`actionplans.derived.plan_progress`, counted when read) as plain
+    dicts, with objectives of no priority or strand named so."""
+    return [{**row, "label": NONE_GIVEN[axis] if not row["key"] else row["label"]}
             for row in rows]
 
 
@@ -114,9 +114,10 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         areas = partnership_selectors.partnership_areas(partnership=partnership)
         if len(areas) > 1:
             ordered = area_groups(ordered, summaries, areas)
-        progress = plan_selectors.plan_progress(partnership=partnership, user=user)
+        today = timezone.localdate()
+        progress = plan_selectors.plan_progress(partnership=partnership, user=user, today=today)
         attention, attention_total = plan_selectors.milestones_needing_attention(
-            partnership=partnership, user=user)
+            partnership=partnership, user=user, today=today)
         context.update(
             groups=ordered,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),

@@ -6,6 +6,7 @@ in subprocesses of their own (tests/cdp/test_settings.py).
 
 import contextlib
 import os
+from datetime import date
 
 import pytest
 
@@ -270,11 +271,12 @@ def tenants(db) -> Tenants:
 
 
 @contextlib.contextmanager
-def loaded_demo(django_db_blocker, times: int = 1):
+def loaded_demo(django_db_blocker, times: int = 1, today=None):
     """`manage.py load_demo` run `times` times for a whole module or package of tests, in one
     transaction rolled back after them: the demo (about 100,000 reference rows) is loaded once,
     not once per test. Each test's own `db` transaction nests inside it as a savepoint. Yields
-    the output of each run."""
+    the output of each run. `today`: the day it is loaded as (its plan dates are moved by
+    whole years relative to it), by default the real one."""
     import io
 
     from django.core.management import call_command
@@ -288,9 +290,58 @@ def loaded_demo(django_db_blocker, times: int = 1):
             outputs = []
             for _ in range(times):
                 out = io.StringIO()
-                call_command("load_demo", stdout=out)
+                with fixed_today(today) if today else contextlib.nullcontext():
+                    call_command("load_demo", stdout=out)
                 outputs.append(out.getvalue())
             yield outputs
         finally:
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
+
+
+# --- The date ---------------------------------------------------------------------------------
+# The day the demo and the tests that read it are fixed to: the demo's dates are moved by
+# whole years relative to "today" (actionplans/demo/builders.year_shift).
+DEMO_TODAY = date(2026, 12, 7)
+
+
+@contextlib.contextmanager
+def fixed_today(day):
+    """`timezone.localdate()` (today where the partnership is) is `day`; with an argument it
+    converts as before. The clock itself (`timezone.now()`) is left alone."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, tz=None):
+        return day if value is None else real(value, tz)
+
+    with mock.patch.object(timezone, "localdate", localdate):
+        yield
+
+
+class Clock:
+    """Sets today for a test: `clock.set(date(2026, 4, 1))`, again to move it on."""
+
+    def __init__(self):
+        self._stack = contextlib.ExitStack()
+
+    def set(self, day):
+        self._stack.close()
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(fixed_today(day))
+        self.today = day
+
+    def close(self):
+        self._stack.close()
+
+
+@pytest.fixture
+def clock():
+    """Today, fixed by the test (`clock.set(day)`): pages, selectors and services that ask
+    `timezone.localdate()` all see it."""
+    fixed = Clock()
+    yield fixed
+    fixed.close()

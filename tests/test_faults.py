@@ -171,19 +171,19 @@ def test_redis_stops_while_a_lead_saves_a_milestone(tenants, redis, tmp_path):
     auth = {"Authorization": f"Token {key}"}
     milestone = tenants.milestones["a"]
     url = f"/api/v1/milestones/{milestone.pk}/"
-    assert progress(tenants.a).at_risk == 0
+    assert progress(tenants.a).complete == 0
     env = app_env(redis.url)
     with web(env, tmp_path / "web.log") as base:
         status, headers, _ = call(base + url, headers=auth)
         assert status == 200
         redis.stop()
 
-        status, _, body = call(base + url, "PATCH", {"status": "at_risk",
+        status, _, body = call(base + url, "PATCH", {"status": "complete",
                                                      "progress_note": "Provider change"},
                                {**auth, "If-Match": headers["ETag"]})
         assert status == 200, body
         milestone.refresh_from_db()
-        assert (milestone.status, milestone.progress_note) == ("at_risk", "Provider change")
+        assert (milestone.status, milestone.progress_note) == ("complete", "Provider change")
         state = SummaryState.objects.get(partnership=tenants.a)
         assert state.dirty, "the recompute is recorded as pending"
         status, _, body = call(base + "/healthz")
@@ -200,7 +200,7 @@ def test_redis_stops_while_a_lead_saves_a_milestone(tenants, redis, tmp_path):
             wait_until(lambda: not SummaryState.objects.get(partnership=tenants.a).dirty,
                        60, "the sweep")
             wait_until(lambda: '"cdp.tasks"' in log.read_text(), 30, "the task's log line")
-    assert progress(tenants.a).at_risk == 1
+    assert progress(tenants.a).complete == 1
     # The worker logs through the app's JSON log, not Celery's own lines.
     lines = [json.loads(line) for line in log.read_text().splitlines()
              if line.startswith("{")]

@@ -347,6 +347,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "actionplans:objective_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:key_action_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:milestone_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
+    # Overdue milestones re-dated or closed at once: an empty form is re-shown with its error.
+    "actionplans:overdue_milestones": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:milestone": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
                                          kwargs=milestone),
     "actionplans:milestone_progress": Expectation(get=PLAN_PAGE, post=PLAN_PAGE,

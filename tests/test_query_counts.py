@@ -22,6 +22,7 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true&status=on_track", 13),
     ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 13),
     ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 10),
+    ("a_lead", "/partnerships/rotherham/plan/milestones/overdue/", 9),
     ("a_viewer", "/partnerships/rotherham/plan/risks/", 9),
     ("a_viewer", "/partnerships/rotherham/plan/report/?year=1", 13),
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),

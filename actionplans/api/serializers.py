@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from outcomes.models import Metric
@@ -57,6 +58,10 @@ class MilestoneSerializer(serializers.ModelSerializer):
         help_text="The due date, or the end of the plan year (31 March)")
     overdue = serializers.SerializerMethodField(
         help_text="Past its due date, or its plan year has ended, and not complete or closed")
+    derived_status = serializers.SerializerMethodField(
+        help_text="The status to show, derived when read: `overdue` when past its due date (or "
+                  "its plan year has ended) and not complete or closed, whatever status is "
+                  "recorded; otherwise the recorded `status`. `status` stays as recorded.")
     has_evidence_file = serializers.SerializerMethodField()
     performance_measures = PerformanceMeasuresField(
         source="metrics", required=False,
@@ -67,11 +72,13 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = [
             "id", "partnership", "priority", "strand", "objective", "key_action",
             "action_reference", "lead", "responsible_partners", "title", "due_date",
-            "plan_year", "due_by", "overdue", "status", "status_is_synthetic", "progress_note",
+            "plan_year", "due_by", "overdue", "status", "derived_status", "original_due_date",
+            "redate_reason", "status_is_synthetic", "progress_note",
             "progress_on", "evidence_link", "has_evidence_file", "performance_measures",
             "version", "updated_at",
         ]
-        read_only_fields = ["id", "status_is_synthetic", "version", "updated_at"]
+        read_only_fields = ["id", "status_is_synthetic", "original_due_date", "redate_reason",
+                            "version", "updated_at"]
 
     def get_lead(self, milestone: Milestone) -> str | None:
         lead = milestone.key_action.lead
@@ -87,6 +94,11 @@ class MilestoneSerializer(serializers.ModelSerializer):
     def get_overdue(self, milestone: Milestone) -> bool:
         return progress.is_overdue(milestone.status, self.get_due_by(milestone),
                                    timezone.localdate())
+
+    @extend_schema_field(serializers.ChoiceField(choices=progress.DERIVED_STATUSES))
+    def get_derived_status(self, milestone: Milestone) -> str:
+        return progress.derived_status(milestone.status, self.get_due_by(milestone),
+                                       timezone.localdate())
 
     def get_has_evidence_file(self, milestone: Milestone) -> bool:
         return bool(milestone.evidence_file)

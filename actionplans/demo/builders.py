@@ -27,7 +27,7 @@ from ..models import Strand as S
 __all__ = [
     "AT_RISK", "COMPLETE", "NOT_STARTED", "ON_TRACK", "Act", "AskSpec", "DigestMilestone",
     "Ms", "Obj", "P", "RiskSpec", "S", "SeedPlan", "Sector", "illustrative",
-    "load_digest_milestones", "load_seed",
+    "demo_shift", "load_digest_milestones", "load_seed", "shifted", "year_shift",
 ]
 
 Sector = Organisation.Sector
@@ -127,6 +127,33 @@ class SeedPlan:
     digest: Sequence[DigestMilestone] = ()
 
 
+def year_shift(as_at: date, today: date) -> int:
+    """The whole years that move a seed's `as_at` to its last anniversary on or before today:
+    the seed's dates are moved by as many, so that its plan runs now, 31 March stays 31 March
+    and its plan years stay aligned with financial years."""
+    years = today.year - as_at.year
+    return years - 1 if shifted(as_at, years) > today else years
+
+
+def shifted(day: date | None, years: int) -> date | None:
+    """`day` moved by whole years (29 February to 28 February in a year with none)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def demo_shift(slug: str, first_year: int) -> int | None:
+    """How many years a seed partnership's demo plan was moved forward when it was loaded (its
+    plan's first year against the seed's); None for a partnership with no seed."""
+    from . import SEEDS
+
+    seed = next((s for s in SEEDS if s.slug == slug), None)
+    return None if seed is None else first_year - seed.first_year
+
+
 def _lead(partnership: Partnership):
     return get_user_model().objects.get(username=f"{partnership.slug}.lead")
 
@@ -138,9 +165,10 @@ def _mark_synthetic(milestone: Milestone) -> None:
     milestone.status_is_synthetic = True
 
 
-def _milestone(partnership: Partnership, lead, action: KeyAction, ms: Ms, as_at: date) -> None:
+def _milestone(partnership: Partnership, lead, action: KeyAction, ms: Ms, as_at: date,
+               years: int) -> None:
     milestone = services.milestone_create(
-        key_action=action, user=lead, title=ms.title, due_date=ms.due_date,
+        key_action=action, user=lead, title=ms.title, due_date=shifted(ms.due_date, years),
         plan_year=ms.plan_year, status=ms.status, progress_note=ms.note,
         progress_on=as_at if ms.note else None, reason=REASON,
         metrics=[partnership_metric(partnership, code) for code in ms.metrics],
@@ -149,10 +177,10 @@ def _milestone(partnership: Partnership, lead, action: KeyAction, ms: Ms, as_at:
         _mark_synthetic(milestone)
 
 
-def _plan(partnership: Partnership, lead, seed: SeedPlan) -> None:
+def _plan(partnership: Partnership, lead, seed: SeedPlan, years: int) -> None:
     plan = services.action_plan_save(
-        partnership=partnership, user=lead, title=seed.title, first_year=seed.first_year,
-        years=seed.years, status=seed.status, signed_off_on=seed.signed_off_on,
+        partnership=partnership, user=lead, title=seed.title, first_year=seed.first_year + years,
+        years=seed.years, status=seed.status, signed_off_on=shifted(seed.signed_off_on, years),
         signed_off_by=seed.signed_off_by,
     )
     organisations = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
@@ -165,10 +193,10 @@ def _plan(partnership: Partnership, lead, seed: SeedPlan) -> None:
                 lead=lead, responsible_partners=[organisations[name] for name in act.partners],
             )
             for ms in act.milestones:
-                _milestone(partnership, lead, action, ms, seed.as_at)
+                _milestone(partnership, lead, action, ms, shifted(seed.as_at, years), years)
 
 
-def _risks(partnership: Partnership, lead, seed: SeedPlan) -> None:
+def _risks(partnership: Partnership, lead, seed: SeedPlan, years: int) -> None:
     for risk in seed.risks:
         if Risk.objects.filter(partnership=partnership, title=risk.title).exists():
             continue
@@ -178,30 +206,33 @@ def _risks(partnership: Partnership, lead, seed: SeedPlan) -> None:
             risk=Risk(partnership=partnership, status_is_synthetic=True),
             title=risk.title, description=risk.description + ILLUSTRATIVE,
             likelihood=risk.likelihood, impact=risk.impact, owner=risk.owner,
-            mitigation=risk.mitigation, status=Risk.Status.OPEN, raised_on=seed.as_at,
+            mitigation=risk.mitigation, status=Risk.Status.OPEN,
+            raised_on=shifted(seed.as_at, years),
         )
 
 
-def _asks(partnership: Partnership, lead, seed: SeedPlan) -> None:
+def _asks(partnership: Partnership, lead, seed: SeedPlan, years: int) -> None:
     for ask in seed.asks:
         if Ask.objects.filter(partnership=partnership, title=ask.title).exists():
             continue
         services.ask_save(partnership=partnership, user=lead, title=ask.title,
                           request=ask.request, directed_to=ask.directed_to,
-                          raised_on=seed.as_at, status=Ask.Status.OPEN)
+                          raised_on=shifted(seed.as_at, years), status=Ask.Status.OPEN)
 
 
-def load_seed(seed: SeedPlan) -> None:
-    """Creates (or leaves as they are) the seed's organisations, plan, risks and asks."""
+def load_seed(seed: SeedPlan, today: date | None = None) -> None:
+    """Creates (or leaves as they are) the seed's organisations, plan, risks and asks, their
+    dates moved forward by whole years (`year_shift`) so that the plan runs now."""
+    years = year_shift(seed.as_at, today or timezone.localdate())
     partnership = Partnership.objects.get(slug=seed.slug)
     lead = _lead(partnership)
     for name, sector in seed.organisations:
         Organisation.objects.get_or_create(partnership=partnership, name=name,
                                            defaults={"sector": sector})
     if not Objective.objects.filter(partnership=partnership).exists():
-        _plan(partnership, lead, seed)
-    _risks(partnership, lead, seed)
-    _asks(partnership, lead, seed)
+        _plan(partnership, lead, seed, years)
+    _risks(partnership, lead, seed, years)
+    _asks(partnership, lead, seed, years)
 
 
 def load_digest_milestones(seed: SeedPlan) -> None:

@@ -5,7 +5,8 @@
 - `registers`: risks and asks;
 - `report`: the annual progress report;
 - `plan_import`: the plan exported to a spreadsheet and imported back;
-- `digests`: a lead's weekly email.
+- `digests`: a lead's weekly email;
+- `overdue`: overdue milestones re-dated or closed several at once.
 
 `actionplans/urls.py` names each view by its module.
 """

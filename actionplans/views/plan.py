@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.views.generic import TemplateView
 
 from partnerships import access
@@ -9,6 +10,7 @@ from partnerships.models import Organisation
 from partnerships.selectors import member_users
 
 from .. import selectors
+from ..demo.builders import demo_shift
 from ..forms import ActionPlanForm, KeyActionForm, ObjectiveForm
 from ..models import ActionPlan, Objective
 from ..services.plan import action_plan_save, key_action_create, objective_create
@@ -34,6 +36,8 @@ class PlanView(PlanViewMixin, TemplateView):
             context["filtered"] = any(v for k, v in self.request.GET.items() if k != "group")
             context["years"] = [(y, plan.year_label(y)) for y in range(1, plan.years + 1)]
             context["milestone_base"] = f"{self.plan_url()}milestones/"
+            if settings.DEMO:
+                context["demo_years"] = demo_shift(self.partnership.slug, plan.first_year)
         return context
 
 

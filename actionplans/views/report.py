@@ -55,7 +55,8 @@ class ReportCsvView(ReportMixin, View):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(["plan_year", "priority", "strand", "objective", "key_action",
-                         "milestone", "due", "status", "progress_category", "progress_date",
+                         "milestone", "due", "status", "derived_status", "original_due_date",
+                         "progress_category", "progress_date",
                          "progress", "performance_measures"])
         labels = dict(selectors.REPORT_CATEGORIES)
         for m in report["milestones"]:
@@ -64,6 +65,8 @@ class ReportCsvView(ReportMixin, View):
                 report["year_label"], objective.get_priority_display(),
                 objective.get_strand_display(), objective.title, m.key_action.title, m.title,
                 m.due_by.isoformat() if m.due_by else "", m.get_status_display(),
+                m.derived_status_display,
+                m.original_due_date.isoformat() if m.original_due_date else "",
                 labels[m.category], m.progress_on.isoformat() if m.progress_on else "",
                 m.progress_note, "; ".join(metric.code for metric in m.metrics.all()),
             ]])

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from actionplans import selectors as plan_selectors
+from actionplans.derived import redated_milestones
 from cdp import dashboards
 from cdp.models import BoardPack
 from outcomes import selectors as outcome_selectors
@@ -47,14 +48,17 @@ def board_pack_progress(pack: BoardPack) -> dict:
 def board_pack_content(*, partnership: Partnership, user, today=None) -> dict:
     """What the pack says: the dashboard's tiles by outcome and its progress charts (with
     cdp/dashboards.py's code), the milestones overdue, at risk or off track, the risks and
-    the asks. A fixed number of queries whatever the partnership's size."""
+    the asks, with every milestone's status derived as of `today` (the day the pack is made).
+    A fixed number of queries whatever the partnership's size."""
     today = today or timezone.localdate()
     summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
     groups = dashboards.outcome_groups(summaries, today)
     progress_charts = dashboards.progress_charts(
-        plan_selectors.plan_progress(partnership=partnership, user=user))
+        plan_selectors.plan_progress(partnership=partnership, user=user, today=today))
     attention, attention_total = plan_selectors.milestones_needing_attention(
         partnership=partnership, user=user, limit=ATTENTION_LIMIT, today=today)
+    redated = redated_milestones(partnership=partnership, user=user, today=today,
+                                 limit=ATTENTION_LIMIT)
     risks = plan_selectors.risks(partnership=partnership, user=user)
     asks = plan_selectors.asks(partnership=partnership, user=user)
     tiles = [tile for _, group in groups for tile in group]
@@ -71,6 +75,7 @@ def board_pack_content(*, partnership: Partnership, user, today=None) -> dict:
         "milestones": _milestone_totals(progress_charts),
         "attention": attention,
         "attention_total": attention_total,
+        "redated": redated,
         "risks": risks,
         "open_risks": [r for r in risks if r.status != r.Status.CLOSED],
         "high_risks": [r for r in risks if r.status != r.Status.CLOSED and r.rating == "High"],

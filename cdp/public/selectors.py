@@ -11,6 +11,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 
+from actionplans.derived import progress_counts
 from actionplans.models import ActionPlan, Milestone, PlanProgressSummary, Risk
 from actionplans.selectors import annotate_due
 from cdp.dashboards import progress_rows, tile, values_of
@@ -150,9 +151,8 @@ def public_page_content(*, partnership_id: int, today: date) -> dict:
     plan = ActionPlan.objects.for_public_page(partnership).first()
     content["plan"] = plan
     if page.show_plan and plan is not None:
-        rows = progress_rows(PlanProgressSummary.objects.for_public_page(partnership)
-                             .filter(axis=PlanProgressSummary.Axis.PRIORITY)
-                             .order_by("order"), "priority")
+        rows = progress_rows(progress_counts(Milestone.objects.for_public_page(partnership),
+                                             today)["priority"], "priority")
         title = "Milestones by national priority"
         content["progress"] = {
             "rows": rows, "title": title,

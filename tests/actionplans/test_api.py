@@ -43,6 +43,7 @@ def test_list_shows_only_the_users_partnerships(tenants):
         "responsible_partners": ["Rotherham CDP Police"],
         "title": "Prison leavers seen within 3 weeks", "due_date": "2023-03-31",
         "plan_year": 1, "due_by": "2023-03-31", "overdue": True, "status": "on_track",
+        "derived_status": "overdue", "original_due_date": None, "redate_reason": "",
         "status_is_synthetic": False, "progress_note": "Pathway agreed with probation",
         "progress_on": row["progress_on"], "evidence_link": "", "has_evidence_file": True,
         "performance_measures": ["numbers_in_treatment"], "version": 2,

@@ -143,6 +143,24 @@ class TestMilestoneProgress(ScopedObjectViewCase):
         return current.status, current.progress_note
 
 
+class TestOverdueMilestones(ScopedViewCase):
+    """The tenants' milestone, due 31 March 2023 and recorded on track, is overdue: it is
+    re-dated from its own partnership's page only."""
+
+    url_name = "actionplans:overdue_milestones"
+    actions = {"GET": access.EDIT_PLAN, "POST": access.EDIT_PLAN}
+
+    def post_data(self, t, side):
+        current = Milestone.objects.get(pk=t.milestones[side].pk)
+        return {"milestones": [current.pk], "versions": f"{current.pk}:{current.version}",
+                "action": "redate", "reason": "Recruitment delayed it",
+                **date_fields("due_date", "31", "3", "2099")}
+
+    def state(self, t, side):
+        current = Milestone.objects.get(pk=t.milestones[side].pk)
+        return current.due_date, current.original_due_date, current.version
+
+
 class TestMilestoneDetails(ScopedObjectViewCase):
     url_name = "actionplans:milestone_details"
     actions = {"GET": access.EDIT_PLAN, "POST": access.EDIT_PLAN}

@@ -61,7 +61,7 @@ def test_each_item_links_to_its_progress_form_and_says_why_it_is_listed(tenants)
                         f"{milestone.pk}/progress/")
     assert item.key_action == "Action for Naloxone in custody suites"
     assert (item.due_text, item.quiet_text, item.status_label) == (
-        "3 days overdue", "10 weeks ago", "On track")
+        "3 days overdue", "10 weeks ago", "Overdue (status recorded: On track)")
 
 
 def test_the_digest_is_read_as_the_lead_and_goes_with_their_right_to_edit(tenants):

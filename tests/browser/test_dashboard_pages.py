@@ -22,7 +22,7 @@ VIEWPORTS = {
 METRIC = "The numbers in treatment for adults and young people"
 SENTENCE = f"{METRIC}: 2,153 in 2022/23."
 PROGRESS = re.compile(r"^By national priority: 0 of 1 milestones complete \(0%\), "
-                      r"0 at risk or off track and 1 overdue")
+                      r"1 overdue .* and 0 at risk or off track")
 # Every chart drawn again at its column's new width.
 REDRAWN = """() => [...document.querySelectorAll('.cdp-chart--drawn')].every((chart) => {
     const drawing = chart.querySelector('.main-svg');

@@ -82,11 +82,11 @@ def test_the_dashboard_shows_tiles_progress_and_what_needs_attention(client, ten
     assert "Darlington" not in body
 
 
-def test_the_progress_table_adds_up_and_overdue_is_a_part_of_it(client, tenants):
-    """The statuses add up to All; "Of which overdue" is a part of them, after All; the
-    chart marks overdue as its own series, not as another green "On track"."""
+def test_the_progress_table_counts_each_milestone_once_by_its_derived_status(client, tenants):
+    """The columns add up to All; an overdue milestone is counted as Overdue, not in the
+    status recorded for it; the chart marks overdue as its own series, not as another green
+    "On track". Counted when read: no recompute."""
     from actionplans import services as plans
-    from outcomes.services import summaries_recompute
 
     lead = tenants.users["a_lead"]
     objective = plans.objective_create(plan=tenants.plans["a"], user=lead, title="Police",
@@ -98,26 +98,24 @@ def test_the_progress_table_adds_up_and_overdue_is_a_part_of_it(client, tenants)
                                due_date=date(2023, 3, 31) if title.startswith("Late")
                                else date(2099, 3, 31) if status != "complete"
                                else date(2023, 3, 31))
-    summaries_recompute(partnership_ids=[tenants.a.pk])
     client.force_login(tenants.users["a_viewer"])
     body = client.get("/partnerships/rotherham/").content.decode()
     header, *rows = Tables(body).tables["Milestones by national priority"]
-    assert header == ["Priority", "Complete", "On track", "At risk or off track",
-                      "Not started", "All", "Of which overdue"]
+    assert header == ["Priority", "Complete", "Overdue", "On track", "At risk or off track",
+                      "Not started", "All"]
     table = {row[0]: row[1:] for row in rows}
-    assert table["Break drug supply chains"] == ["1 (25%)", "2", "0", "1", "4", "1"]
+    assert table["Break drug supply chains"] == ["1 (25%)", "1", "1", "0", "1", "4"]
     assert table["Deliver a world-class treatment and recovery system"] == [
-        "0 (0%)", "1", "0", "0", "1", "1"]
+        "0 (0%)", "1", "0", "0", "0", "1"]
     for cells in table.values():
-        statuses = [int(cells[0].split()[0]), *map(int, cells[1:4])]
-        assert sum(statuses) == int(cells[4])  # the statuses make All
-        assert int(cells[5]) <= int(cells[4]) - statuses[0]  # overdue: of the unfinished
-    assert "Of which overdue</strong> counts those past their due date" in body
+        counted = [int(cells[0].split()[0]), *map(int, cells[1:5])]
+        assert sum(counted) == int(cells[5])  # each milestone once: the columns make All
+    assert "<strong>Overdue</strong> counts those past their due date" in body
     figure = json_script(body, "progress-priority")
-    overdue = next(t for t in figure["data"] if t["name"] == "Of which overdue")
+    overdue = next(t for t in figure["data"] if t["name"] == "Overdue")
     assert overdue["x"] == [1, 1] and overdue["base"] == [1, 0]
     on_track = next(t for t in figure["data"] if t["name"] == "On track")
-    assert on_track["x"] == [2, 1]
+    assert on_track["x"] == [1, 0]
 
 
 def test_an_overdue_milestone_does_not_read_as_plainly_on_track(client, tenants):
@@ -126,8 +124,8 @@ def test_an_overdue_milestone_does_not_read_as_plainly_on_track(client, tenants)
     listed = re.search(r"Overdue or at risk \(1\)</h2>\s*<ul[^>]*>(.*?)</ul>", body, re.S)
     assert listed, "no list of milestones needing attention"
     item = " ".join(re.sub(r"<[^>]+>", " ", listed.group(1)).split())
-    assert item == ("Prison leavers seen within 3 weeks – Overdue was due 31 Mar 2023 "
-                    "(status recorded: On track)")
+    assert item == ("Prison leavers seen within 3 weeks – Overdue : was due 31 March 2023; "
+                    "status recorded: On track")
     assert "govuk-tag--green" not in listed.group(1)  # no green "On track" tag beside it
 
 
@@ -174,8 +172,9 @@ def test_a_metric_page_has_the_chart_data_table_notes_and_milestones(client, ten
     assert "Prison leavers seen within 3 weeks" in body  # the milestone it measures
     # Due 31 March 2023 and not complete: overdue first, its recorded status beside it.
     assert re.search(r"Prison leavers seen within 3 weeks</a> <strong class=\"govuk-tag "
-                     r"govuk-tag--red\">Overdue</strong> was due 31 Mar 2023 <span[^>]*>"
-                     r"\(status recorded: On track\)</span>", body)
+                     r"govuk-tag--red\">Overdue</strong><span class=\"govuk-visually-hidden\">:"
+                     r"</span> <span[^>]*>was due 31 March 2023; status recorded: On track"
+                     r"</span>", body)
 
 
 def test_the_metric_csv_has_one_row_per_point(client, tenants):

@@ -1,4 +1,6 @@
-"""The demo plans are loaded by `load_demo`, twice, before each test here."""
+"""The demo plans are loaded by `load_demo`, twice, before each test here, as on
+tests.conftest.DEMO_TODAY (7 December 2026): their dates are moved forward by whole years
+relative to the day they are loaded."""
 
 import io
 
@@ -20,12 +22,13 @@ def counts() -> dict[str, int]:
 def loaded_twice(django_db_setup, django_db_blocker) -> dict[str, int]:
     """The demo loaded twice, once for the whole package (tests/conftest.loaded_demo); the
     counts after the first load."""
-    from tests.conftest import loaded_demo
+    from tests.conftest import DEMO_TODAY, fixed_today, loaded_demo
 
     with django_db_blocker.unblock():
-        with loaded_demo(django_db_blocker, times=1):
+        with loaded_demo(django_db_blocker, times=1, today=DEMO_TODAY):
             first = counts()
-            call_command("load_demo", stdout=io.StringIO())
+            with fixed_today(DEMO_TODAY):
+                call_command("load_demo", stdout=io.StringIO())
             yield first
 
 

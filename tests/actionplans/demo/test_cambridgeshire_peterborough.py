@@ -31,7 +31,7 @@ def test_cambridgeshire_risks_and_asks(loaded):
         assert "(likelihood and impact are illustrative)" in risk.description
     asks = Ask.objects.filter(partnership__slug="cambridgeshire-peterborough")
     assert asks.count() == 5
-    assert set(asks.values_list("status", "raised_on")) == {("open", date(2018, 10, 11))}
+    assert set(asks.values_list("status", "raised_on")) == {("open", date(2026, 10, 11))}
     assert asks.filter(directed_to="Responsible Authorities").exists()
     assert not Risk.objects.exclude(partnership__slug="cambridgeshire-peterborough").exists()
     assert KeyAction.objects.filter(partnership__slug="cambridgeshire-peterborough").count() >= 10

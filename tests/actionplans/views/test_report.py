@@ -34,5 +34,7 @@ def test_the_report_csv_escapes_formulas(client, tenants):
     assert rows[0][:3] == ["plan_year", "priority", "strand"]
     assert ["'=Serious and Organised Crime Tasking Group", "Tasking group in place"] == rows[
         [r[5] for r in rows].index("Tasking group in place")][4:6]
-    progress = [r[10] for r in rows if r[5] == "Tasking group in place"]
+    assert rows[0][7:11] == ["status", "derived_status", "original_due_date",
+                             "progress_category"]
+    progress = [r[12] for r in rows if r[5] == "Tasking group in place"]
     assert progress == ["'-3 OCGs disrupted;\n@partners briefed"]

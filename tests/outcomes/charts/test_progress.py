@@ -10,29 +10,28 @@ def test_the_progress_figure_stacks_statuses():
              "not_started": 0, "closed": 0}]
     figure = charts.plan_progress_figure(rows, title="By strand")
     assert figure["layout"]["barmode"] == "overlay"
-    # Complete, closed, on track, at risk, off track, not started: end to end, one bar.
-    assert [t["x"][0] for t in figure["data"]] == [2, 0, 1, 0, 1, 0]
-    assert [t["base"][0] for t in figure["data"]] == [0, 2, 2, 3, 3, 4]
-    assert "Of which overdue" not in [t["name"] for t in figure["data"]]  # none overdue
+    # Complete, closed, overdue, on track, at risk, off track, not started: end to end.
+    assert [t["x"][0] for t in figure["data"]] == [2, 0, 0, 1, 0, 1, 0]
+    assert [t["base"][0] for t in figure["data"]] == [0, 2, 2, 2, 3, 3, 4]
+    assert not next(t for t in figure["data"] if t["name"] == "Overdue")["showlegend"]
 
 
-def test_the_progress_figure_shows_overdue_as_a_part_of_the_statuses_not_another():
-    """The reviewer's Rotherham row: 3 complete and 2 on track make 5, 2 of them overdue.
-    The statuses' segments end at the total; overdue is its own marked (hatched) series,
-    under the unfinished part of the bar, not an "On track" in green."""
-    rows = [{"label": "Break drug supply chains", "total": 5, "complete": 3, "on_track": 2,
+def test_the_progress_figure_shows_overdue_as_a_status_of_its_own():
+    """The reviewer's Rotherham row: 3 complete and 2 recorded on track but past due make 5:
+    3 complete and 2 overdue (derived status), not 2 green "On track". The segments end at
+    the total; overdue is hatched as well as coloured, right after the finished ones."""
+    rows = [{"label": "Break drug supply chains", "total": 5, "complete": 3, "on_track": 0,
              "at_risk": 0, "off_track": 0, "not_started": 0, "closed": 0, "overdue": 2}]
     figure = charts.plan_progress_figure(rows, title="By priority")
-    *statuses, overdue = figure["data"]
-    assert [t["name"] for t in statuses] == ["Complete", "Closed", "On track", "At risk",
-                                             "Off track", "Not started"]
+    statuses = figure["data"]
+    assert [t["name"] for t in statuses] == ["Complete", "Closed", "Overdue", "On track",
+                                             "At risk", "Off track", "Not started"]
     assert statuses[-1]["base"][0] + statuses[-1]["x"][0] == 5  # the bar ends at all 5
-    assert overdue["name"] == "Of which overdue"
+    overdue = statuses[2]
     assert (overdue["base"], overdue["x"]) == ([3], [2])  # from the finished ones' end
     assert overdue["marker"]["pattern"]["shape"] == "/"
-    # Beside the status bar, not over it.
-    status_band = (statuses[0]["offset"], statuses[0]["offset"] + statuses[0]["width"])
-    assert overdue["offset"] >= status_band[1]
+    assert overdue["marker"]["pattern"]["bgcolor"] == overdue["marker"]["color"]  # drawn
+    assert len({t["offset"] for t in statuses}) == 1  # one bar, not a second one beside it
 
 
 def test_the_progress_sentence():
@@ -42,8 +41,8 @@ def test_the_progress_sentence():
              "complete": 16, "at_risk": 2, "off_track": 0, "overdue": 25,
              "percent_complete": 39.0}]
     assert charts.progress_sentence(rows, by="national priority") == (
-        "By national priority: 20 of 46 milestones complete (43%), 3 at risk or off track and "
-        "26 overdue (past due and not complete or closed, whatever status is recorded); most "
+        "By national priority: 20 of 46 milestones complete (43%), 26 overdue (past due and "
+        "not complete or closed, whatever status is recorded) and 3 at risk or off track; most "
         "complete: Break drug supply chains (80%).")
     assert charts.progress_sentence([], by="4P strand") == "By 4P strand: no milestones yet."
 
@@ -74,7 +73,7 @@ def test_the_progress_figure_names_only_the_statuses_a_bar_shows():
     figure = charts.plan_progress_figure(rows, title="By strand")
     shown = {trace["name"]: trace["showlegend"] for trace in figure["data"]}
     assert shown == {"Complete": True, "On track": True, "At risk": False, "Off track": True,
-                     "Not started": False, "Closed": False}
+                     "Not started": False, "Closed": False, "Overdue": False}
     layout = figure["layout"]
     # Top to bottom in the order of the rows (and of the table beside the chart).
     assert figure["data"][0]["y"] == ["Pursue", "Prevent"]
@@ -95,5 +94,6 @@ def test_the_progress_figure_with_many_milestones_leaves_the_ticks_to_plotly():
              "off_track": 0, "not_started": 3, "closed": 0}]
     figure = charts.plan_progress_figure(rows, title="By priority")
     assert "dtick" not in figure["layout"]["xaxis"]
-    # Complete, closed, on track, at risk, off track, not started.
-    assert [t["showlegend"] for t in figure["data"]] == [True, False, True, True, False, True]
+    # Complete, closed, overdue, on track, at risk, off track, not started.
+    assert [t["showlegend"] for t in figure["data"]] == [True, False, False, True, True, False,
+                                                         True]
