@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -100,7 +105,10 @@ class ProgressLogActions:
         methods=["GET"], request=None,
         description="The milestone's progress log, newest first: who, when, the status and "
                     "what had happened, with its evidence.",
-        responses={200: ProgressUpdateSerializer(many=True),
+        responses={200: inline_serializer("PaginatedProgressUpdateList", fields={
+                       "next": serializers.URLField(allow_null=True),
+                       "previous": serializers.URLField(allow_null=True),
+                       "results": ProgressUpdateSerializer(many=True)}),
                    404: OpenApiResponse(description="No such milestone in a partnership you "
                                                     "can see.")})
     @extend_schema(
