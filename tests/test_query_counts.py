@@ -24,7 +24,8 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 15),
     ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 10),
     ("a_viewer", "/partnerships/rotherham/plan/risks/", 9),
-    ("a_lead", "/my-milestones/", 0),
+    # A lead's own milestones, across partnerships: the milestones, and where they may edit.
+    ("a_lead", "/my-milestones/", 7),
     ("a_viewer", "/partnerships/rotherham/plan/report/?year=1", 13),
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
@@ -49,7 +50,8 @@ PAGES = [
     ("a_analyst", "/api/v1/imports/{batch}/problems/", 7),
     ("a_viewer", "/api/v1/action-plans/", 6),
     ("a_viewer", "/api/v1/milestones/", 8),
-    ("a_viewer", "/api/v1/milestones/{milestone}/updates/", 0),
+    # A milestone's progress log: the milestone, its entries and their evidence.
+    ("a_viewer", "/api/v1/milestones/{milestone}/updates/", 8),
     ("a_viewer", "/api/v1/metrics/", 6),
     ("a_viewer", "/api/v1/observations/", 6),
     ("regional", "/api/v1/observations/?metric=numbers_in_treatment&period_from=2010", 6),

@@ -18,12 +18,13 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partnerships import access
 
-from ..models import MilestoneStatus, ProgressEvidence, ProgressUpdate
+from ..models import Milestone, MilestoneStatus, ProgressEvidence, ProgressUpdate
 from ..services.milestones import StaleEdit
 from ..services.progress_log import progress_update_add
 
@@ -128,7 +129,11 @@ class ProgressLogActions:
                    428: OpenApiResponse(description="No If-Match header.")})
     @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None)
     def updates(self, request, *args, **kwargs):
-        milestone = self.get_object()
+        # Among the milestones the user can see (another partnership's is a 404), without
+        # the related rows the milestone's own answer shows.
+        milestone = get_object_or_404(
+            Milestone.objects.select_related("partnership").for_user(request.user, access.VIEW),
+            pk=kwargs["pk"])
         context = {"request": request, "partnership_slug": milestone.partnership.slug}
         if request.method == "POST":
             return self._add_update(request, milestone, context)
