@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from actionplans import services
 from actionplans.models import Milestone, ProgressEvidence, ProgressUpdate
 
 from .helpers import PLAN, milestone_url, progress_form
@@ -174,3 +175,21 @@ def test_the_progress_form_starts_empty_and_each_save_adds_an_entry(client, tena
                  ("Staff shortage", "Ten leavers seen", "Pathway agreed with probation")]
     assert positions == sorted(positions)  # newest first
     assert "By A Lead" in log_html and "https://example.org/a" in log_html
+
+
+def test_the_log_escapes_what_was_written_and_says_when_only_the_status_changed(client,
+                                                                                tenants):
+    milestone = tenants.milestones["a"]
+    lead = tenants.users["a_lead"]
+    services.progress_update_add(milestone=milestone, user=lead, version=milestone.version,
+                                 status="on_track", text="<script>alert(1)</script>",
+                                 links=["https://example.org/?q=<b>"])
+    milestone.refresh_from_db()
+    services.progress_update_add(milestone=milestone, user=lead, version=milestone.version,
+                                 status="complete")
+    client.force_login(tenants.users["a_viewer"])
+    page = client.get(milestone_url(milestone)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>" not in page
+    assert "Status recorded, no note." in page
