@@ -146,37 +146,34 @@ class MilestoneForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    """A dated progress update, status change and evidence: one save, one history entry."""
+    """A progress update: one new entry in the milestone's log, with its status, what has
+    happened since the last update, and evidence. It starts empty: earlier entries stay in
+    the log, above it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=MilestoneStatus.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose the status"})
     progress_note = forms.CharField(
-        label="Progress", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, as the board should read it.")
+        label="What has happened since the last update", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="As the board should read it. Earlier updates are kept in the log.")
     progress_on = _date("Date of this update", help_text="For example, 14 11 2026.")
     evidence_link = forms.URLField(
         label="Link to evidence", required=False, max_length=500, assume_scheme="https",
         help_text="A web address, for example of a report on the council's website.",
         error_messages={"invalid": "Enter a web address, like https://www.example.org/report"})
     evidence_file = forms.FileField(
-        label="Or upload evidence", required=False,
+        label="Upload evidence", required=False,
         help_text=f"PDF, Word, Excel, PowerPoint, CSV, text or an image, up to "
                   f"{MAX_EVIDENCE_BYTES >> 20} MB.")
-    remove_evidence_file = forms.BooleanField(label="Remove the uploaded evidence",
-                                              required=False)
 
-    def __init__(self, *args, has_file: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [Field("version"), Field.radios("status", legend_size=Size.SMALL),
-                  Field.textarea("progress_note"), Field("progress_on"),
-                  Field.text("evidence_link", field_width=Fluid.TWO_THIRDS),
-                  Field("evidence_file")]
-        if has_file:
-            fields.append(Field.checkbox("remove_evidence_file"))
-        else:
-            del self.fields["remove_evidence_file"]
-        self.helper = _helper(*fields, button="Save the update")
+        self.helper = _helper(
+            Field("version"), Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("progress_note"), Field("progress_on"),
+            Field.text("evidence_link", field_width=Fluid.TWO_THIRDS), Field("evidence_file"),
+            button="Add the update")
 
     def clean_progress_on(self):
         return _clean_date(self.cleaned_data.get("progress_on"))

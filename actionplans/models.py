@@ -45,7 +45,8 @@ from .choices import (
 __all__ = [
     "FINISHED", "STATUS_TAG_CLASSES", "ActionPlan", "Ask", "DigestPreference", "DigestSent",
     "KeptHistory", "KeyAction", "Milestone", "MilestoneStatus", "Objective", "PlanImport",
-    "PlanProgressSummary", "Priority", "Risk", "Strand", "Weekday", "evidence_path",
+    "PlanProgressSummary", "Priority", "ProgressEvidence", "ProgressUpdate", "Risk", "Strand",
+    "Weekday", "evidence_path",
     "financial_year_label", "kept_history",
 ]
 
@@ -234,6 +235,68 @@ class Milestone(PartnershipOwned):
     @property
     def etag(self) -> str:
         return f'"milestone-{self.pk}-v{self.version}"'
+
+
+class ProgressUpdate(PartnershipOwned):
+    """One dated entry in a milestone's progress log: who, when, the status it recorded and
+    what had happened since the last one. The milestone keeps the latest entry's status and
+    text (`status`, `progress_note`, `progress_on`) for the pages that show only the latest.
+
+    The log is itself the history of progress: entries are added, never changed, so they keep
+    no audit history of their own."""
+
+    partnership_related_name = "progress_updates"
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    progress_on = models.DateField(help_text="The date the update is for.")
+    status = models.CharField(max_length=12, choices=MilestoneStatus.choices)
+    text = models.TextField(blank=True,
+                            help_text="What has happened since the last update.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["milestone", "-created_at"], name="progress_log")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id} {self.progress_on}: {self.get_status_display()}"
+
+    @property
+    def status_tag_class(self) -> str:
+        return STATUS_TAG_CLASSES.get(self.status, "govuk-tag--grey")
+
+    @property
+    def author_name(self) -> str:
+        user = self.author
+        return (user.get_full_name() or user.username) if user else "Unknown"
+
+
+class ProgressEvidence(PartnershipOwned):
+    """A file or a link given with a progress update, with the name it is shown by."""
+
+    partnership_related_name = "progress_evidence"
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE,
+                               related_name="evidence")
+    link = models.URLField(max_length=500, blank=True)
+    file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
+    name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(link="") & ~models.Q(file=""))
+                | (~models.Q(link="") & models.Q(file="")),
+                name="evidence_is_a_file_or_a_link")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.link or self.file.name
+
+    @property
+    def label(self) -> str:
+        return self.name or self.link or "Evidence file"
 
 
 class Risk(PartnershipOwned):

@@ -19,6 +19,8 @@ urlpatterns = [
          name="milestone_details"),
     path("milestones/<int:pk>/evidence/", milestones.MilestoneEvidenceView.as_view(),
          name="milestone_evidence"),
+    path("milestones/<int:pk>/evidence/<int:evidence_pk>/",
+         milestones.MilestoneEvidenceView.as_view(), name="milestone_evidence_item"),
     path("risks/", registers.RisksView.as_view(), name="risks"),
     path("risks/new/", registers.RiskFormView.as_view(), name="risk_new"),
     path("risks/<int:pk>/", registers.RiskFormView.as_view(), name="risk_edit"),

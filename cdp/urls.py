@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actionplans.views.mine import MyMilestonesView
 from outcomes import sync_views as outcome_sync_views
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
@@ -94,6 +95,8 @@ urlpatterns = [
     # The national reference data's imports, for national administrators.
     path("data/reference-imports/", include("outcomes.reference_urls")),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    # A lead's own milestones, across the partnerships they may see.
+    path("my-milestones/", MyMilestonesView.as_view(), name="my_milestones"),
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -235,10 +235,11 @@ class Tenants:
             milestone = plans.milestone_create(
                 key_action=action, user=lead, title="Prison leavers seen within 3 weeks",
                 due_date=date(2023, 3, 31), status="on_track", metrics=[in_treatment])
-            self.milestones[side] = plans.milestone_update(
-                milestone=milestone, user=lead, version=milestone.version,
-                changes={"progress_note": "Pathway agreed with probation"},
-                evidence_file=SimpleUploadedFile(f"{side}-minutes.pdf", b"%PDF-1.4 minutes"))
+            entry = plans.progress_update_add(
+                milestone=milestone, user=lead, version=milestone.version, status="on_track",
+                text="Pathway agreed with probation",
+                files=[SimpleUploadedFile(f"{side}-minutes.pdf", b"%PDF-1.4 minutes")])
+            self.milestones[side] = entry.milestone
             self.risks[side] = plans.risk_save(
                 partnership=partnership, user=lead, title="County lines exploitation",
                 likelihood=4, impact=4, owner="Police")

@@ -872,10 +872,11 @@ def test_5_3_9_uploaded_file_names_cannot_choose_a_path(tenants):
     milestone = tenants.milestones["a"]
     signed_in(tenants.users["a_lead"]).post(
         f"/partnerships/rotherham/plan/milestones/{milestone.pk}/progress/",
-        {"version": milestone.version, "status": "on_track", "progress_note": "",
+        {"version": milestone.version, "status": "on_track", "progress_note": "Settings",
          "progress_on_0": "", "progress_on_1": "", "progress_on_2": "", "evidence_link": "",
          "evidence_file": SimpleUploadedFile("../../../settings.pdf", b"%PDF-1.4")})
     saved = Milestone.objects.get(pk=milestone.pk)
+    assert saved.evidence_file_name == "settings.pdf"  # stored, under a name of its own
     assert ".." not in saved.evidence_file.name and "settings" not in saved.evidence_file.name
     assert Path(saved.evidence_file.path).resolve().is_relative_to(media)
 

@@ -55,6 +55,11 @@ NOT_TRACKED = {
     # The record of each weekly digest emailed: written by the digest task, not by a user;
     # it is itself the log of what was sent to whom and when.
     "actionplans.DigestSent": "written by the digest task; itself the log of emails sent",
+    # A milestone's progress log: each entry names its author and when it was added, and is
+    # never changed or deleted through the service (an update adds a new entry). The milestone
+    # it updates keeps its own history of the save, with the same user.
+    "actionplans.ProgressUpdate": "itself the log of progress: added, never changed",
+    "actionplans.ProgressEvidence": "part of its entry in the progress log, added with it",
 }
 
 

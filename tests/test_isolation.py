@@ -77,6 +77,14 @@ def milestone(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.milestones[side].pk}
 
 
+def evidence_item(t: Tenants, side: str) -> dict:
+    """The evidence file of the side's milestone's progress log (tests/conftest.py)."""
+    from actionplans.models import ProgressEvidence
+
+    item = ProgressEvidence.objects.exclude(file="").get(update__milestone=t.milestones[side])
+    return {**milestone(t, side), "evidence_pk": item.pk}
+
+
 def risk(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.risks[side].pk}
 
@@ -357,6 +365,8 @@ EXPECTATIONS: dict[str, Expectation] = {
                                                  kwargs=milestone),
     "actionplans:milestone_evidence": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
                                                   kwargs=milestone),
+    "actionplans:milestone_evidence_item": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY,
+                                                       kwargs=evidence_item),
     "actionplans:risks": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
     "actionplans:risk_new": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=slug),
     "actionplans:risk_edit": Expectation(get=PLAN_PAGE, post=PLAN_PAGE, kwargs=risk),
@@ -384,6 +394,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     "api:token": Expectation(get=NOT_ALLOWED, post=expect(400)),
     # One's own tokens: an empty form is re-shown with its errors.
     "api_tokens": Expectation(get=expect(200, anonymous=302), post=expect(400, anonymous=302)),
+    # One's own milestones, across the partnerships one may see: read only.
+    "my_milestones": Expectation(get=expect(200, anonymous=302),
+                                 post=expect(405, anonymous=302)),
     # Lists show only what the user may see: empty rather than refused.
     "api:import-list": Expectation(get=API_READ, post=expect(400, anonymous=401)),
     "api:import-detail": Expectation(
@@ -461,6 +474,14 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(405, anonymous=401),
         kwargs=lambda t, side: {"pk": t.milestones[side].pk},
         other_post=expect(405, anonymous=401),
+    ),
+    # A milestone's progress log: read by every member; added to by leads and administrators,
+    # with If-Match (an empty POST without it is a 428 for them; tests/actionplans/
+    # test_api_progress_log.py).
+    "api:milestone-updates": Expectation(
+        get=expect(200, anonymous=401, outsider=404),
+        post=expect(403, anonymous=401, outsider=404, lead=428, admin=428, superuser=428),
+        kwargs=lambda t, side: {"pk": t.milestones[side].pk},
     ),
 }
 
@@ -568,7 +589,7 @@ def test_access(tenants, name, role):
 OBJECT_URLS = {
     name: expectation for name, expectation in EXPECTATIONS.items()
     if expectation.kwargs in (member, batch, framework_entry, target, milestone, risk, ask,
-                              plan_import, annotation, board_pack)
+                              plan_import, annotation, board_pack, evidence_item)
 }
 
 

@@ -20,10 +20,13 @@ PAGES = [
     ("a_analyst", "/partnerships/rotherham/data/values/new/", 9),
     ("a_viewer", "/partnerships/rotherham/plan/", 13),
     ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true&status=on_track", 13),
-    ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 13),
+    # The milestone's page: its progress log is two queries (entries, their evidence).
+    ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 15),
     ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 10),
     ("a_lead", "/partnerships/rotherham/plan/milestones/overdue/", 9),
     ("a_viewer", "/partnerships/rotherham/plan/risks/", 9),
+    # A lead's own milestones, across partnerships: the milestones, and where they may edit.
+    ("a_lead", "/my-milestones/", 7),
     ("a_viewer", "/partnerships/rotherham/plan/report/?year=1", 13),
     ("a_viewer", "/partnerships/rotherham/plan/export.xlsx", 11),
     ("a_lead", "/partnerships/rotherham/plan/import/", 9),
@@ -49,6 +52,8 @@ PAGES = [
     ("a_analyst", "/api/v1/imports/{batch}/problems/", 7),
     ("a_viewer", "/api/v1/action-plans/", 6),
     ("a_viewer", "/api/v1/milestones/", 8),
+    # A milestone's progress log: the milestone, its entries and their evidence.
+    ("a_viewer", "/api/v1/milestones/{milestone}/updates/", 8),
     ("a_viewer", "/api/v1/metrics/", 6),
     ("a_viewer", "/api/v1/observations/", 6),
     ("regional", "/api/v1/observations/?metric=numbers_in_treatment&period_from=2010", 6),
@@ -83,9 +88,9 @@ def grow(tenants) -> None:
             plans.milestone_create(key_action=action, user=lead, title=f"Milestone {n}.{m}",
                                    plan_year=1, due_date=date(2022, 6, 1) if m else None,
                                    status="at_risk", metrics=milestone.metrics.all())
-        milestone = plans.milestone_update(milestone=milestone, user=lead,
-                                           version=milestone.version,
-                                           changes={"progress_note": f"Update {n}"})
+        milestone = plans.progress_update_add(
+            milestone=milestone, user=lead, version=milestone.version, status="on_track",
+            text=f"Update {n}", links=[f"https://example.org/{n}"]).milestone
         plans.risk_save(partnership=tenants.a, user=lead, title=f"Risk {n}", likelihood=2,
                         impact=3, owner="Board")
         plans.ask_save(partnership=tenants.a, user=lead, title=f"Ask {n}", request="Help",

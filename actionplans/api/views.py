@@ -32,6 +32,7 @@ from ..filtersets import ActionPlanFilterSet, MilestoneFilterSet
 from ..models import ActionPlan, Milestone
 from ..services import milestones
 from ..services.milestones import StaleEdit
+from .progress_log import ProgressLogActions
 from .serializers import (
     ActionPlanSerializer,
     MilestoneErrorSerializer,
@@ -89,9 +90,9 @@ NOT_FOUND = OpenApiResponse(MilestoneErrorSerializer,
     list=extend_schema(description="Milestones of the partnerships you can see, filtered "
                                    "as on the plan page."),
 )
-class MilestoneViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class MilestoneViewSet(ProgressLogActions, ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Milestones of the action plans you can see. Leads and partnership administrators
-    change them with PATCH and `If-Match`."""
+    change them with PATCH and `If-Match`, and add to their progress logs (`updates/`)."""
 
     queryset = Milestone.objects.select_related(
         "partnership", "key_action__objective__plan", "key_action__lead",

@@ -3,6 +3,10 @@
 Every edit says which version it was made from, and an edit made from an older version is
 refused with `StaleEdit`, which carries what is saved now, so that the page (or API) can show
 both versions and nothing is lost.
+
+A change of status or progress note, however it is made (the API, a plan import), is also an
+entry in the milestone's progress log (`record_entry`), in the same transaction; the progress
+form and the API's updates add entries through `services.progress_log`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from outcomes.models import Metric
 from partnerships import access, files
 from partnerships.models import Partnership
 
-from ..models import ActionPlan, KeyAction, Milestone
+from ..models import ActionPlan, KeyAction, Milestone, ProgressEvidence, ProgressUpdate
 from .base import clean_text, plan_changed, save_with_history
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -68,6 +72,8 @@ def milestone_create(
     )
     _fit_to_plan(milestone, key_action.objective.plan)
     save_with_history(milestone, user, reason, m2m={"metrics": metrics})
+    if milestone.progress_note:
+        record_entry(milestone, user, text=milestone.progress_note)
     plan_changed(partnership.pk)
     return milestone
 
@@ -80,15 +86,13 @@ def milestone_update(
     version: int,
     changes: dict,
     metrics: Iterable[Metric] | None = None,
-    evidence_file: UploadedFile | None = None,
-    remove_evidence_file: bool = False,
     reason: str = "",
 ) -> Milestone:
     """Applies `changes` to the milestone if it is still at `version`; else raises StaleEdit.
 
-    A progress update and a status change made together are one change in the history. A
-    new progress note without a date is dated today. Returns the saved milestone; an edit
-    that changes nothing saves nothing and keeps the version."""
+    A progress update and a status change made together are one change in the history, and
+    one entry in the progress log. A new progress note without a date is dated today. Returns
+    the saved milestone; an edit that changes nothing saves nothing and keeps the version."""
     access.require(user, milestone.partnership, access.EDIT_PLAN)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -97,15 +101,12 @@ def milestone_update(
                .select_related("key_action__objective__plan").get(pk=milestone.pk))
     if current.version != version:
         raise StaleEdit(current)
-    _check_evidence(evidence_file)
     before = {name: getattr(current, name) for name in EDITABLE}
     _apply(current, changes)
     _fit_to_plan(current, current.key_action.objective.plan)
     new_metrics = _changed_metrics(current, metrics)
-    _apply_evidence(current, evidence_file, remove_evidence_file)
     changed = (any(getattr(current, n) != before[n] for n in (*EDITABLE, "plan_year"))
-               or evidence_file
-               or remove_evidence_file or new_metrics is not None)
+               or new_metrics is not None)
     if not changed:
         return current
     current.status_is_synthetic = current.status_is_synthetic and current.status == before[
@@ -113,30 +114,31 @@ def milestone_update(
     current.version += 1
     save_with_history(current, user, reason,
                       m2m={"metrics": new_metrics} if new_metrics is not None else {})
+    if (current.status, current.progress_note) != (before["status"], before["progress_note"]):
+        text = current.progress_note if current.progress_note != before["progress_note"] else ""
+        record_entry(current, user, text=text)
     plan_changed(current.partnership_id)
     return current
 
 
-def milestone_progress_update(
-    *,
-    milestone: Milestone,
-    user,
-    version: int,
-    changes: dict,
-    evidence_file: UploadedFile | None = None,
-    remove_evidence_file: bool = False,
-) -> Milestone:
-    """A progress update from the progress form (status, note, its date, evidence).
-
-    No new note and no new status is no new update: the form's date (today, by default)
-    does not re-date the update the milestone already has."""
-    changes = dict(changes)
-    if (clean_text(changes["progress_note"]) == milestone.progress_note
-            and changes["status"] == milestone.status):
-        changes.pop("progress_on")
-    return milestone_update(milestone=milestone, user=user, version=version, changes=changes,
-                            evidence_file=evidence_file,
-                            remove_evidence_file=remove_evidence_file)
+def record_entry(milestone: Milestone, user, *, text: str,
+                 evidence: Iterable[ProgressEvidence] = ()) -> ProgressUpdate:
+    """Adds the milestone's status and progress, as just saved, to its progress log, with
+    the evidence given (unsaved `ProgressEvidence`, without their entry)."""
+    entry = ProgressUpdate(
+        partnership_id=milestone.partnership_id, milestone=milestone,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        created_at=timezone.now(), progress_on=milestone.progress_on or timezone.localdate(),
+        status=milestone.status, text=text)
+    entry.full_clean(exclude=["partnership", "milestone", "author"])
+    entry.save()
+    for item in evidence:
+        item.partnership_id, item.update = milestone.partnership_id, entry
+        if bool(item.link) == bool(item.file):
+            raise ValueError("evidence is a file or a link")
+        item.full_clean(exclude=["partnership", "update"], validate_constraints=False)
+        item.save()
+    return entry
 
 
 def _apply(current: Milestone, changes: dict) -> None:
@@ -160,15 +162,6 @@ def _changed_metrics(current: Milestone, metrics: Iterable[Metric] | None) -> li
     return new_metrics
 
 
-def _apply_evidence(current: Milestone, upload: UploadedFile | None, remove: bool) -> None:
-    if upload is not None:
-        current.evidence_file = _store_evidence(current, upload)
-        current.evidence_file_name = upload.name[-255:]
-    elif remove and current.evidence_file:
-        # The file itself is kept: the milestone's history still refers to it.
-        current.evidence_file, current.evidence_file_name = "", ""
-
-
 def _check_metrics(partnership: Partnership, metrics: list[Metric]) -> None:
     if any(m.owner_id not in (None, partnership.pk) for m in metrics):
         raise ValidationError({"metrics": "Choose national metrics or the partnership's own"})
@@ -186,7 +179,7 @@ def _fit_to_plan(milestone: Milestone, plan: ActionPlan) -> None:
         )
 
 
-def _check_evidence(upload: UploadedFile | None) -> None:
+def check_evidence(upload: UploadedFile | None) -> None:
     if upload is None:
         return
     if upload.size > MAX_EVIDENCE_BYTES:
@@ -198,7 +191,7 @@ def _check_evidence(upload: UploadedFile | None) -> None:
                                "PowerPoint, CSV, text or image file"})
 
 
-def _store_evidence(milestone: Milestone, upload: UploadedFile) -> str:
+def store_evidence(milestone: Milestone, upload: UploadedFile) -> str:
     """Stores an evidence file under a new random name. A disk that is full (or failing)
     is a form error, and leaves no part of the file behind."""
     field = milestone.evidence_file.field

@@ -1,5 +1,5 @@
-"""A milestone's pages: adding one, its page and history, the progress and details forms
-(versioned: a stale edit shows both versions), and its evidence file."""
+"""A milestone's pages: adding one, its page with its progress log and history, the progress
+and details forms (versioned: a stale edit shows both versions), and its evidence files."""
 
 from __future__ import annotations
 
@@ -17,13 +17,10 @@ from partnerships.mixins import add_service_error
 
 from .. import selectors
 from ..forms import MilestoneForm, ProgressForm
-from ..models import KeyAction, Milestone, MilestoneStatus
-from ..services.milestones import (
-    StaleEdit,
-    milestone_create,
-    milestone_progress_update,
-    milestone_update,
-)
+from ..log_selectors import progress_log
+from ..models import KeyAction, Milestone, MilestoneStatus, ProgressEvidence
+from ..services.milestones import StaleEdit, milestone_create, milestone_update
+from ..services.progress_log import progress_update_add
 from .base import PlanFormView, PlanViewMixin, date_today
 
 
@@ -68,6 +65,7 @@ class MilestoneDetailView(MilestoneMixin, TemplateView):
         plan = milestone.key_action.objective.plan
         selectors.annotate_due([milestone], plan, date_today())
         context.update(milestone=milestone, plan=plan,
+                       log=progress_log(milestone=milestone),
                        history=selectors.milestone_history(milestone=milestone))
         return context
 
@@ -79,6 +77,7 @@ class MilestoneEditMixin(MilestoneMixin):
 
     template_name = "actionplans/milestone_form.html"
     read_action = access.EDIT_PLAN
+    adds = False  # whether saving adds to what is there (the log) or replaces it
 
     def get_context_data(self, **kwargs):
         milestone = self.get_milestone()
@@ -118,6 +117,7 @@ class MilestoneEditMixin(MilestoneMixin):
                 "rows": [(label, t, y, t != y) for (label, t), (_, y) in zip(theirs, yours,
                                                                                strict=True)],
                 "lost_file": bool(data.get("evidence_file")),
+                "adds": self.adds,
             },
         ), status=409)
 
@@ -144,6 +144,7 @@ def _text_date(value) -> str:
 class MilestoneProgressView(MilestoneEditMixin, FormView):
     form_class = ProgressForm
     heading = "Update progress"
+    adds = True
     compared = [
         ("Status", lambda m: m.get_status_display()),
         ("Progress", lambda m: m.progress_note or "None"),
@@ -151,23 +152,20 @@ class MilestoneProgressView(MilestoneEditMixin, FormView):
         ("Link to evidence", lambda m: m.evidence_link or "None"),
     ]
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["has_file"] = bool(self.get_milestone().evidence_file)
-        return kwargs
-
     def get_initial(self):
         milestone = self.get_milestone()
         return {"version": milestone.version, "status": milestone.status,
-                "progress_note": milestone.progress_note, "progress_on": date_today(),
-                "evidence_link": milestone.evidence_link}
+                "progress_on": date_today()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(latest=self.get_milestone(), **kwargs)
 
     def update(self, milestone, version, data):
-        upload = data.pop("evidence_file", None)
-        remove = data.pop("remove_evidence_file", False)
-        milestone_progress_update(milestone=milestone, user=self.request.user,
-                                  version=version, changes=data, evidence_file=upload,
-                                  remove_evidence_file=remove)
+        upload, link = data.pop("evidence_file", None), data.pop("evidence_link", "")
+        progress_update_add(milestone=milestone, user=self.request.user, version=version,
+                            status=data["status"], text=data["progress_note"],
+                            progress_on=data["progress_on"], links=[link] if link else [],
+                            files=[upload] if upload else [])
 
 
 class MilestoneDetailsView(MilestoneEditMixin, FormView):
@@ -209,15 +207,25 @@ class MilestoneDetailsView(MilestoneEditMixin, FormView):
 
 
 class MilestoneEvidenceView(MilestoneMixin, View):
-    """The uploaded evidence, to members only: uploads are never served from the web root."""
+    """The uploaded evidence, to members only: uploads are never served from the web root.
+    Without `evidence_pk`, the latest file; with it, a file of an entry in the log."""
 
     write_action = None
 
     def get(self, request, *args, **kwargs):
         milestone = self.get_milestone()
-        if not milestone.evidence_file:
+        if "evidence_pk" in kwargs:
+            item = (ProgressEvidence.objects.filter(update__milestone=milestone,
+                                                    pk=kwargs["evidence_pk"])
+                    .exclude(file="").first())
+            if item is None:
+                raise Http404("No such evidence file")
+            stored, name = item.file.name, item.name
+        elif milestone.evidence_file:
+            stored, name = milestone.evidence_file.name, milestone.evidence_file_name
+        else:
             raise Http404("No evidence file")
-        name = milestone.evidence_file_name or milestone.evidence_file.name
+        name = name or stored
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return FileResponse(files.open_stored(milestone.evidence_file.name), as_attachment=True,
-                            filename=name, content_type=content_type)
+        return FileResponse(files.open_stored(stored), as_attachment=True, filename=name,
+                            content_type=content_type)

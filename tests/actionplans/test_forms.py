@@ -186,7 +186,7 @@ def progress(data=None, files=None, **kwargs):
                          **(data or {})}, files or {}, **kwargs)
 
 
-def test_progress_is_cleaned_for_milestone_update():
+def test_progress_is_cleaned_for_a_new_entry_in_the_log():
     form = progress({"progress_note": "Pathway agreed", "evidence_link": "www.example.org/r",
                      **day("progress_on", "14", "11", "2024")})
     assert form.is_valid(), form.errors
@@ -195,10 +195,16 @@ def test_progress_is_cleaned_for_milestone_update():
                                  "progress_on": date(2024, 11, 14),
                                  "evidence_link": "https://www.example.org/r",
                                  "evidence_file": None}
-    # Removing the uploaded evidence is offered only when there is some.
+    # Evidence belongs to its entry in the log: nothing to remove from the milestone.
     assert "remove_evidence_file" not in form.fields
-    assert "remove_evidence_file" in progress(has_file=True).fields
-    assert progress(has_file=True).is_valid()
+
+
+def test_the_progress_form_starts_empty_with_the_status_as_it_is():
+    form = ProgressForm(initial={"version": 4, "status": "at_risk"})
+    assert form["progress_note"].value() is None
+    assert form["evidence_link"].value() is None
+    assert form["status"].value() == "at_risk"
+    assert form.fields["progress_note"].label == "What has happened since the last update"
 
 
 def test_progress_says_what_is_wrong():

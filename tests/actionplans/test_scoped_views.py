@@ -12,6 +12,7 @@ from actionplans.models import (
     Milestone,
     Objective,
     PlanImport,
+    ProgressEvidence,
     Risk,
 )
 from partnerships import access
@@ -180,6 +181,18 @@ class TestMilestoneEvidence(ScopedObjectViewCase):
     url_name = "actionplans:milestone_evidence"
     actions = {"GET": access.VIEW}
     url_kwargs = staticmethod(milestone)
+
+
+def evidence_item(t, side: str) -> dict:
+    """The evidence file of the side's milestone's progress log (tests/conftest.py)."""
+    item = ProgressEvidence.objects.exclude(file="").get(update__milestone=t.milestones[side])
+    return {**milestone(t, side), "evidence_pk": item.pk}
+
+
+class TestMilestoneEvidenceItem(ScopedObjectViewCase):
+    url_name = "actionplans:milestone_evidence_item"
+    actions = {"GET": access.VIEW}
+    url_kwargs = staticmethod(evidence_item)
 
 
 class TestRisks(ScopedViewCase):

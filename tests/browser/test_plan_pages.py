@@ -34,8 +34,9 @@ def test_a_lead_finds_an_overdue_milestone_and_records_progress(
     page.get_by_role("link", name="Update progress").click()
     assert axe_violations(page, axe_source) == []
     page.get_by_label("Complete").check()
-    page.get_by_label("Progress", exact=True).fill("All prison leavers offered an appointment")
-    page.get_by_role("button", name="Save the update").click()
+    page.get_by_label("What has happened since the last update").fill(
+        "All prison leavers offered an appointment")
+    page.get_by_role("button", name="Add the update").click()
 
     expect(page.get_by_text("Milestone saved.")).to_be_visible()
     history = page.locator("table").last
@@ -60,14 +61,15 @@ def test_a_second_editor_sees_both_versions(live_server, page, browser, axe_sour
     sign_in(other, live_server.url, "a_admin")
     other.goto(url)
     other.get_by_label("Off track").check()
-    other.get_by_role("button", name="Save the update").click()
+    other.get_by_role("button", name="Add the update").click()
     expect(other.get_by_text("Milestone saved.")).to_be_visible()
 
-    page.get_by_label("Progress", exact=True).fill("My update, written at the same time")
-    page.get_by_role("button", name="Save the update").click()
+    page.get_by_label("What has happened since the last update").fill(
+        "My update, written at the same time")
+    page.get_by_role("button", name="Add the update").click()
     refused = "A Admin saved this milestone while you were editing it"
     expect(page.get_by_text(refused)).to_be_visible()
-    assert page.get_by_label("Progress", exact=True).input_value() == (
+    assert page.get_by_label("What has happened since the last update").input_value() == (
         "My update, written at the same time")
     assert axe_violations(page, axe_source) == []
     assert Milestone.objects.get(pk=milestone.pk).status == "off_track"

@@ -25,8 +25,9 @@ def add_milestones(tenants):
 
 
 def progress_form(milestone, **changes) -> dict:
+    """The progress form as it comes: empty, but for the milestone's version and status."""
     data = {"version": milestone.version, "status": milestone.status,
-            "progress_note": milestone.progress_note, "progress_on_0": "", "progress_on_1": "",
-            "progress_on_2": "", "evidence_link": milestone.evidence_link}
+            "progress_note": "", "progress_on_0": "", "progress_on_1": "",
+            "progress_on_2": "", "evidence_link": ""}
     data.update(changes)
     return data
