@@ -179,7 +179,7 @@ class MetricView(MetricMixin, TemplateView):
                           "rows": charts.annotation_rows(points, notes),
                           "notes": [p for p in points if p["value_note"]]})
         context.update(
-            metric=metric, areas=areas,
+            metric=metric, areas=areas, notes=notes,
             # A partnership of several areas: its areas side by side, and combined.
             side_by_side=areas_panel(metric, summaries, partnership_areas, with_figure=True)
             if len(partnership_areas) > 1 else None,
