@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from partnerships import access
@@ -155,9 +156,12 @@ def summary_computed_at(*, partnership) -> datetime | None:
 def dashboard_summaries(*, partnership, user) -> list:
     """The summaries of the metrics in the partnership's framework (of every metric it has
     figures for, if it has not chosen any), with their metric and outcome. Two queries."""
-    # The series (every period) is for the metric page: tiles and the spine never need it.
+    # The series (every period) is for the metric page: tiles and the spine never need it,
+    # only its values and periods for a tile's trend line (in the same query).
     summaries = (MetricSummary.objects.for_user(user).filter(partnership=partnership)
                  .select_related("metric__outcome").defer("series")
+                 .annotate(trend_values=KeyTransform("value", "series"),
+                           trend_periods=KeyTransform("period_label", "series"))
                  .order_by("metric__order", "area_code"))
     chosen = FrameworkMetric.objects.for_user(user).filter(partnership=partnership)
     if chosen.exists():
