@@ -128,5 +128,9 @@ def area_groups(groups: list[tuple], summaries, areas: list[tuple[str, str]]) ->
             entry["areas"].append(tile)
         for entry in merged.values():
             entry["panel"] = areas_panel(entry["metric"], by_metric[entry["metric"].pk], areas)
+            # Each area's trend line (cdp.sparkline), made once with its tile.
+            sparks = {area["summary"].area_code: area.get("spark") for area in entry["areas"]}
+            for row in entry["panel"]["rows"]:
+                row["spark"] = sparks.get(row["code"])
         grouped.append((outcome, list(merged.values())))
     return grouped

@@ -16,6 +16,8 @@ from django.views.generic import TemplateView, View
 from actionplans import selectors as plan_selectors
 from actionplans.progress import NONE_GIVEN
 from cdp.areas import area_groups, areas_panel
+from cdp.headline import headline, mark_tiles
+from cdp.sparkline import sparkline
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.coverage import stale_sentence
@@ -44,6 +46,7 @@ def tile(summary, today=None) -> dict:
     metric = summary.metric
     values = values_of(summary)
     today = today or timezone.localdate()
+    target_status = charts.target_status_now(values, today)
     return {
         "summary": summary,
         "metric": metric,
@@ -56,9 +59,15 @@ def tile(summary, today=None) -> dict:
         "target": charts.target_sentence(values, metric.unit, today),
         "target_label": charts.target_label(values, today),
         "comparison_tag": COMPARISON_TAGS.get(summary.england_comparison, "govuk-tag--grey"),
-        "target_tag": TARGET_TAGS.get(charts.target_status_now(values, today),
-                                      "govuk-tag--grey"),
-        # "Latest data 2021/22; 2023/24 expected" when the figures are behind (else empty).
+        "target_status": target_status if summary.target_id is not None else "",
+        "target_tag": TARGET_TAGS.get(target_status, "govuk-tag--grey"),
+        "region_words": charts.comparison_words(summary.region_comparison, "the region"),
+        "region_tag": COMPARISON_TAGS.get(summary.region_comparison.split(" ")[0],
+                                          "govuk-tag--grey"),
+        # The tile's trend line, from the series' values the dashboard reads with it.
+        "spark": sparkline(getattr(summary, "trend_values", None),
+                           getattr(summary, "trend_periods", None), metric.unit),
+        # "Newer figures expected: 2023/24 (we hold 2021/22)" when behind (else empty).
         "stale": stale_sentence(frequency=metric.frequency,
                                 lag_months=metric.publication_lag_months,
                                 period_label=summary.period_label, today=today),
@@ -118,7 +127,9 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         progress = plan_selectors.plan_progress(partnership=partnership, user=user, today=today)
         attention, attention_total = plan_selectors.milestones_needing_attention(
             partnership=partnership, user=user, today=today)
+        mark_tiles(ordered)
         context.update(
+            headline=headline(ordered, progress, several_areas=len(areas) > 1),
             groups=ordered,
             computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
             progress=progress,
@@ -179,7 +190,7 @@ class MetricView(MetricMixin, TemplateView):
                           "rows": charts.annotation_rows(points, notes),
                           "notes": [p for p in points if p["value_note"]]})
         context.update(
-            metric=metric, areas=areas,
+            metric=metric, areas=areas, notes=notes,
             # A partnership of several areas: its areas side by side, and combined.
             side_by_side=areas_panel(metric, summaries, partnership_areas, with_figure=True)
             if len(partnership_areas) > 1 else None,

@@ -108,6 +108,8 @@ def _defaults(metric: dict, order: int, outcome, field_names: set[str]) -> dict:
         "fingertips_id": metric.get("fingertips_id"),
         "disclosure_control": metric["disclosure_control"], "order": order,
     }
+    if "short_name" in field_names:
+        defaults["short_name"] = metric.get("short_name", "")
     if "publication_lag_months" in field_names:
         defaults["publication_lag_months"] = PUBLICATION_LAG_MONTHS.get(metric["code"])
     defaults.update({name: metric[name] for name in METADATA_FIELDS

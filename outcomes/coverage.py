@@ -89,7 +89,7 @@ class Coverage:
         """For a dashboard tile: what is held and what should be by now, when behind."""
         if self.status != BEHIND:
             return ""
-        return f"Latest data {self.held}; {self.expected} expected"
+        return f"Newer figures expected: {self.expected} (we hold {self.held})"
 
 
 def _index(day: date) -> int:
@@ -243,8 +243,8 @@ def summary_sentence(items: list[Coverage]) -> str:
 
 def stale_sentence(*, frequency: str, lag_months: int | None, period_label: str,
                    today: date) -> str:
-    """For a dashboard tile, from its latest period: "Latest data 2021/22; 2023/24
-    expected" when it is behind, else empty."""
+    """For a dashboard tile, from its latest period: "Newer figures expected: 2023/24 (we
+    hold 2021/22)" when it is behind, else empty."""
     try:
         held = parse_period(period_label)
     except PeriodError:

@@ -218,6 +218,11 @@ class LocalMetricForm(forms.Form):
         "e.g. digital_iba.", error_messages={"required": "Enter a code",
                                              "invalid": "Use only letters, numbers, - and _"})
     name = forms.CharField(max_length=300, error_messages={"required": "Enter the name"})
+    short_name = forms.CharField(
+        max_length=60, required=False, label="Short name (optional)",
+        help_text="A few words for the dashboard's tile, e.g. Naloxone kits. Without one, the "
+        "tile shows the name.",
+        error_messages={"max_length": "The short name must be 60 characters or fewer"})
     unit = forms.ChoiceField(choices=Metric.Unit.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the unit"})
     polarity = forms.ChoiceField(choices=Metric.Polarity.choices, widget=forms.RadioSelect,
@@ -239,6 +244,7 @@ class LocalMetricForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.text("code", field_width=Fixed.TWENTY), Field.text("name"),
+            Field.text("short_name", field_width=Fixed.TWENTY),
             Field.radios("unit", legend_size=Size.SMALL),
             Field.radios("polarity", legend_size=Size.SMALL), Field.select("frequency"),
             Field.text("publication_lag_months", field_width=Fixed.TWO),

@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from partnerships import access
@@ -170,10 +171,13 @@ def dashboard_summaries(*, partnership, user) -> list:
     # Which of the rows the user may see are shown: it only narrows the scoped query below,
     # so it needs no scope of its own (a second one would cost the planner more than a query).
     chosen = FrameworkMetric.objects.filter(partnership=partnership)
-    # The series (every period) is for the metric page: tiles and the spine never need it.
+    # The series (every period) is for the metric page: tiles and the spine never need it,
+    # only its values and periods for a tile's trend line (in the same query).
     return list(MetricSummary.objects.for_user(user).filter(partnership=partnership)
                 .filter(Q(metric__in=chosen.values("metric")) | ~Exists(chosen))
                 .select_related("metric__outcome").defer("series")
+                .annotate(trend_values=KeyTransform("value", "series"),
+                          trend_periods=KeyTransform("period_label", "series"))
                 .order_by("metric__order", "area_code"))
 
 

@@ -206,7 +206,8 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Metric
-        fields = ["id", "code", "name", "outcome", "tier", "unit", "polarity", "frequency",
+        fields = ["id", "code", "name", "short_name", "outcome", "tier", "unit", "polarity",
+                  "frequency",
                   "publication_lag_months", "source", "fingertips_id", "disclosure_control",
                   "local_to"]
         read_only_fields = fields

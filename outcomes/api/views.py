@@ -128,7 +128,8 @@ class MetricViewSet(ListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = Metric.objects.select_related("outcome", "owner")
     serializer_class = MetricSerializer
     filterset_class = MetricFilterSet
-    csv_columns = {"id": "pk", "code": "code", "name": "name", "outcome": "outcome__name",
+    csv_columns = {"id": "pk", "code": "code", "name": "name", "short_name": "short_name",
+                   "outcome": "outcome__name",
                    "tier": "tier", "unit": "unit", "polarity": "polarity",
                    "frequency": "frequency",
                    "publication_lag_months": "publication_lag_months", "source": "source",

@@ -14,11 +14,11 @@ the styling they share.
 """
 
 from .annotations import (
-    NOTE_LABEL_CHARS,
     NOTE_ROW_PIXELS,
     annotation_places,
     annotation_rows,
     annotations_sentence,
+    marker_boxes,
     note_day,
     plotly_text,
 )
@@ -61,7 +61,6 @@ __all__ = [
     "GREEN",
     "GREY",
     "LEGEND",
-    "NOTE_LABEL_CHARS",
     "NOTE_ROW_PIXELS",
     "ORANGE",
     "OVERDUE_LEGEND",
@@ -74,6 +73,7 @@ __all__ = [
     "areas_sentence",
     "annotation_rows",
     "annotations_sentence",
+    "marker_boxes",
     "as_of",
     "compare_figure",
     "compare_rows",

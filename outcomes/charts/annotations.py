@@ -8,7 +8,6 @@ from datetime import date
 from ..periods import PeriodError, parse_period
 from .common import BLACK, GREY
 
-NOTE_LABEL_CHARS = 28  # of a note's text on the chart; the hover, table and summary say it all
 NOTE_ROW_PIXELS = 24
 
 
@@ -16,10 +15,6 @@ def plotly_text(text: str) -> str:
     """`text` as plotly.js shows it, letter for letter: it reads <, > and & in its strings as
     the start of its own tags and entities, so they are given as entities."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _short(text: str, chars: int = NOTE_LABEL_CHARS) -> str:
-    return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
 
 
 def note_day(day: date) -> str:
@@ -54,35 +49,77 @@ def annotation_places(labels: list[str], notes: list[dict]) -> list[dict]:
     return placed
 
 
+# Each note is marked above the plot by its number in a small box over its dotted line; its
+# words are in the numbered list under the chart, the table and the summary. The boxes are laid
+# out for the narrowest plot a page draws (a phone's): on a wider one the same rows only leave
+# more room between them, as every box keeps its size while the dates move apart.
+NARROWEST_PLOT_PIXELS = 240
+MARKER_DIGIT_PIXELS = 9  # a digit at 13px, with room to spare
+MARKER_PAD_PIXELS = 12  # the box's padding and border, both sides
+MARKER_GAP_PIXELS = 4
+
+
+def marker_width(number: int) -> int:
+    return MARKER_DIGIT_PIXELS * len(str(number)) + MARKER_PAD_PIXELS
+
+
+def marker_boxes(positions: list[float], numbers: list[int], axis: tuple[float, float],
+                 plot_pixels: float = NARROWEST_PLOT_PIXELS) -> list[dict]:
+    """Where each note's numbered box goes, in the order given: `row` (0 just above the plot,
+    1 above that...) and `xanchor` (centred on its line, or reaching inwards from an edge it
+    would cross), with its `left` and `right` in pixels across a plot `plot_pixels` wide.
+
+    Deterministic: taken in order of date (then number), each box goes on the lowest row
+    where it keeps MARKER_GAP_PIXELS from the box before it on that row."""
+    low, high = axis
+    scale = plot_pixels / (high - low)
+    boxes: list[dict] = [{} for _ in positions]
+    row_ends: list[float] = []
+    for i in sorted(range(len(positions)), key=lambda i: (positions[i], numbers[i])):
+        at, width = (positions[i] - low) * scale, marker_width(numbers[i])
+        if at - width / 2 < 0:
+            anchor, left = "left", at
+        elif at + width / 2 > plot_pixels:
+            anchor, left = "right", at - width
+        else:
+            anchor, left = "center", at - width / 2
+        row = next((r for r, end in enumerate(row_ends) if end + MARKER_GAP_PIXELS <= left),
+                   len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(left + width)
+        else:
+            row_ends[row] = left + width
+        boxes[i] = {"row": row, "xanchor": anchor, "left": left, "right": left + width}
+    return boxes
+
+
 def _mark_annotations(layout: dict, categories: list[str], notes: list[dict]) -> None:
-    """A dotted vertical line at each note's date, and above the plot its number and the start
-    of its text (all of it on hover), on two alternating rows so that neighbours do not
-    overlap."""
+    """A dotted vertical line at each note's date and, above the plot, its number in a box
+    (the whole note on hover), on as many rows as keep the boxes apart (marker_boxes)."""
     placed = [n for n in annotation_places(categories, notes) if n["position"] is not None]
     if not placed:
         return
-    middle = (len(categories) - 1) / 2
+    axis = (-0.5, len(categories) - 0.5)
+    boxes = marker_boxes([n["position"] for n in placed], [n["number"] for n in placed], axis)
     shapes, labels = list(layout.get("shapes", [])), list(layout.get("annotations", []))
-    for row, note in enumerate(placed):
+    for note, box in zip(placed, boxes, strict=True):
         x = note["position"]
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x,
                        "y0": 0, "y1": 1, "layer": "above",
                        "line": {"color": GREY, "width": 2, "dash": "dot"}})
         labels.append({
-            "name": "note",  # charts.js cuts the label short to the room it has
-            "xref": "x", "yref": "paper", "x": x, "y": 1, "yanchor": "bottom",
-            "yshift": 2 + NOTE_ROW_PIXELS * (row % 2),
-            "xanchor": "right" if x > middle else "left", "showarrow": False,
-            "text": plotly_text(f"{note['number']}. {_short(note['text'])}"),
+            "name": "note-marker", "xref": "x", "yref": "paper", "x": x, "y": 1,
+            "yanchor": "bottom", "yshift": 2 + NOTE_ROW_PIXELS * box["row"],
+            "xanchor": box["xanchor"], "showarrow": False,
+            "text": str(note["number"]),
             "hovertext": plotly_text(f"Note {note['number']}, {note_day(note['date'])}: "
                                      f"{note['text']}"),
             "font": {"size": 13, "color": BLACK}, "bgcolor": "#ffffff",
-            "bordercolor": GREY, "borderwidth": 1, "borderpad": 2})
-    rows = min(len(placed), 2)
-    extra = NOTE_ROW_PIXELS * rows + 8
+            "bordercolor": BLACK, "borderwidth": 1, "borderpad": 3})
+    extra = NOTE_ROW_PIXELS * (max(box["row"] for box in boxes) + 1) + 8
     layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + extra}
     layout["height"] = layout["height"] + extra
-    # The title at the top, not in the middle of the (now taller) top margin, where the labels
+    # The title at the top, not in the middle of the (now taller) top margin, where the boxes
     # are: its lines, however many, push the plot down rather than meet them.
     layout["title"] = {**layout["title"], "yref": "container", "y": 1, "yanchor": "top",
                        "pad": {"t": 12}}

@@ -74,6 +74,10 @@ class Metric(models.Model):
 
     code = models.SlugField(max_length=60, help_text="Stable code used in files and the API.")
     name = models.CharField(max_length=300)
+    short_name = models.CharField(
+        max_length=60, blank=True,
+        help_text="A few words for a dashboard tile (\"Drug misuse deaths\"); the full name "
+                  "is on the metric's page. Empty: the full name is used.")
     outcome = models.ForeignKey(
         Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="metrics"
     )
@@ -145,6 +149,11 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """What a tile calls the metric: its short name, or its name when it has none."""
+        return self.short_name or self.name
 
     @property
     def is_local(self) -> bool:

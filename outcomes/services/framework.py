@@ -62,12 +62,14 @@ def framework_metric_remove(*, entry, user) -> None:
 def local_metric_create(
     *, partnership: Partnership, user, code: str, name: str, unit: str, polarity: str,
     frequency: str, source: str = "", publication_lag_months: int | None = None,
+    short_name: str = "",
 ) -> Metric:
     access.require(user, partnership, access.LOAD_DATA)
     usable = Metric.objects.for_user(user).filter(Q(owner__isnull=True) | Q(owner=partnership))
     if usable.filter(code=code).exists():
         raise ValidationError(f"A metric with the code {code!r} already exists.")
-    metric = Metric(owner=partnership, code=code, name=name, tier=Metric.Tier.LOCAL, unit=unit,
+    metric = Metric(owner=partnership, code=code, name=name, short_name=short_name,
+                    tier=Metric.Tier.LOCAL, unit=unit,
                     polarity=polarity, frequency=frequency, source=source,
                     publication_lag_months=publication_lag_months)
     metric.full_clean()

@@ -48,10 +48,14 @@ def test_a_lead_adds_a_note_and_sees_it_on_the_chart_and_in_the_table(
     assert page.url.endswith(f"/metrics/{metric.pk}/#annotations")
     page.wait_for_selector(".cdp-chart--drawn .main-svg")
     chart = page.locator(".cdp-chart--drawn").first
-    # On the chart: the numbered label above its dotted line (the text is cut short there,
-    # and whole in the summary, the table and the list).
-    expect(chart.locator(".annotation-text").filter(has_text="1. Outreach van starts")
-           ).to_be_visible()
+    # On the chart: each note's number above its dotted line; its words in the numbered list
+    # under the chart, as in the summary and the table.
+    expect(chart.locator(".annotation-text").filter(has_text="1")).to_have_count(1)
+    expect(chart.locator(".annotation-text").filter(has_text="2")).to_have_count(1)
+    notes = page.get_by_role("list", name="Notes marked on the chart").first
+    expect(notes.get_by_role("listitem")).to_have_text([
+        f"1 October 2022: {NOTE}",
+        "1 April 2023: New treatment provider from 1 April (Rotherham CDP)"])
     assert chart.locator("path[style*='stroke-dasharray']").count() >= 2
     figure = page.locator("figure").filter(has=chart)
     expect(figure.locator("figcaption")).to_contain_text(

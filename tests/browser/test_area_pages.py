@@ -35,7 +35,7 @@ def test_the_areas_side_by_side_and_combined(live_server, sized_page, axe_source
     assert_fits_the_viewport(page)
     assert axe_violations(page, axe_source) == []
 
-    tile.get_by_role("link", name=metric.name).click()
+    tile.get_by_role("link", name=metric.label).click()
     expect(page.get_by_role("heading", name="The areas side by side")).to_be_visible()
     page.wait_for_selector('[data-chart="chart-areas"].cdp-chart--drawn .main-svg')
     chart = page.locator('[data-chart="chart-areas"]')

@@ -43,7 +43,7 @@ def test_the_dashboard_tile_shows_the_areas_side_by_side_and_combined(client, te
     client.force_login(tenants.users["a_viewer"])
     body = client.get("/partnerships/rotherham/").content.decode()
     assert body.count('class="cdp-tile cdp-tile--areas"') >= 1
-    table = Tables(body).tables[f"{metric.name}: each area's latest figure, and all combined"]
+    table = Tables(body).tables[f"{metric.label}: each area's latest figure, and all combined"]
     assert table[1][:3] == ["Rotherham", "2022/23", "40.0%"]
     assert table[2][:3] == ["Sheffield", "2022/23", "35.7%"]
     assert table[3][:3] == ["All 2 areas combined", "2022/23",

@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def tiles(client) -> dict[str, str]:
-    """Each tile's text by its metric's name."""
+    """Each tile's text by its metric's label (its short name, or its name)."""
     html = client.get("/partnerships/rotherham/").content.decode()
     found = {}
-    for tile in re.findall(r'<li class="cdp-tile">(.*?)</li>', html, flags=re.S):
+    # A tile's own list item closes on a line of its own: its tags are list items too.
+    for tile in re.findall(r'<li class="cdp-tile">(.*?)\n\s*</li>\n', html, flags=re.S):
         text = " ".join(re.sub(r"<[^>]+>", " ", tile).split())
         name = re.search(r'class="govuk-link"[^>]*>([^<]+)</a>', tile).group(1)
         found[name] = text
@@ -30,8 +31,8 @@ def test_a_stale_tile_says_what_it_holds_and_what_is_expected(client, tenants):
     expected = expected_period(metric.frequency, metric.publication_lag_months,
                                timezone.localdate(), parse_period("2022/23"))
     client.force_login(tenants.users["a_viewer"])
-    tile = tiles(client)[metric.name]
-    assert f"Data behind Latest data 2022/23; {expected.label} expected." in tile
+    tile = tiles(client)[metric.label]
+    assert f"Newer figures expected: {expected.label} (we hold 2022/23)" in tile
 
     # Loading the period expected brings the tile up to date: the flag goes.
     services.import_file(
@@ -39,9 +40,9 @@ def test_a_stale_tile_says_what_it_holds_and_what_is_expected(client, tenants):
         data=f"metric,area_code,period,value\nnumbers_in_treatment,E08000018,{expected.label},"
              "2300\n".encode(), format="tidy")
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
-    tile = tiles(client)[metric.name]
+    tile = tiles(client)[metric.label]
     assert expected.label in tile
-    assert "Data behind" not in tile and "expected" not in tile
+    assert "Newer figures" not in tile and "expected" not in tile
 
 
 def test_a_metric_without_a_schedule_is_never_flagged(client, tenants):
@@ -56,6 +57,6 @@ def test_a_metric_without_a_schedule_is_never_flagged(client, tenants):
     services.summaries_recompute(partnership_ids=[tenants.a.pk])
     client.force_login(tenants.users["a_viewer"])
     found = tiles(client)
-    assert "Data behind" not in found[local.name]
-    assert "Data behind" in found[Metric.objects.get(code="numbers_in_treatment",
-                                                     owner=None).name]
+    assert "Newer figures expected" not in found[local.label]
+    assert "Newer figures expected" in found[Metric.objects.get(code="numbers_in_treatment",
+                                                                owner=None).label]

@@ -66,9 +66,14 @@ def test_the_dashboard_shows_tiles_progress_and_what_needs_attention(client, ten
     client.force_login(tenants.users["a_viewer"])
     body = client.get("/partnerships/rotherham/").content.decode()
     assert "Figures computed" in body
-    assert ("The numbers in treatment for adults and young people: 2,153 in 2022/23."
-            in body)
-    assert "Not compared with England" in body
+    # Each tile: the metric's short name, its figure and period, and its comparisons.
+    assert ">Numbers in treatment</a>" in body
+    assert re.search(r'class="cdp-tile__value">2,153 <span class="cdp-tile__period">2022/23<',
+                     body)
+    assert "Not compared with England" in body and "Not compared with the region" in body
+    # The sentence at the top says how the partnership stands.
+    assert ("Of 1 metric on this dashboard, 0 are better than England, 0 similar, 0 worse and "
+            "1 not compared; 0 of 1 target is off track; 1 milestone is overdue." in body)
     # 440 more by 2024/25 (due 31 March 2025), with no figure since 2022/23: not known.
     assert "Target status not known" in body
     assert "Target due 2024/25: no figures since 2022/23, so whether it was met is not known."\
@@ -251,8 +256,13 @@ def test_the_metric_page_shows_notes_on_the_chart_in_the_table_and_in_the_summar
     client.force_login(tenants.users["a_viewer"])
     body = client.get(f"/partnerships/rotherham/metrics/{in_treatment().pk}/").content.decode()
     figure = json_script(body, "chart-E08000018")
-    assert [a["text"] for a in figure["layout"]["annotations"]] == [
-        "1. Outreach van starts", "2. New treatment provider from…"]
+    # On the chart each note's number; under it, the numbered list of their words.
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["1", "2"]
+    listed = re.search(r'<ol class="govuk-list govuk-list--number cdp-chart-notes"[^>]*>(.*?)'
+                       r'</ol>', body, re.S).group(1)
+    assert [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", listed)] == [
+        "1 October 2022: Outreach van starts",
+        "1 April 2023: New treatment provider from 1 April (Rotherham CDP)"]
     assert [s["line"]["dash"] for s in figure["layout"]["shapes"]] == ["dot", "dot"]
     table = Tables(body).tables["The figures in the chart"]
     assert table[0][-1] == "Notes"

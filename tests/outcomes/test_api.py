@@ -236,6 +236,9 @@ def test_summaries_targets_and_metrics(client, tenants):
     assert [(m["code"], m["local_to"]) for m in local] == [("digital_iba", "rotherham")]
     national = rows(client, "/api/v1/metrics/?local=false&page_size=1000")
     assert national and all(m["local_to"] is None for m in national)
+    # The dashboard tile's short name: the catalogue's for a national metric.
+    assert {m["code"]: m["short_name"] for m in national}["numbers_in_treatment"] == (
+        "Numbers in treatment")
 
 
 def test_annotations_are_listed_for_the_users_partnerships_only(client, tenants):

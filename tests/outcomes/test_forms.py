@@ -158,15 +158,21 @@ LOCAL_METRIC = {"code": "naloxone_kits", "name": "Naloxone kits given out", "uni
 
 @pytest.mark.django_db
 def test_a_local_metric_is_cleaned_for_local_metric_create(tenants):
-    form = LocalMetricForm({**LOCAL_METRIC, "publication_lag_months": "3"})
+    form = LocalMetricForm({**LOCAL_METRIC, "publication_lag_months": "3",
+                            "short_name": "Naloxone kits"})
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {**LOCAL_METRIC, "publication_lag_months": 3, "source": ""}
+    assert form.cleaned_data == {**LOCAL_METRIC, "publication_lag_months": 3, "source": "",
+                                 "short_name": "Naloxone kits"}
     metric = services.local_metric_create(partnership=tenants.a,
                                           user=tenants.users["a_analyst"], **form.cleaned_data)
     assert (metric.owner, metric.code, metric.publication_lag_months) == (tenants.a,
                                                                           "naloxone_kits", 3)
+    assert (metric.short_name, metric.label) == ("Naloxone kits", "Naloxone kits")
     optional = LocalMetricForm(LOCAL_METRIC)
     assert optional.is_valid() and optional.cleaned_data["publication_lag_months"] is None
+    assert optional.cleaned_data["short_name"] == ""
+    assert LocalMetricForm({**LOCAL_METRIC, "short_name": "x" * 61}).errors["short_name"] == [
+        "The short name must be 60 characters or fewer"]
 
 
 def test_a_local_metric_says_what_is_wrong():

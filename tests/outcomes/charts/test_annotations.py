@@ -35,7 +35,7 @@ def test_notes_on_periods_that_cannot_be_read_are_not_placed():
     assert (placed[0]["index"], placed[0]["position"]) == (None, None)
 
 
-def test_the_series_figure_marks_each_note_with_a_dotted_line_and_its_text():
+def test_the_series_figure_marks_each_note_with_a_dotted_line_and_its_number():
     points = series_points("2021/22", "2022/23")
     plain = charts.metric_series_figure(name="Adults in treatment", unit="count", points=points)
     figure = charts.metric_series_figure(
@@ -48,17 +48,84 @@ def test_the_series_figure_marks_each_note_with_a_dotted_line_and_its_text():
         (0.5, 0.5, "paper", "dot"), (0.5 + round(30 / 365, 4), 0.5 + round(30 / 365, 4),
                                      "paper", "dot")]
     labels = figure["layout"]["annotations"]
-    assert [a["text"] for a in labels] == [
-        "1. New treatment provider from…", "2. Dual diagnosis pathway with…"]
+    # Each note's number over its line; its words are in the list under the chart, the
+    # table and the summary (and on hover).
+    assert [a["text"] for a in labels] == ["1", "2"]
     assert labels[0]["hovertext"] == ("Note 1, 1 April 2022: New treatment provider from "
                                       "1 April")
-    # Not by colour alone: the line is dotted and labelled; the labels sit above the plot on
-    # two rows, in room the chart makes for them.
-    assert [a["yshift"] for a in labels] == [2, 26]
+    # A month apart on a phone's plot: the second box goes on the row above the first.
+    assert [a["yshift"] for a in labels] == [2, 2 + charts.NOTE_ROW_PIXELS]
     assert figure["layout"]["margin"]["t"] > plain["layout"]["margin"]["t"]
     assert figure["layout"]["height"] - plain["layout"]["height"] == (
         figure["layout"]["margin"]["t"] - plain["layout"]["margin"]["t"])
     assert figure["data"] == plain["data"]  # the series are untouched
+
+
+def boxes_at(boxes: list[dict], positions: list[float], numbers: list[int],
+             axis: tuple[float, float], pixels: float) -> list[tuple[int, float, float]]:
+    """The boxes' rows as laid out, drawn across a plot `pixels` wide: (row, left, right)."""
+    scale = pixels / (axis[1] - axis[0])
+    drawn = []
+    for box, x, number in zip(boxes, positions, numbers, strict=True):
+        at, width = (x - axis[0]) * scale, charts.annotations.marker_width(number)
+        left = {"left": at, "right": at - width, "center": at - width / 2}[box["xanchor"]]
+        drawn.append((box["row"], left, left + width))
+    return drawn
+
+
+def assert_no_two_boxes_meet(drawn):
+    for i, (row, left, right) in enumerate(drawn):
+        for other_row, other_left, other_right in drawn[i + 1:]:
+            assert row != other_row or right <= other_left or other_right <= left, drawn
+
+
+def layout_and_check(labels: list[str], notes: list[dict]) -> list[dict]:
+    placed = [n for n in charts.annotation_places(labels, notes) if n["position"] is not None]
+    positions, numbers = [n["position"] for n in placed], [n["number"] for n in placed]
+    axis = (-0.5, len(labels) - 0.5)
+    boxes = charts.marker_boxes(positions, numbers, axis)
+    # At the narrowest plot they are laid out for, at a laptop's and at a wide screen's.
+    for pixels in (charts.annotations.NARROWEST_PLOT_PIXELS, 600, 1200):
+        drawn = boxes_at(boxes, positions, numbers, axis, pixels)
+        assert_no_two_boxes_meet(drawn)
+        assert all(left >= 0 and right <= pixels for _, left, right in drawn)
+    return boxes
+
+
+def test_the_demo_notes_on_numbers_in_treatment_never_overlap():
+    from outcomes.demo import ANNOTATIONS
+
+    labels = [f"{y}/{(y + 1) % 100:02d}" for y in range(2015, 2025)]
+    notes = [note(n, day, text) for n, (_, day, text) in enumerate(ANNOTATIONS["rotherham"], 1)]
+    boxes = layout_and_check(labels, notes)
+    assert [b["row"] for b in boxes] == [0, 1]  # five months apart: stacked
+
+
+def test_a_crowded_chart_stacks_its_notes_and_makes_room_for_them():
+    labels = [f"{y}" for y in range(2010, 2025)]
+    # Twelve notes in one year, one a year at the ends, and one on each edge of the axis.
+    notes = [note(n, date(2020, n, 1), f"Change {n}") for n in range(1, 13)]
+    notes += [note(13, date(2010, 1, 1), "First day"), note(14, date(2024, 12, 31), "Last"),
+              note(15, date(2016, 6, 1), "Alone")]
+    boxes = layout_and_check(labels, notes)
+    assert max(b["row"] for b in boxes) >= 3
+    assert boxes[12]["xanchor"] == "left" and boxes[13]["xanchor"] == "right"
+    assert boxes[14]["row"] == 0  # a note with room keeps the row over the plot
+    figure = charts.metric_series_figure(name="x", unit="count",
+                                         points=series_points(*labels), annotations=notes)
+    shifts = {a["yshift"] for a in figure["layout"]["annotations"]}
+    rows = max(b["row"] for b in boxes) + 1
+    assert shifts == {2 + charts.NOTE_ROW_PIXELS * r for r in range(rows)}
+    plain = charts.metric_series_figure(name="x", unit="count", points=series_points(*labels))
+    assert figure["layout"]["margin"]["t"] - plain["layout"]["margin"]["t"] == (
+        charts.NOTE_ROW_PIXELS * rows + 8)
+
+
+def test_the_layout_is_the_same_whatever_order_the_notes_come_in():
+    positions, numbers = [3.2, 1.0, 1.05, 3.25], [3, 1, 2, 4]
+    boxes = charts.marker_boxes(positions, numbers, (-0.5, 5.5))
+    again = charts.marker_boxes(positions[::-1], numbers[::-1], (-0.5, 5.5))
+    assert boxes == again[::-1]
 
 
 def test_a_note_after_the_target_period_still_fits_on_the_axis():
@@ -70,8 +137,9 @@ def test_a_note_after_the_target_period_still_fits_on_the_axis():
                      note(2, date(2030, 1, 1), "After everything")])
     assert figure["layout"]["xaxis"]["categoryarray"] == ["2021/22", "2024/25"]
     assert [s["x0"] for s in figure["layout"]["shapes"]] == [0.5, 1.5]
-    # Each label reaches into the plot from its line: the last one to the left of it.
-    assert [a["xanchor"] for a in figure["layout"]["annotations"]] == ["left", "right"]
+    # A box on the edge of the axis reaches into the plot from its line: the last one to its
+    # left.
+    assert [a["xanchor"] for a in figure["layout"]["annotations"]] == ["center", "right"]
 
 
 def test_script_in_a_note_is_text_to_plotly():
@@ -79,7 +147,7 @@ def test_script_in_a_note_is_text_to_plotly():
         name="x", unit="count", points=series_points("2022"),
         annotations=[note(1, date(2022, 3, 1), "<script>alert(1)</script> & <b>bold</b>")])
     label = figure["layout"]["annotations"][0]
-    assert "<" not in label["text"] and "<" not in label["hovertext"]
+    assert label["text"] == "1" and "<" not in label["hovertext"]
     assert label["hovertext"].endswith(
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;")
 
