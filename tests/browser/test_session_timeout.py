@@ -106,3 +106,25 @@ def test_unsaved_progress_text_is_offered_back_after_signing_in_again(
     page.get_by_role("button", name="Sign out").first.click()
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
     assert page.evaluate(STORAGE_KEYS) == []
+
+
+def test_the_warning_and_the_offer_run_under_the_content_security_policy(
+    live_server, browser, tenants, short_limits
+):
+    from .test_content_security_policy import RECORD_VIOLATIONS
+
+    context = browser.new_context()  # no bypass_csp: the app's own policy applies
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    milestone = tenants.milestones["a"]
+    sign_in(page, live_server.url, "a_lead")
+    page.goto(f"{live_server.url}/partnerships/rotherham/plan/milestones/{milestone.pk}/progress/")
+    page.get_by_label("Progress", exact=True).fill("Typed under the policy")
+    dialog = page.get_by_role("dialog", name=DIALOG)
+    expect(dialog).to_be_visible(timeout=10_000)
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+    page.reload()
+    expect(page.get_by_role("button", name="Restore")).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()
