@@ -184,6 +184,8 @@ def _sign_in_link(request: HttpRequest) -> str:
 @require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
     """Where signing out leads. Its script clears every draft the tab kept."""
+    if request.user.is_authenticated:
+        return redirect("home")
     return render(
         request,
         "registration/signed_out.html",
