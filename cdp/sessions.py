@@ -94,7 +94,11 @@ class SessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.headers.get("Authorization", "").startswith("Token "):
+        # No session cookie: nothing to check, and the session is not even read (reading it
+        # would add "Vary: Cookie" to answers shared caches may keep, like the public page).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES or request.headers.get(
+            "Authorization", ""
+        ).startswith("Token "):
             return self.get_response(request)
         session = request.session
         if SESSION_KEY not in session:

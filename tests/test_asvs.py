@@ -569,10 +569,13 @@ def test_4_1_2_users_cannot_change_what_access_is_decided_on(tenants):
     assert Membership.objects.get(pk=own.pk).role == "lead"
     assert Membership.objects.get(pk=other.pk).role == "lead"
 
+    from cdp.sessions import LAST_USED_AT, SIGNED_IN_AT
+
     client = Client()
     sign_in(client, "a_lead")
+    # Who is signed in, and when they signed in and last used the service (3.3.2): no role.
     assert set(client.session.keys()) <= {"_auth_user_id", "_auth_user_backend",
-                                          "_auth_user_hash"}
+                                          "_auth_user_hash", SIGNED_IN_AT, LAST_USED_AT}
 
 
 @pytest.mark.django_db
