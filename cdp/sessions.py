@@ -31,8 +31,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout, user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -84,7 +84,14 @@ def _signed_out_address(request: HttpRequest, reason: str) -> str:
 
 
 def _exempt_paths() -> set[str]:
-    return {reverse(name) for name in ("login", "logout", "signed_out", "signed_out_inactive")}
+    """Signing in and out, and the signed-out pages: no detour to "You were signed out"."""
+    paths = {resolve_url(settings.LOGIN_URL), resolve_url(settings.LOGOUT_REDIRECT_URL)}
+    for name in ("logout", "signed_out_inactive"):
+        try:
+            paths.add(reverse(name))
+        except NoReverseMatch:
+            pass
+    return paths
 
 
 class SessionLimitMiddleware:
@@ -181,7 +188,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _sign_in_link(request: HttpRequest) -> str:
     target = _safe_next(request)
-    return reverse("login") + (f"?{urlencode({'next': target})}" if target else "")
+    return resolve_url(settings.LOGIN_URL) + (f"?{urlencode({'next': target})}" if target else "")
 
 
 @never_cache
@@ -193,7 +200,7 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/signed_out.html",
-        {"sign_in_link": reverse("login"), "clear_storage": "all"},
+        {"sign_in_link": resolve_url(settings.LOGIN_URL), "clear_storage": "all"},
     )
 
 
