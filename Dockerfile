@@ -41,6 +41,7 @@ COPY --from=assets /app/static/build static/build
 # The files belong to cdp: compose's release collects again, as cdp, into the `static`
 # volume that starts as a copy of them.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+    PASSWORD_PEPPER=collectstatic-only-not-a-secret-pepper \
     python manage.py collectstatic --no-input \
     && chown -R cdp /app/staticfiles
 USER cdp

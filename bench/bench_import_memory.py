@@ -120,6 +120,7 @@ def main() -> None:
         # As in production: DEBUG off (with DEBUG on, Django keeps every query's SQL).
         env = {**os.environ, "DATABASE_URL": _test_database_url(connection.settings_dict),
                "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+               "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
                "DJANGO_ALLOWED_HOSTS": "localhost"}
         rows, sizes = [], {}
         for file_format, data in (("tidy", build_file(codes)),

@@ -86,6 +86,7 @@ def main() -> None:
             os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
             env = {**os.environ, "DATABASE_URL": _test_database_url(connection.settings_dict),
                    "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+                   "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
                    "DJANGO_ALLOWED_HOSTS": "localhost",
                    "FINGERTIPS_API_URL": server.url_for("/api/"), "FINGERTIPS_ATTEMPTS": "1"}
             for label, uploaded in (("first sync", None), ("new upload, same file",

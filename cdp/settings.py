@@ -199,11 +199,45 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 AXES_VERBOSE = False
 
-# Sessions expire after SESSION_IDLE_HOURS without a request (each request renews them).
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+# How long sessions last: "Session limits and the password pepper" below.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Session limits and the password pepper ----------------------------------------------
+# OWASP ASVS 3.3.2: a session ends after SESSION_IDLE_MINUTES without the person using the
+# service, and SESSION_ABSOLUTE_HOURS after signing in however busy (cdp/sessions.py; the
+# server decides). SESSION_WARNING_SECONDS before the idle limit, a warning lets them stay
+# signed in (static/js/session.js). Requests a page's script makes by itself renew nothing.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+if not 0 < SESSION_WARNING_SECONDS < SESSION_IDLE_SECONDS <= SESSION_ABSOLUTE_SECONDS:
+    raise ImproperlyConfigured(
+        "Session limits must satisfy 0 < SESSION_WARNING_SECONDS < SESSION_IDLE_MINUTES "
+        "<= SESSION_ABSOLUTE_HOURS.")
+# The session (its row and its cookie) lasts the idle limit from the last time it was saved,
+# which is the last time the person used the service.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "cdp.sessions.SessionLimitMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cdp.sessions.session_limits")
+# Signing out leads to a page that clears what the browser tab kept (typed text).
+LOGOUT_REDIRECT_URL = "signed_out"
+
+# OWASP ASVS 2.4.5: passwords are peppered with a secret kept outside the database
+# (cdp/passwords.py). PASSWORD_PEPPERS_OLD (comma-separated) keeps hashes under earlier
+# peppers working until their owners next sign in. Hashes from before the pepper are
+# verified by the hashers after it and upgraded at the next sign-in.
+PASSWORD_PEPPER = os.environ.get("PASSWORD_PEPPER", "").strip()
+PASSWORD_PEPPERS_OLD = env_list("PASSWORD_PEPPERS_OLD")
+if not PASSWORD_PEPPER and DEBUG:
+    PASSWORD_PEPPER = "development-pepper-never-use-in-production"
+if len(PASSWORD_PEPPER) < 32:
+    raise ImproperlyConfigured(
+        "PASSWORD_PEPPER must be set, to a random secret of at least 32 characters, when "
+        "DJANGO_DEBUG is off (production mode).")
+PASSWORD_HASHERS = ["cdp.passwords.PepperedArgon2idPasswordHasher", *PASSWORD_HASHERS]
 
 # --- Security headers (production mode) -------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,7 +8,7 @@ from outcomes import sync_views as outcome_sync_views
 from outcomes import views as outcome_views
 from partnerships.forms import MemberPasswordResetForm
 
-from . import compare, dashboards, observability, views
+from . import compare, dashboards, observability, sessions, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
 
@@ -81,6 +81,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Session limits: the timeout warning's endpoints, and where signing out leads.
+    path("session/", sessions.status, name="session_status"),
+    path("session/extend/", sessions.extend, name="session_extend"),
+    path("signed-out/", sessions.signed_out, name="signed_out"),
+    path("signed-out/inactive/", sessions.signed_out_inactive, name="signed_out_inactive"),
     # Everything of one partnership, under its slug.
     path("partnerships/<slug:partnership_slug>/", include(partnership_patterns)),
     # The public accountability page, for anyone (its settings are the partnership's).

@@ -237,6 +237,12 @@ EXPECTATIONS: dict[str, Expectation] = {
     "privacy": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "login": Expectation(get=SIGNED_IN_REDIRECT, post=SIGNED_IN_REDIRECT),
     "logout": Expectation(get=NOT_ALLOWED, post=expect(302)),
+    # Session limits: how long is left (renewing nothing), "Stay signed in", and where signing
+    # out (or timing out) leads. Only one's own session is ever read or renewed.
+    "session_status": Expectation(get=expect(200, anonymous=401), post=NOT_ALLOWED),
+    "session_extend": Expectation(get=NOT_ALLOWED, post=expect(200, anonymous=401)),
+    "signed_out": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
+    "signed_out_inactive": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
     "password_reset": Expectation(get=PUBLIC_PAGE, post=PUBLIC_PAGE),
     "password_reset_done": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "password_reset_confirm": Expectation(

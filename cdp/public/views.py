@@ -105,8 +105,8 @@ def public_page(request, partnership_slug: str) -> HttpResponse:
 
 def _cache_headers(request, response: HttpResponse, etag: str) -> HttpResponse:
     """A request carrying a session (a member signed in) may get its session cookie renewed
-    on the way out (SESSION_SAVE_EVERY_REQUEST): such an answer is for them only. The page
-    itself is the same for everyone, so no Vary header."""
+    on the way out (each page a member opens renews their session: cdp/sessions.py): such an
+    answer is for them only. The page itself is the same for everyone, so no Vary header."""
     shared = settings.SESSION_COOKIE_NAME not in request.COOKIES
     response["ETag"] = etag
     patch_cache_control(response, **{"public" if shared else "private": True}, no_cache=True)

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k8Vh3r9-Jd2mQx7LpZc4sWn6bTy1fGa5uEo0iRk-PlQzXc8vBn",
     "DJANGO_ALLOWED_HOSTS": "cdp.example.org",
+    "PASSWORD_PEPPER": "Qm7-xT2pL9vR4kWc8ZsN1bHy6uGd3fJe0aVo5iXq",
 }
 
 
@@ -73,6 +74,30 @@ def test_production_mode_requires_allowed_hosts():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_needs_a_password_pepper():
+    """ASVS 2.4.5: production refuses to start without a pepper of at least 32 characters;
+    development has a fixed one."""
+    for pepper in ("", "too-short"):
+        result = manage("check", env={**PRODUCTION, "PASSWORD_PEPPER": pepper})
+        assert result.returncode != 0
+        assert "PASSWORD_PEPPER must be set" in result.stderr
+    assert settings_value("settings.PASSWORD_PEPPER", env=PRODUCTION) == (
+        PRODUCTION["PASSWORD_PEPPER"])
+    assert settings_value("settings.PASSWORD_HASHERS[0]", env={"DJANGO_DEBUG": "1"}) == (
+        "cdp.passwords.PepperedArgon2idPasswordHasher")
+
+
+def test_session_limits_are_read_from_the_environment():
+    values = settings_value(
+        "settings.SESSION_COOKIE_AGE, settings.SESSION_ABSOLUTE_SECONDS, "
+        "settings.SESSION_WARNING_SECONDS",
+        env={**PRODUCTION, "SESSION_IDLE_MINUTES": "15", "SESSION_ABSOLUTE_HOURS": "8",
+             "SESSION_WARNING_SECONDS": "60"})
+    assert values == "900 28800 60"
+    result = manage("check", env={**PRODUCTION, "SESSION_WARNING_SECONDS": "1800"})
+    assert result.returncode != 0 and "Session limits must satisfy" in result.stderr
 
 
 def test_debug_is_off_unless_asked_for():

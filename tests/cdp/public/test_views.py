@@ -183,7 +183,7 @@ def test_the_page_holds_nothing_per_user(planted, tenants):
     assert "csrfmiddlewaretoken" not in body
     assert "Sign out" not in body and "Signed in as" not in body
     # A signed-in member gets the same bytes; the answer is private to them, as their
-    # session is renewed on it (SESSION_SAVE_EVERY_REQUEST: a Set-Cookie, which Django
+    # session is renewed on it (cdp/sessions.py: a Set-Cookie, which Django
     # varies on), so that no shared cache ever keeps their cookie.
     member = Client()
     member.force_login(tenants.users["a_admin"])
