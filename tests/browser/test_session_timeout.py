@@ -67,7 +67,7 @@ def test_unsaved_progress_text_is_offered_back_after_signing_in_again(
     note = "Met the probation team; six referrals agreed, two more to follow next week"
     sign_in(page, live_server.url, "a_lead")
     page.goto(form_url)
-    page.get_by_label("Progress", exact=True).fill(note)
+    page.get_by_label("What has happened since the last update").fill(note)
     page.get_by_label("Off track").check()
     # Nobody answers the warning: signed out, with the text kept in the tab but unreadable.
     page.wait_for_url(re.compile(r"/signed-out/inactive/"), timeout=40_000)
@@ -84,24 +84,24 @@ def test_unsaved_progress_text_is_offered_back_after_signing_in_again(
     page.wait_for_url(form_url)
     offer = page.get_by_role("region", name="Important")
     expect(offer).to_contain_text("You have unsaved text from before you were signed out")
-    assert page.get_by_label("Progress", exact=True).input_value() != note
+    assert page.get_by_label("What has happened since the last update").input_value() != note
     for size in SIZES:
         page.set_viewport_size(size)
         assert axe_violations(page, axe_source) == [], size
     page.set_viewport_size(SIZES[0])
     offer.get_by_role("button", name="Restore").click()
     expect(offer).to_be_hidden()
-    assert page.get_by_label("Progress", exact=True).input_value() == note
+    assert page.get_by_label("What has happened since the last update").input_value() == note
     expect(page.get_by_label("Off track")).to_be_checked()
 
-    page.get_by_role("button", name="Save the update").click()
+    page.get_by_role("button", name="Add the update").click()
     expect(page.get_by_text("Milestone saved.")).to_be_visible()
     assert Milestone.objects.get(pk=milestone.pk).progress_note == note
     assert page.evaluate(STORAGE_KEYS) == []  # saved: the draft is gone
 
     # Typed again, then signed out: everything the tab kept is cleared.
     page.goto(form_url)
-    page.get_by_label("Progress", exact=True).fill("Not for the next person at this laptop")
+    page.get_by_label("What has happened since the last update").fill("Not for the next person at this laptop")
     page.wait_for_function("() => Object.keys(sessionStorage).length > 0")
     page.get_by_role("button", name="Sign out").first.click()
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
@@ -119,7 +119,7 @@ def test_the_warning_and_the_offer_run_under_the_content_security_policy(
     milestone = tenants.milestones["a"]
     sign_in(page, live_server.url, "a_lead")
     page.goto(f"{live_server.url}/partnerships/rotherham/plan/milestones/{milestone.pk}/progress/")
-    page.get_by_label("Progress", exact=True).fill("Typed under the policy")
+    page.get_by_label("What has happened since the last update").fill("Typed under the policy")
     dialog = page.get_by_role("dialog", name=DIALOG)
     expect(dialog).to_be_visible(timeout=10_000)
     dialog.get_by_role("button", name="Stay signed in").click()
