@@ -326,6 +326,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # The beat schedule lives in cdp/celery.py, next to the tasks it names.
 # Changes to a partnership's data within this many seconds share one summary recompute.
 SUMMARY_DEBOUNCE_SECONDS = env_int("SUMMARY_DEBOUNCE_SECONDS", 10)
+# A checked import ("Ready to confirm") not confirmed within this many hours expires: it can no
+# longer be applied and its stored file is deleted (cdp.tasks.expire_import_previews, hourly).
+IMPORT_PREVIEW_TTL_HOURS = env_int("IMPORT_PREVIEW_TTL_HOURS", 24)
 
 # --- Fingertips sync ---------------------------------------------------------------------
 # The scheduled sync of the national reference data from OHID Fingertips' public API
