@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 
+from partnerships.api.filters import PartnershipFilter
 from partnerships.models import Organisation
 
 from .models import FINISHED, ActionPlan, Milestone, MilestoneStatus, Priority, Strand
@@ -27,8 +28,7 @@ def overdue_q(today: date) -> Q:
 
 
 class ActionPlanFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(field_name="partnership__slug",
-                                            help_text="Partnership slug, e.g. rotherham")
+    partnership = PartnershipFilter()
 
     class Meta:
         model = ActionPlan
@@ -36,8 +36,7 @@ class ActionPlanFilterSet(django_filters.FilterSet):
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(
-        field_name="partnership__slug", help_text="Partnership slug, e.g. rotherham")
+    partnership = PartnershipFilter()
     status = django_filters.MultipleChoiceFilter(
         choices=MilestoneStatus.choices, label="Status",
         widget=CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))
