@@ -374,7 +374,7 @@ CACHES = {
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # how long a token lasts unless chosen
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",  # Authorization: Token <key>
+        "cdp.api.authentication.TokenAuthentication",  # Authorization: Token <key> (knox)
         "rest_framework.authentication.SessionAuthentication",  # the browsable API, with CSRF
     ],
     "DEFAULT_RENDERER_CLASSES": [
