@@ -309,6 +309,12 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
         kwargs=member,
     ),
+    # Sends a member's invitation again: a POST only, by administrators.
+    "partnerships:member_resend": Expectation(
+        get=MEMBER_READ_ONLY,
+        post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
+        kwargs=member,
+    ),
     "outcomes:imports": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=slug),
     "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     # POST on an import's page applies it (it was outcomes:import_commit, imports/<pk>/apply/).
