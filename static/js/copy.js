@@ -1,9 +1,8 @@
 // A "Copy" button for a value shown in a read-only box (an API token). Progressive
-// enhancement: without JavaScript the button stays hidden and the whole value can be
-// selected and copied by hand. Markup:
-//   <textarea id="new-token" readonly>…</textarea>
-//   <button type="button" data-copy-target="new-token" hidden>Copy token</button>
-//   <p data-copy-status aria-live="polite"></p>   (says "Copied" to screen readers too)
+// enhancement: without JavaScript there is no button, and the whole value can be selected
+// and copied by hand. Markup:
+//   <textarea id="new-token" readonly data-copy-button="Copy token">…</textarea>
+//   <p data-copy-status aria-live="polite"></p>   (says "Copied", to screen readers too)
 const copyText = async (box) => {
   if (navigator.clipboard && window.isSecureContext) {
     try {
@@ -18,13 +17,17 @@ const copyText = async (box) => {
   return document.execCommand("copy");
 };
 
-for (const button of document.querySelectorAll("[data-copy-target]")) {
-  const box = document.getElementById(button.dataset.copyTarget);
-  const status = document.querySelector("[data-copy-status]");
-  if (!box || !status) {
-    continue;
+const status = document.querySelector("[data-copy-status]");
+
+for (const box of document.querySelectorAll("[data-copy-button]")) {
+  if (!status) {
+    break;
   }
-  button.hidden = false;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-2";
+  button.textContent = box.dataset.copyButton;
+  box.after(button);
   button.addEventListener("click", async () => {
     status.textContent = "";
     const copied = await copyText(box);

@@ -103,7 +103,6 @@ def test_a_new_token_is_shown_whole_and_copied_by_keyboard(live_server, page, ax
         # The whole token shows: it wraps inside its box, nothing scrolls out of sight.
         assert box.evaluate("b => b.scrollWidth <= b.clientWidth && "
                             "b.scrollHeight <= b.clientHeight")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert axe_violations(page, axe_source) == []
     copy = page.get_by_role("button", name="Copy token")
     copy.focus()
