@@ -126,6 +126,14 @@ TEMPLATES = [
 # Forms render with the GOV.UK Design System's markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# GOV.UK classes for the widgets crispy-forms-gds leaves bare (a web address, a number, a
+# date, a plain file input), so that every field is styled like the rest.
+CRISPY_CLASS_CONVERTERS = {
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+}
 
 # --- Demonstration ---------------------------------------------------------------------
 # A demonstration deployment (`make run`: the embedded default in development mode, with the

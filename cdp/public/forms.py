@@ -81,7 +81,7 @@ class PublicPageForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.checkbox("published"),
+            Field.checkbox("published", template="forms/checkbox.html"),
             Field.checkboxes("sections", legend_size=Size.MEDIUM),
             *[part for name in self.LISTS if choices[name] for part in self._list_layout(name)],
             Button("submit", "Save what is published"),
@@ -91,7 +91,7 @@ class PublicPageForm(forms.Form):
         boxes = Field.checkboxes(name, legend_size=Size.MEDIUM, small=True)
         if f"{name}_all" not in self.fields:
             return [boxes]
-        return [boxes, Field.checkbox(f"{name}_all", small=True)]
+        return [boxes, Field.checkbox(f"{name}_all", small=True, template="forms/checkbox.html")]
 
     def clean(self):
         data = super().clean()
