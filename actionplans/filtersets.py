@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 
+from partnerships.api.filters import PartnershipFilter
 from partnerships.models import Organisation
 
 from .models import ActionPlan, Milestone, MilestoneStatus, Priority, Strand
@@ -16,8 +17,7 @@ __all__ = ["ActionPlanFilterSet", "MilestoneFilterSet", "overdue_q"]
 
 
 class ActionPlanFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(field_name="partnership__slug",
-                                            help_text="Partnership slug, e.g. rotherham")
+    partnership = PartnershipFilter()
 
     class Meta:
         model = ActionPlan
@@ -25,8 +25,7 @@ class ActionPlanFilterSet(django_filters.FilterSet):
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(
-        field_name="partnership__slug", help_text="Partnership slug, e.g. rotherham")
+    partnership = PartnershipFilter()
     status = django_filters.MultipleChoiceFilter(
         choices=MilestoneStatus.choices, label="Status",
         widget=CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))

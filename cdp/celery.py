@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "cdp.tasks.fail_stale_board_packs",
         "schedule": crontab(minute="*/10"),
     },
+    # Checked imports nobody confirmed within IMPORT_PREVIEW_TTL_HOURS: expired, files deleted.
+    "expire-import-previews": {
+        "task": "cdp.tasks.expire_import_previews",
+        "schedule": crontab(minute=20),
+    },
     "clear-expired-sessions": {
         "task": "cdp.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.conf import settings
 
-from .tokens import EXPIRY_DAYS
+from .tokens import EXPIRY_DAYS, name_taken_message, token_name_free
 
 
 class ApiTokenForm(forms.Form):
@@ -19,8 +19,9 @@ class ApiTokenForm(forms.Form):
         error_messages={"required": "Choose when the token expires"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         default = settings.API_TOKEN_DAYS
         self.fields["days"].initial = default if default in EXPIRY_DAYS else EXPIRY_DAYS[-1]
         self.helper = FormHelper()
@@ -30,3 +31,9 @@ class ApiTokenForm(forms.Form):
             Field.radios("days", legend_size=Size.SMALL, inline=True),
             Button("submit", "Create token"),
         )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.user is not None and not token_name_free(user=self.user, name=name):
+            raise forms.ValidationError(name_taken_message(name))
+        return name

@@ -23,11 +23,16 @@ class ApiToken(AbstractAuthToken):
     BI report" or "R on my laptop"). The token itself is shown once, when it is made."""
 
     name = models.CharField(max_length=100)
+    # When a request last came with it, to the hour (cdp.api.auth.TokenAuthentication).
+    last_used = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["last_used"])
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="api_token_name_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user_id})"

@@ -126,6 +126,14 @@ TEMPLATES = [
 # Forms render with the GOV.UK Design System's markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# GOV.UK classes for the widgets crispy-forms-gds leaves bare (a web address, a number, a
+# date, a plain file input), so that every field is styled like the rest.
+CRISPY_CLASS_CONVERTERS = {
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+}
 
 # --- Demonstration ---------------------------------------------------------------------
 # A demonstration deployment (`make run`: the embedded default in development mode, with the
@@ -360,6 +368,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # The beat schedule lives in cdp/celery.py, next to the tasks it names.
 # Changes to a partnership's data within this many seconds share one summary recompute.
 SUMMARY_DEBOUNCE_SECONDS = env_int("SUMMARY_DEBOUNCE_SECONDS", 10)
+# A checked import ("Ready to confirm") not confirmed within this many hours expires: it can no
+# longer be applied and its stored file is deleted (cdp.tasks.expire_import_previews, hourly).
+IMPORT_PREVIEW_TTL_HOURS = env_int("IMPORT_PREVIEW_TTL_HOURS", 24)
 
 # --- Fingertips sync ---------------------------------------------------------------------
 # The scheduled sync of the national reference data from OHID Fingertips' public API
@@ -405,7 +416,7 @@ CACHES = {
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # how long a token lasts unless chosen
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",  # Authorization: Token <key>
+        "cdp.api.authentication.TokenAuthentication",  # Authorization: Token <key> (knox)
         "rest_framework.authentication.SessionAuthentication",  # the browsable API, with CSRF
     ],
     "DEFAULT_RENDERER_CLASSES": [

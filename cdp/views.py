@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+
+from partnerships.mixins import add_service_error
 
 from . import tokens
 from .forms import ApiTokenForm
@@ -41,7 +44,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens: make one (its key is shown once), see them, revoke one."""
-    form, created = ApiTokenForm(), None
+    form, created = ApiTokenForm(user=request.user), None
     if request.method == "POST" and "revoke" in request.POST:
         name = tokens.token_revoke(user=request.user, digest=request.POST["revoke"])
         if name is None:
@@ -49,11 +52,16 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Token “{name}” revoked: it no longer works.")
         return redirect("api_tokens")
     if request.method == "POST":
-        form = ApiTokenForm(request.POST)
+        form = ApiTokenForm(request.POST, user=request.user)
         if form.is_valid():
-            token, key = tokens.token_create(user=request.user, name=form.cleaned_data["name"],
-                                             days=form.cleaned_data["days"])
-            created, form = {"token": token, "key": key}, ApiTokenForm()
+            try:
+                token, key = tokens.token_create(user=request.user,
+                                                 name=form.cleaned_data["name"],
+                                                 days=form.cleaned_data["days"])
+            except ValidationError as error:  # the same name, made meanwhile in another tab
+                add_service_error(form, error)
+            else:
+                created, form = {"token": token, "key": key}, ApiTokenForm(user=request.user)
     return render(request, "cdp/api_tokens.html", {
         "form": form, "created": created, "tokens": tokens.tokens_for(user=request.user),
     }, status=400 if form.errors else 200)

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q
 from django_filters.widgets import BaseCSVWidget
 
+from partnerships.api.filters import KnownValuesMixin, PartnershipFilter
+
 from .models import (
     Annotation,
     FrameworkMetric,
@@ -23,8 +25,7 @@ from .periods import PeriodError, parse_period
 
 
 class ImportBatchFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(field_name="partnership__slug",
-                                            help_text="Partnership slug, e.g. rotherham")
+    partnership = PartnershipFilter()
     status = django_filters.ChoiceFilter(choices=ImportBatch.Status.choices)
 
     class Meta:
@@ -51,6 +52,14 @@ class CodesFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", RepeatableCSVWidget)
         super().__init__(*args, **kwargs)
+
+
+class MetricCodesFilter(KnownValuesMixin, CodesFilter):
+    """Metric codes, each one of a metric the user may see (a national one, or a local one
+    of their partnerships): any other is a 400 naming it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, known=Metric, known_field="code", noun="metric", **kwargs)
 
 
 class PeriodField(forms.CharField):
@@ -82,7 +91,6 @@ class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 
 
-PARTNERSHIP = {"field_name": "partnership__slug", "help_text": "Partnership slug, e.g. rotherham"}
 METRIC = {"field_name": "metric__code",
           "help_text": "Metric code, or several separated by commas"}
 AREA = {"field_name": "area_code",
@@ -92,7 +100,7 @@ AREA = {"field_name": "area_code",
 class ValuesFilterSet(django_filters.FilterSet):
     """Observations and benchmarks: by metric, area, period and breakdown."""
 
-    metric = CodesFilter(**METRIC)
+    metric = MetricCodesFilter(**METRIC)
     area = CodesFilter(**AREA)
     period_from = PeriodFilter(
         field_name="period_start", lookup_expr="gte", bound="start",
@@ -108,7 +116,7 @@ class ValuesFilterSet(django_filters.FilterSet):
 
 
 class ObservationFilterSet(ValuesFilterSet):
-    partnership = django_filters.CharFilter(**PARTNERSHIP)
+    partnership = PartnershipFilter()
 
     class Meta:
         model = Observation
@@ -151,8 +159,8 @@ class BenchmarkFilterSet(ValuesFilterSet):
 
 
 class MetricFilterSet(django_filters.FilterSet):
-    code = CodesFilter(field_name="code", help_text="Metric code, or several separated by "
-                                                    "commas")
+    code = MetricCodesFilter(field_name="code", help_text="Metric code, or several separated "
+                                                          "by commas")
     tier = django_filters.ChoiceFilter(choices=Metric.Tier.choices)
     local = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", exclude=True,
                                          help_text="true: local metrics only; false: national")
@@ -163,8 +171,8 @@ class MetricFilterSet(django_filters.FilterSet):
 
 
 class MetricSummaryFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(**PARTNERSHIP)
-    metric = CodesFilter(**METRIC)
+    partnership = PartnershipFilter()
+    metric = MetricCodesFilter(**METRIC)
     area = CodesFilter(**AREA)
 
     class Meta:
@@ -173,8 +181,8 @@ class MetricSummaryFilterSet(django_filters.FilterSet):
 
 
 class TargetFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(**PARTNERSHIP)
-    metric = CodesFilter(**METRIC)
+    partnership = PartnershipFilter()
+    metric = MetricCodesFilter(**METRIC)
 
     class Meta:
         model = Target
@@ -182,8 +190,8 @@ class TargetFilterSet(django_filters.FilterSet):
 
 
 class AnnotationFilterSet(django_filters.FilterSet):
-    partnership = django_filters.CharFilter(**PARTNERSHIP)
-    metric = CodesFilter(**METRIC)
+    partnership = PartnershipFilter()
+    metric = MetricCodesFilter(**METRIC)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
                                           help_text="Notes dated on or after, e.g. 2023-04-01")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte",
@@ -197,8 +205,8 @@ class AnnotationFilterSet(django_filters.FilterSet):
 class CoverageFilterSet(django_filters.FilterSet):
     """The data coverage of partnerships' local frameworks (one row per framework metric)."""
 
-    partnership = django_filters.CharFilter(**PARTNERSHIP)
-    metric = CodesFilter(**METRIC)
+    partnership = PartnershipFilter()
+    metric = MetricCodesFilter(**METRIC)
 
     class Meta:
         model = FrameworkMetric

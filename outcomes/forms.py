@@ -45,7 +45,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.national = national
         fields = [Field("file"), Field.radios("format", legend_size=Size.SMALL),
-                  Field.checkbox("create_missing_metrics")]
+                  Field.checkbox("create_missing_metrics", template="forms/checkbox.html")]
         if national:
             self.fields["destination"].choices = [
                 (self.PARTNERSHIP, f"{partnership_name or 'This partnership'}: its own areas"),

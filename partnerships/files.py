@@ -77,3 +77,8 @@ def store(folder: str, file_name: str, content: bytes | File) -> str:
 def open_stored(name: str, mode: str = "rb") -> File:
     return default_storage.open(name, mode)
 
+
+def delete(name: str) -> None:
+    """Deletes a stored file; one already gone is no error."""
+    if name:
+        default_storage.delete(name)

@@ -10,6 +10,10 @@ from .services import local_authorities_from_codes
 
 
 class InviteMemberForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name", max_length=150, required=False,
+        help_text="Optional: how other members will see them, until they change it.")
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
     email = forms.EmailField(
         label="Email address",
         help_text="We will email them a link to sign in, or to choose a password if they are new.",
@@ -28,6 +32,8 @@ class InviteMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            Field.text("first_name", field_width=Fluid.ONE_HALF),
+            Field.text("last_name", field_width=Fluid.ONE_HALF),
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("role", legend_size=Size.SMALL),
             Button("submit", "Add member"),

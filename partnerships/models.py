@@ -223,8 +223,18 @@ class Membership(PartnershipOwned):
     partnership_related_name = "memberships"
     role = models.CharField(max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last invitation emailed (when added, or sent again), and by whom.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+")
 
     history = scoped_history()
+
+    @property
+    def pending(self) -> bool:
+        """Invited, and not yet signed in."""
+        return self.user.last_login is None
 
     class Meta:
         ordering = ["partnership", "user__username"]

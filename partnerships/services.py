@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -264,6 +265,46 @@ def _username_for(email: str) -> str:
     return candidate
 
 
+def _invitation_email(*, membership: Membership, inviter: AbstractBaseUser, site_url: str,
+                      again: bool = False) -> tuple[str, str]:
+    """The subject and body of an invitation: a link to choose a password for someone who
+    has none yet, a link to sign in for someone who has one."""
+    user, partnership = membership.user, membership.partnership
+    role_label = membership.get_role_display().lower()
+    by = inviter.get_full_name() or inviter.get_username()
+    added = f"{by} has added you to {partnership} on the CDP Dashboard as {role_label}."
+    if again:
+        added = f"{by} has sent you this invitation again. " + added
+    if not user.has_usable_password():
+        link = site_url.rstrip("/") + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        body = (f"{added}\n\nYour user name is {user.username}. Choose a password to sign "
+                f"in:\n\n{link}\n\nThe link works once and expires in a few days.")
+    else:
+        body = (f"{added}\n\nSign in as {user.username}: "
+                f"{site_url.rstrip('/')}{reverse('login')}")
+    return f"You have been added to {partnership} on the CDP Dashboard", body
+
+
+def _send_invitation(membership: Membership, inviter: AbstractBaseUser, site_url: str,
+                     again: bool = False) -> None:
+    """Notes who invited them and when (in the membership's history), and emails them after
+    the transaction commits."""
+    membership.invited_at, membership.invited_by = timezone.now(), inviter
+    membership._history_user = inviter
+    membership.save(update_fields=["invited_at", "invited_by"])
+    subject, body = _invitation_email(membership=membership, inviter=inviter,
+                                      site_url=site_url, again=again)
+    email = membership.user.email
+    # robust: a mail server failure is logged and does not undo or break the invitation.
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]), robust=True)
+
+
 @transaction.atomic
 def member_invite(
     *,
@@ -272,46 +313,46 @@ def member_invite(
     role: str,
     invited_by: AbstractBaseUser,
     site_url: str,
+    first_name: str = "",
+    last_name: str = "",
 ) -> Invitation:
-    """Adds the person with this email address, creating their account if they have none.
+    """Adds the person with this email address, creating their account if they have none
+    (with the name given; an account with no name yet takes it too).
 
     A new account gets an email with a link to choose a password; an existing one gets a note
     that they now have access. Emails go after the transaction commits.
     """
     email = User.objects.normalize_email(email.strip())
+    first_name, last_name = " ".join(first_name.split())[:150], " ".join(last_name.split())[:150]
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     new_account = user is None
     if new_account:
         try:
             with transaction.atomic():
-                user = User(username=_username_for(email), email=email)
+                user = User(username=_username_for(email), email=email,
+                            first_name=first_name, last_name=last_name)
                 user.set_unusable_password()
                 user.save()
         except IntegrityError:  # the same address invited twice at the same moment
             raise ValidationError("Someone else is adding this person. Try again.") from None
+    elif (first_name or last_name) and not user.get_full_name():
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
     membership = membership_create(partnership=partnership, user=user, role=role)
-    role_label = Membership.Role(role).label
-    inviter = invited_by.get_full_name() or invited_by.get_username()
-    if new_account:
-        link = site_url.rstrip("/") + reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-        body = (
-            f"{inviter} has added you to {partnership} on the CDP Dashboard as "
-            f"{role_label.lower()}.\n\nYour user name is {user.username}. Choose a password "
-            f"to sign in:\n\n{link}\n\nThe link works once and expires in a few days."
-        )
-    else:
-        body = (
-            f"{inviter} has added you to {partnership} on the CDP Dashboard as "
-            f"{role_label.lower()}.\n\nSign in as {user.username}: "
-            f"{site_url.rstrip('/')}{reverse('login')}"
-        )
-    subject = f"You have been added to {partnership} on the CDP Dashboard"
-    # robust: a mail server failure is logged and does not undo or break the invitation.
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]), robust=True)
+    _send_invitation(membership, invited_by, site_url)
     return Invitation(membership=membership, new_account=new_account)
+
+
+@transaction.atomic
+def member_invite_resend(*, membership: Membership, invited_by: AbstractBaseUser,
+                         site_url: str) -> Membership:
+    """Emails a member who has not yet signed in their invitation again (a new link to choose
+    a password, the old one may have expired). Recorded in the membership's history. Raises
+    ValidationError once they have signed in."""
+    membership = (Membership.objects.select_for_update(of=("self",))
+                  .select_related("user", "partnership").get(pk=membership.pk))
+    if not membership.pending:
+        raise ValidationError(f"{membership.user.get_full_name() or membership.user.username} "
+                              "has already signed in: there is no invitation to send again.")
+    _send_invitation(membership, invited_by, site_url, again=True)
+    return membership

@@ -24,4 +24,9 @@ urlpatterns = [
         views.MemberRemoveView.as_view(),
         name="member_remove",
     ),
+    path(
+        "<slug:partnership_slug>/members/<int:pk>/resend-invitation/",
+        views.MemberInviteResendView.as_view(),
+        name="member_resend",
+    ),
 ]

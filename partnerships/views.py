@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from . import access, selectors, services
 from .forms import InviteMemberForm, MemberRoleForm
@@ -75,6 +75,8 @@ class MemberInviteView(PartnershipViewMixin, FormView):
                 role=form.cleaned_data["role"],
                 invited_by=self.request.user,
                 site_url=self.request.build_absolute_uri("/"),
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
             )
         except ValidationError as error:
             form.add_error("email", error)
@@ -164,4 +166,21 @@ class MemberRemoveView(MembershipMixin, TemplateView):
             request,
             f"{self.membership.user.get_username()} no longer has access to {self.partnership}.",
         )
+        return HttpResponseRedirect(self.members_url())
+
+
+class MemberInviteResendView(MembershipMixin, View):
+    """POST: emails a member who has not signed in yet their invitation again."""
+
+    read_action = None  # nothing to GET
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        try:
+            services.member_invite_resend(membership=membership, invited_by=request.user,
+                                          site_url=request.build_absolute_uri("/"))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Invitation sent again to {membership.user.email}.")
         return HttpResponseRedirect(self.members_url())

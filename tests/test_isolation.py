@@ -323,14 +323,21 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
         kwargs=member,
     ),
+    # Sends a member's invitation again: a POST only, by administrators.
+    "partnerships:member_resend": Expectation(
+        get=MEMBER_READ_ONLY,
+        post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
+        kwargs=member,
+    ),
     "outcomes:imports": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=slug),
     "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     # POST on an import's page applies it (it was outcomes:import_commit, imports/<pk>/apply/).
     "outcomes:import_detail": Expectation(get=DATA_PAGE, post=DATA_ACTION, kwargs=batch),
     "outcomes:import_progress": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
     "outcomes:import_problems_csv": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=batch),
-    "outcomes:import_cancel": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
-    "outcomes:import_rollback": Expectation(get=DATA_NO_POST, post=DATA_ACTION, kwargs=batch),
+    # GET on cancel and roll back asks "Are you sure?"; only the POST acts.
+    "outcomes:import_cancel": Expectation(get=DATA_PAGE, post=DATA_ACTION, kwargs=batch),
+    "outcomes:import_rollback": Expectation(get=DATA_PAGE, post=DATA_ACTION, kwargs=batch),
     "outcomes:observation_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     # The national reference data's imports belong to no partnership: national admins only.
     "reference_imports:list": Expectation(get=NATIONAL_PAGE, post=NATIONAL_NO_POST),
@@ -340,9 +347,9 @@ EXPECTATIONS: dict[str, Expectation] = {
                                               kwargs=reference_batch),
     "reference_imports:problems_csv": Expectation(get=NATIONAL_PAGE, post=NATIONAL_NO_POST,
                                                   kwargs=reference_batch),
-    "reference_imports:cancel": Expectation(get=NATIONAL_NO_POST, post=NATIONAL_ACTION,
+    "reference_imports:cancel": Expectation(get=NATIONAL_PAGE, post=NATIONAL_ACTION,
                                             kwargs=reference_batch),
-    "reference_imports:rollback": Expectation(get=NATIONAL_NO_POST, post=NATIONAL_ACTION,
+    "reference_imports:rollback": Expectation(get=NATIONAL_PAGE, post=NATIONAL_ACTION,
                                               kwargs=reference_batch),
     "outcomes:framework": Expectation(
         get=MEMBER_PAGE, post=expect(405, anonymous=302, outsider=404), kwargs=slug),
@@ -391,7 +398,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     # POST on a plan import's page applies it (it was actionplans:plan_import_apply,
     # import/<pk>/apply/).
     "actionplans:plan_import": Expectation(get=PLAN_PAGE, post=PLAN_ACTION, kwargs=plan_import),
-    "actionplans:plan_import_cancel": Expectation(get=PLAN_NO_POST, post=PLAN_ACTION,
+    "actionplans:plan_import_cancel": Expectation(get=PLAN_PAGE, post=PLAN_ACTION,
                                                   kwargs=plan_import),
     "api:schema": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     "api:docs": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),

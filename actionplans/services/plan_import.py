@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from outcomes.importers import MAX_FILE_BYTES, FileProblem, RowError
 from outcomes.models import Metric
+from outcomes.services.expiry import expired_message, refuse_if_expired
 from partnerships import access, files
 from partnerships.models import Partnership
 from partnerships.services import organisation_get_or_create
@@ -101,10 +102,13 @@ def plan_import_apply(*, plan_import: PlanImport, user, accept_valid: bool = Fal
     """Imports the previewed file in one transaction: all of its valid rows or nothing."""
     access.require(user, plan_import.partnership, access.EDIT_PLAN)
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if plan_import.failure.startswith("Expired"):
+        raise ValidationError(expired_message())
     if plan_import.status != PlanImport.Status.PREVIEW:
         raise ValidationError(f"This file has already been {plan_import.get_status_display()}"
                               .replace("been Imported", "imported")
                               .replace("been Not imported", "dropped"))
+    refuse_if_expired(plan_import.created_at)
     summary, problems = PlanImporter(plan_import, user).run()
     if (summary, problems) != (plan_import.summary, plan_import.problems):
         transaction.set_rollback(True)

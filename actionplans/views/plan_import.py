@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import FormView, View
+from django.views.generic import FormView, TemplateView, View
 
 from outcomes.importers import FileProblem
 from partnerships import access
@@ -138,7 +138,14 @@ class PlanImportDetailView(PlanImportMixin, FormView):
         return HttpResponseRedirect(self.plan_url())
 
 
-class PlanImportCancelView(PlanImportMixin, View):
+class PlanImportCancelView(PlanImportMixin, TemplateView):
+    """GET asks "Are you sure?"; only the POST drops the file."""
+
+    template_name = "actionplans/import_cancel.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "plan_import": self.get_import()}
+
     def post(self, request, *args, **kwargs):
         plan_import = self.get_import()
         try:

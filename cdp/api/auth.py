@@ -61,7 +61,10 @@ class ObtainTokenView(APIView):
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [
                 "Those details are not right: check the username and password."]})
-        token, key = tokens.token_create(user=user, name=data["name"], days=data.get("days"))
+        # A script that names none gets "API", "API 2"…; a name given must be new.
+        name = data["name"] if "name" in request.data else tokens.unique_name(
+            user=user, name=data["name"])
+        token, key = tokens.token_create(user=user, name=name, days=data.get("days"))
         return Response(TokenSerializer({"token": key, "name": token.name,
                                          "expiry": token.expiry}).data,
                         status=status.HTTP_201_CREATED)

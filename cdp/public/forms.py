@@ -59,24 +59,46 @@ class PublicPageForm(forms.Form):
                               f"{', ' + m.source if m.source else ''})"),
     }
 
+    LISTS = ("documents", "metrics", "milestones", "risks")
+    NOUNS = {"documents": "documents", "metrics": "metrics", "milestones": "milestones",
+             "risks": "risks"}
+
     def __init__(self, *args, choices: dict[str, list], **kwargs):
         """`choices`: the rows that may be marked, by field (`selectors.publication_choices`),
-        drawn from these lists and checked against them: no query of their own."""
+        drawn from these lists and checked against them: no query of their own. Each list
+        of more than one row has a "Select all" box: ticked, every row is marked, with or
+        without JavaScript (static/js/select-all.js ticks the boxes as you go)."""
         super().__init__(*args, **kwargs)
+        self.rows = choices
         for name, label in self.LABELS.items():
             field, rows = self.fields[name], choices[name]
             field.queryset = field.queryset.model.objects.filter(pk__in=[r.pk for r in rows])
             field.choices = [(row.pk, label(row)) for row in rows]
+            if len(rows) > 1:
+                self.fields[f"{name}_all"] = forms.BooleanField(
+                    label=f"Select all {len(rows)} {self.NOUNS[name]}", required=False,
+                    widget=forms.CheckboxInput(attrs={"data-select-all": name}))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.checkbox("published"),
+            Field.checkbox("published", template="forms/checkbox.html"),
             Field.checkboxes("sections", legend_size=Size.MEDIUM),
-            *[Field.checkboxes(name, legend_size=Size.MEDIUM, small=True)
-              for name in ("documents", "metrics", "milestones", "risks")
-              if choices[name]],
+            *[part for name in self.LISTS if choices[name] for part in self._list_layout(name)],
             Button("submit", "Save what is published"),
         )
+
+    def _list_layout(self, name: str) -> list:
+        boxes = Field.checkboxes(name, legend_size=Size.MEDIUM, small=True)
+        if f"{name}_all" not in self.fields:
+            return [boxes]
+        return [boxes, Field.checkbox(f"{name}_all", small=True, template="forms/checkbox.html")]
+
+    def clean(self):
+        data = super().clean()
+        for name in self.LISTS:
+            if data.get(f"{name}_all"):
+                data[name] = list(self.rows[name])
+        return data
 
     @staticmethod
     def initial_for(page: PublicPage | None) -> dict:

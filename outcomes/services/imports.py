@@ -45,7 +45,7 @@ from ..models import (
     ObservationChange,
     ReferenceFigure,
 )
-from . import import_rows, reference
+from . import expiry, import_rows, reference
 from .background import QUEUE_DOWN, task_send_or
 from .summaries import summaries_request, summaries_request_for_batch
 
@@ -233,7 +233,9 @@ def _check_committable(batch: ImportBatch, accept_valid: bool) -> None:
     if batch.status == ImportBatch.Status.IMPORTING:
         raise ValidationError("This import is already being applied.")
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError(f"This import is {batch.get_status_display().lower()}.")
+        raise ValidationError(expiry.expired_message() if batch.failure.startswith("Expired")
+                              else f"This import is {batch.get_status_display().lower()}.")
+    expiry.refuse_if_expired(batch.created_at)
     if batch.rejected and not accept_valid:
         raise ValidationError(
             f"{batch.rejected} row{'s' if batch.rejected != 1 else ''} cannot be imported. "

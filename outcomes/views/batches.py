@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect, JsonResponse, StreamingHttpResponse
-from django.views.generic import FormView, View
+from django.views.generic import FormView, TemplateView, View
 
 from .. import selectors
 from ..forms import ImportCommitForm
 from ..models import ImportBatch
-from ..services import imports, metadata
+from ..services import expiry, imports, metadata
 
 
 class BatchPagesMixin:
@@ -66,6 +66,7 @@ class BatchDetailView(BatchPagesMixin, FormView):
             running=batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING,
                                      ImportBatch.Status.IMPORTING),
             problems=selectors.import_problems(batch=batch),
+            expires_at=expiry.preview_expires_at(batch.created_at),
             skipped_reasons=(batch.problems.filter(kind="skipped").values("reason")
                              .annotate(rows=Count("pk")).order_by("-rows")[:10]),
         )
@@ -108,7 +109,27 @@ class BatchProgressView(BatchPagesMixin, View):
         return JsonResponse({**progress, "percent": percent})
 
 
-class BatchCancelView(BatchPagesMixin, View):
+class BatchConfirmView(BatchPagesMixin, TemplateView):
+    """GET asks "Are you sure?" on a page of its own; only its POST acts (no JavaScript)."""
+
+    template_name = "outcomes/import_confirm.html"
+    action = ""  # "cancel" or "rollback"
+    allowed: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.get_batch()
+        context.update(batch=batch, urls=self.batch_urls(batch), action=self.action,
+                       possible=batch.status in self.allowed,
+                       destination=(batch.partnership.name if batch.partnership_id
+                                    else "National reference data"))
+        return context
+
+
+class BatchCancelView(BatchConfirmView):
+    action = "cancel"
+    allowed = (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED, ImportBatch.Status.QUEUED)
+
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
         try:
@@ -119,7 +140,10 @@ class BatchCancelView(BatchPagesMixin, View):
         return HttpResponseRedirect(self.batch_urls(batch)["list"])
 
 
-class BatchRollbackView(BatchPagesMixin, View):
+class BatchRollbackView(BatchConfirmView):
+    action = "rollback"
+    allowed = (ImportBatch.Status.COMPLETE,)
+
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
         try:

@@ -335,7 +335,7 @@ class TestPlanImport(ScopedObjectViewCase):
 
 class TestPlanImportCancel(ScopedObjectViewCase):
     url_name = "actionplans:plan_import_cancel"
-    actions = {"POST": access.EDIT_PLAN}
+    actions = {"GET": access.EDIT_PLAN, "POST": access.EDIT_PLAN}
     url_kwargs = staticmethod(plan_import)
 
     def state(self, t, side):

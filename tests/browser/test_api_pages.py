@@ -85,3 +85,46 @@ def test_the_api_explorer_draws_under_the_csp(live_server, browser, axe_source, 
     assert page.url == f"{live_server.url}/api/v1/docs/"
     context.close()
 
+
+
+def test_a_new_token_is_shown_whole_and_copied_by_keyboard(live_server, page, axe_source,
+                                                           tenants):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=live_server.url)
+    sign_in(page, live_server.url, "a_analyst")
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    page.get_by_label("Name").fill("Power BI report")
+    page.get_by_role("button", name="Create token").click()
+    box = page.get_by_label("Your new token")
+    key = box.input_value()
+    assert len(key) == 64
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        # The whole token shows: it wraps inside its box, nothing scrolls out of sight.
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth && "
+                            "b.scrollHeight <= b.clientHeight")
+        assert axe_violations(page, axe_source) == []
+    copy = page.get_by_role("button", name="Copy token")
+    copy.focus()
+    page.keyboard.press("Enter")
+    status = page.locator("[data-copy-status]")
+    expect(status).to_have_text("Copied")
+    assert status.get_attribute("aria-live") == "polite"
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    # The list shows how it starts, and that it has not been used yet.
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    row = page.get_by_role("row", name=re.compile("Power BI report"))
+    expect(row).to_contain_text(key[:15])
+    expect(row).to_contain_text("Not yet")
+
+
+def test_without_javascript_the_copy_button_stays_hidden(live_server, browser, tenants):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "a_analyst")
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    page.get_by_label("Name").fill("pandas")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_label("Your new token")).to_be_visible()
+    expect(page.get_by_role("button", name="Copy token")).to_have_count(0)
+    context.close()

@@ -36,6 +36,17 @@ def test_upload_preview_and_apply(live_server, page, axe_source, tenants, tmp_pa
     expect(page.get_by_role("button", name="Roll back this import")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
+    # Rolling back asks first, on a page of its own; going back leaves the import as it is.
+    page.get_by_role("button", name="Roll back this import").click()
+    expect(page.get_by_role("heading", name="Are you sure you want to roll back this import?")
+           ).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("button", name="Roll back this import")).to_be_visible()
+    page.get_by_role("button", name="Roll back this import").click()
+    page.get_by_role("button", name="Yes, roll back this import").click()
+    expect(page.get_by_text("Rolled back: 1 rows removed and 0 restored.")).to_be_visible()
+
 
 def test_enter_a_value_page(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "a_admin")

@@ -1,6 +1,8 @@
 """The public page signed out, and its settings page as the partnership's administrator, in
 a real browser: axe-clean, charts drawn, the form usable without typing a thing."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
@@ -72,3 +74,33 @@ def test_the_public_page_keeps_to_the_content_security_policy(live_server, brows
         assert page.evaluate("window.__cspViolations") == []
     finally:
         context.close()
+
+
+def test_select_all_ticks_every_milestone_by_keyboard(live_server, page, axe_source,
+                                                      published, tenants):
+    from actionplans.models import Milestone
+
+    milestone = Milestone.objects.filter(partnership=tenants.a).first()
+    for i in range(3):
+        milestone.pk, milestone.id, milestone.title = None, None, f"Milestone copy {i}"
+        milestone.save()
+    sign_in(page, live_server.url, "a_admin")
+    page.goto(f"{live_server.url}/partnerships/rotherham/public-page/")
+    group = page.get_by_role("group", name="Milestones whose text and progress notes may be read")
+    toggle = group.get_by_label("Select all 4 milestones")  # moved into the list's fieldset
+    expect(toggle).to_be_visible()
+    toggle.focus()
+    page.keyboard.press("Space")
+    boxes = group.locator('input[name="milestones"]')
+    assert boxes.count() == 4
+    assert all(boxes.nth(i).is_checked() for i in range(4))
+    boxes.nth(2).uncheck()
+    expect(toggle).not_to_be_checked()
+    boxes.nth(2).check()
+    expect(toggle).to_be_checked()
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Save what is published").click()
+    expect(page.get_by_text(re.compile("marked public one by one: 4 milestones"))
+           ).to_be_visible()

@@ -125,3 +125,98 @@ def test_session_writes_need_the_csrf_token(tenants):
     response = client.patch(f"/api/v1/milestones/{milestone.pk}/", {"status": "complete"},
                             content_type="application/json", HTTP_IF_MATCH=etag)
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+def updates(client: Client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+def test_last_used_is_noted_at_most_once_an_hour(tenants):
+    token, key = tokens.token_create(user=tenants.users["a_viewer"], name="R on my laptop")
+    assert token.last_used is None
+    reader = api(key)
+    first = updates(reader, "/api/v1/partnerships/")
+    assert len(first) == 1 and "last_used" in first[0]
+    token.refresh_from_db()
+    noted = token.last_used
+    assert timezone.now() - noted < timedelta(minutes=1)
+    # Within the hour: nothing is written, and the note stays as it was.
+    assert updates(reader, "/api/v1/partnerships/") == []
+    ApiToken.objects.filter(pk=token.pk).update(last_used=noted - timedelta(minutes=59))
+    assert updates(reader, "/api/v1/metrics/") == []
+    # Over an hour since: noted again, once.
+    ApiToken.objects.filter(pk=token.pk).update(last_used=noted - timedelta(minutes=61))
+    assert len(updates(reader, "/api/v1/metrics/")) == 1
+    token.refresh_from_db()
+    assert token.last_used > noted - timedelta(minutes=1)
+    # No history row for it: the audit log keeps what people did, not each request.
+    assert token.history.count() == 1
+
+
+def test_the_tokens_page_shows_each_tokens_start_and_last_use(client, tenants):
+    user = tenants.users["a_lead"]
+    used, key = tokens.token_create(user=user, name="Power BI report")
+    unused, _ = tokens.token_create(user=user, name="R on my laptop")
+    api(key).get("/api/v1/milestones/")
+    client.force_login(user)
+    page = client.get("/account/api-tokens/").content.decode()
+    assert f"<code>{used.token_key}</code>" in page and f"<code>{unused.token_key}</code>" in page
+    assert key[:15] == used.token_key and key not in page
+    used.refresh_from_db()
+    assert used.last_used.astimezone(timezone.get_current_timezone()).strftime(
+        "%-d %B %Y, %H:%M") in page
+    assert "Not yet" in page
+
+
+def test_the_new_token_is_shown_whole_with_a_copy_button(client, tenants):
+    client.force_login(tenants.users["a_lead"])
+    page = client.post("/account/api-tokens/", {"name": "pandas", "days": "30"})
+    key = page.context["created"]["key"]
+    text = page.content.decode()
+    # In a box that wraps (a textarea), not an input that cuts it off.
+    assert f'aria-describedby="new-token-hint">{key}</textarea>' in text
+    # The button is made by the script: without it there is none, and nothing is broken.
+    assert 'data-copy-button="Copy token"' in text and "<button" not in text.split(
+        "new-token-hint")[-1].split("</textarea>")[0]
+    assert 'data-copy-status aria-live="polite"' in text and "/static/js/copy.js" in text
+
+
+def test_token_names_are_unique_per_user(client, tenants):
+    client.force_login(tenants.users["a_lead"])
+    assert client.post("/account/api-tokens/", {"name": "pandas", "days": "30"}
+                       ).status_code == 200
+    again = client.post("/account/api-tokens/", {"name": " pandas ", "days": "30"})
+    assert again.status_code == 400
+    text = again.content.decode()
+    assert "You already have a token named “pandas”" in text
+    assert 'href="#id_name"' in text  # in the error summary, linked to the field
+    assert ApiToken.objects.filter(user=tenants.users["a_lead"]).count() == 1
+    # Another user may use the same name; the service refuses a repeat too.
+    tokens.token_create(user=tenants.users["b_lead"], name="pandas")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="already have a token named"):
+        tokens.token_create(user=tenants.users["a_lead"], name="pandas")
+    # An expired token's name is free again (the old one is removed).
+    ApiToken.objects.filter(user=tenants.users["a_lead"]).update(
+        expiry=timezone.now() - timedelta(days=1))
+    tokens.token_create(user=tenants.users["a_lead"], name="pandas")
+    assert ApiToken.objects.filter(user=tenants.users["a_lead"]).count() == 1
+
+
+def test_the_token_endpoint_names_repeat_tokens_apart(client, tenants):
+    def ask(**extra):
+        return client.post("/api/v1/auth/token/", {"username": "a_analyst",
+                                                    "password": PASSWORD, **extra},
+                           content_type="application/json")
+
+    assert [ask().json()["name"] for _ in range(3)] == ["API", "API 2", "API 3"]
+    assert ask(name="pandas").status_code == 201
+    repeat = ask(name="pandas")
+    assert repeat.status_code == 400
+    assert "already have a token named “pandas”" in repeat.json()["name"][0]

@@ -36,3 +36,8 @@ def test_pandas_reads_observations_as_csv_with_a_token(live_server, tenants):
     # Without the token: refused, and nothing of Rotherham's comes back.
     with pytest.raises(Exception, match="401"):
         pd.read_csv(f"{live_server.url}/api/v1/observations/?format=csv")
+
+    # A misspelt metric code is a 400, not an empty frame that looks like "no data".
+    with pytest.raises(Exception, match="400"):
+        pd.read_csv(f"{live_server.url}/api/v1/observations/?metric=numbers_in_treatmnt"
+                    "&format=csv", storage_options={"Authorization": f"Token {key}"})

@@ -124,8 +124,12 @@ def test_observations_are_tidy_rows_of_your_own_partnerships(client, tenants):
     assert [r["period_label"] for r in by_period] == ["2022/23"]
     by_period = rows(client, "/api/v1/observations/?period_to=2022-03-31")
     assert [r["period_label"] for r in by_period] == ["2021/22"]
-    assert rows(client, "/api/v1/observations/?partnership=darlington") == []
-    assert len(rows(client, "/api/v1/observations/?metric=numbers_in_treatment,other")) == 2
+    # Another partnership's slug, or a metric that is not there: a 400 naming the value
+    # (tests/partnerships/test_api_filters.py), not an empty list.
+    assert client.get("/api/v1/observations/?partnership=darlington").status_code == 400
+    assert client.get("/api/v1/observations/?metric=numbers_in_treatment,other"
+                      ).status_code == 400
+    assert len(rows(client, "/api/v1/observations/?metric=numbers_in_treatment")) == 2
     assert rows(client, "/api/v1/observations/?area=E06000005") == []
 
 
@@ -263,7 +267,9 @@ def test_annotations_are_listed_for_the_users_partnerships_only(client, tenants)
     assert [n["text"] for n in rows(client, "/api/v1/annotations/?metric=continuity_of_care"
                                             "&date_from=2024-01-01")] == [
         "Prison in-reach worker in post"]
-    assert rows(client, "/api/v1/annotations/?partnership=darlington") == []
+    # Another partnership's slug: a 400 naming it (as for one that does not exist).
+    refused = client.get("/api/v1/annotations/?partnership=darlington")
+    assert refused.status_code == 400 and "“darlington”" in refused.json()["partnership"][0]
     client.force_login(tenants.users["outsider"])
     assert rows(client, "/api/v1/annotations/") == []
     client.force_login(tenants.users["b_lead"])
@@ -332,7 +338,9 @@ def test_the_reference_data_is_filtered_by_area(client, tenants, query, areas):
     ("metric=drug_misuse_deaths&metric=numbers_in_treatment&period_from=2022",
      {("drug_misuse_deaths", "2022"), ("numbers_in_treatment", "2022")}),
     ("metric=continuity_of_care&period_to=2021-12-31", {("continuity_of_care", "2021")}),
-    ("period=2021&period=2022&metric=nothing", set()),
+    # Nothing found: an empty list (an unknown metric code is a 400 instead:
+    # tests/partnerships/test_api_filters.py).
+    ("period=2019&period=2020&metric=drug_misuse_deaths", set()),
 ])
 def test_the_reference_data_is_filtered_by_metric_and_period(client, tenants, query, found):
     from tests.outcomes.reference_figures import make_reference

@@ -91,7 +91,7 @@ class TestImportProblemsCsv(ScopedObjectViewCase):
 
 class TestImportCancel(ScopedObjectViewCase):
     url_name = "outcomes:import_cancel"
-    actions = {"POST": access.LOAD_DATA}
+    actions = {"GET": access.LOAD_DATA, "POST": access.LOAD_DATA}
     url_kwargs = staticmethod(checked_batch)
 
     def state(self, t, side):
@@ -100,7 +100,7 @@ class TestImportCancel(ScopedObjectViewCase):
 
 class TestImportRollback(ScopedObjectViewCase):
     url_name = "outcomes:import_rollback"
-    actions = {"POST": access.LOAD_DATA}
+    actions = {"GET": access.LOAD_DATA, "POST": access.LOAD_DATA}
     url_kwargs = staticmethod(batch)
 
     def state(self, t, side):

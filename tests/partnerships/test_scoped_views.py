@@ -48,6 +48,17 @@ class TestMemberRole(ScopedObjectViewCase):
         return Membership.objects.get(pk=t.memberships[side].pk).role
 
 
+class TestMemberResend(ScopedObjectViewCase):
+    """Sends a member who has not signed in yet their invitation again."""
+
+    url_name = "partnerships:member_resend"
+    actions = {"POST": access.MANAGE_MEMBERS}
+    url_kwargs = staticmethod(member)
+
+    def state(self, t, side):
+        return Membership.objects.get(pk=t.memberships[side].pk).invited_at
+
+
 class TestMemberRemove(ScopedObjectViewCase):
     url_name = "partnerships:member_remove"
     actions = {"GET": access.MANAGE_MEMBERS, "POST": access.MANAGE_MEMBERS}

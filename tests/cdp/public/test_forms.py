@@ -87,3 +87,44 @@ def test_the_form_asks_no_query_of_its_own(tenants, django_assert_num_queries):
     with django_assert_num_queries(0):
         form = PublicPageForm(choices=offered)
         [list(form.fields[name].choices) for name in offered]
+
+
+def more_milestones(t, n: int = 3) -> None:
+    """The side A's milestone, copied: a list long enough to want "Select all"."""
+    milestone = Milestone.objects.filter(partnership=t.a).first()
+    for i in range(n):
+        milestone.pk, milestone.id, milestone.title = None, None, f"Milestone copy {i}"
+        milestone.save()
+
+
+def test_select_all_marks_every_row_without_javascript(tenants):
+    more_milestones(tenants)
+    offered = choices(tenants)
+    assert len(offered["milestones"]) == 4
+    form = PublicPageForm({"milestones_all": "on"}, choices=offered)
+    assert "Select all 4 milestones" in str(form["milestones_all"].label)
+    assert form["milestones_all"].field.widget.attrs == {"data-select-all": "milestones"}
+    assert form.is_valid(), form.errors
+    assert {m.pk for m in form.cleaned_data["milestones"]} == {
+        m.pk for m in offered["milestones"]}
+    # Unticked, only the boxes ticked count.
+    form = PublicPageForm({"milestones": [offered["milestones"][1].pk]}, choices=offered)
+    assert form.is_valid(), form.errors
+    assert list(form.cleaned_data["milestones"]) == [offered["milestones"][1]]
+    # A list of one row has no "Select all".
+    assert "risks_all" not in form.fields
+
+
+def test_the_settings_page_offers_select_all_and_saves_every_milestone(client, tenants):
+    from cdp.models import PublicPage
+
+    more_milestones(tenants)
+    client.force_login(tenants.users["a_admin"])
+    page = client.get("/partnerships/rotherham/public-page/").content.decode()
+    assert 'data-select-all="milestones"' in page and "Select all 4 milestones" in page
+    assert "/static/js/select-all.js" in page
+    response = client.post("/partnerships/rotherham/public-page/",
+                           {"published": "on", "milestones_all": "on"})
+    assert response.status_code == 302
+    saved = PublicPage.objects.get(partnership=tenants.a)
+    assert saved.milestones.count() == 4
