@@ -101,7 +101,8 @@ def test_unsaved_progress_text_is_offered_back_after_signing_in_again(
 
     # Typed again, then signed out: everything the tab kept is cleared.
     page.goto(form_url)
-    page.get_by_label("What has happened since the last update").fill("Not for the next person at this laptop")
+    page.get_by_label("What has happened since the last update").fill(
+        "Not for the next person at this laptop")
     page.wait_for_function("() => Object.keys(sessionStorage).length > 0")
     page.get_by_role("button", name="Sign out").first.click()
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
