@@ -461,3 +461,42 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 # gunicorn's workers share their request figures through files in this folder (empty at
 # start, one per machine); prometheus-client reads the same variable.
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+
+# --- Sign-in and two-factor (django-allauth) ----------------------------------------------
+# Sign-in is django-allauth's (cdp/signin/): username and password as before, then a second
+# factor (an authenticator app's code, a passkey or security key, or a recovery code) for
+# everyone who has one. Partnership and national administrators and Django-admin staff must
+# have one (partnerships.access.must_use_second_factor); others may. Nobody signs up: accounts
+# are made by invitation only (cdp.signin.adapters.ClosedSignupAdapter).
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "allauth.account.middleware.AccountMiddleware")
+# Those who must have a second factor and have none are sent to set one up, page after page.
+MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+                  "cdp.signin.middleware.SecondFactorRequiredMiddleware")
+ACCOUNT_ADAPTER = "cdp.signin.adapters.ClosedSignupAdapter"
+ACCOUNT_FORMS = {"login": "cdp.signin.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # the session lasts as SESSION_* says, not until the browser closes
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Failed passwords are counted and locked out by django-axes alone (AXES_* above), as on the
+# API's token endpoint (cdp.signin.adapters); wrong second-factor codes by allauth's
+# "login_failed" limit: 5 per user in 5 minutes.
+# Step-up: re-authentication (with the second factor where the person has one) counts for
+# this many seconds before members are managed, tokens made or revoked, the public page
+# published or sign-in settings changed.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 15) * 60
+MFA_ADAPTER = "cdp.signin.adapters.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "").strip() or "CDP Dashboard"
+MFA_TOTP_TOLERANCE = 1  # the code before and after the current one also count (clock drift)
+MFA_RECOVERY_CODE_COUNT = 10
+# Passkeys and security keys are a second factor after the password, not a way in alone.
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# Emails are set by whoever invites, not claimed by the person: nothing to verify.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs HTTPS, except in development on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

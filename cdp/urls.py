@@ -1,4 +1,4 @@
-from django.conf import settings
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -51,15 +51,8 @@ urlpatterns = [
     path("metrics", observability.metrics, name="metrics"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True,
-            extra_context={"axes_failure_limit": settings.AXES_FAILURE_LIMIT},
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in, the second factor and step-up (django-allauth).
+    path("", include("cdp.signin.urls")),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=MemberPasswordResetForm),
@@ -97,6 +90,9 @@ urlpatterns = [
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The Django admin signs in through the service's sign-in, second factor included.
+admin.site.login = secure_admin_login(admin.site.login)
 
 handler404 = "cdp.views.page_not_found"
 handler500 = "cdp.views.server_error"

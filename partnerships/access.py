@@ -247,3 +247,16 @@ def get_for_user(
         return queryset.for_user(user, action).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
+def must_use_second_factor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Whether `user` must sign in with a second factor: national administrators
+    (superusers), Django-admin staff and every partnership administrator. Asked on each
+    request, so someone made an administrator must set one up before their first admin
+    action."""
+    if not _is_signed_in(user):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    membership = apps.get_model("partnerships", "Membership")
+    return membership.objects.filter(user=user, role="admin").exists()
