@@ -463,30 +463,26 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
 
 # --- Sign-in and two-factor (django-allauth) ----------------------------------------------
-# Sign-in is django-allauth's (cdp/signin/): username and password as before, then a second
-# factor (an authenticator app's code, a passkey or security key, or a recovery code) for
-# everyone who has one. Partnership and national administrators and Django-admin staff must
-# have one (partnerships.access.must_use_second_factor); others may. Nobody signs up: accounts
-# are made by invitation only (cdp.signin.adapters.ClosedSignupAdapter).
+# django-allauth (cdp/signin/): the password, then a second factor for whoever has one; who
+# must have one: partnerships.access.must_use_second_factor. Accounts come by invitation only.
 INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
                   "allauth.account.middleware.AccountMiddleware")
-# Those who must have a second factor and have none are sent to set one up, page after page.
 MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
                   "cdp.signin.middleware.SecondFactorRequiredMiddleware")
+# Django's ModelBackend, loading the user with whether they must and do have a second factor.
+AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index(
+    "django.contrib.auth.backends.ModelBackend")] = "cdp.signin.backends.SignInBackend"
 ACCOUNT_ADAPTER = "cdp.signin.adapters.ClosedSignupAdapter"
 ACCOUNT_FORMS = {"login": "cdp.signin.forms.SignInForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_SESSION_REMEMBER = True  # the session lasts as SESSION_* says, not until the browser closes
+ACCOUNT_SESSION_REMEMBER = True  # no "remember me": sessions last as SESSION_* says
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-# Failed passwords are counted and locked out by django-axes alone (AXES_* above), as on the
-# API's token endpoint (cdp.signin.adapters); wrong second-factor codes by allauth's
-# "login_failed" limit: 5 per user in 5 minutes.
-# Step-up: re-authentication (with the second factor where the person has one) counts for
-# this many seconds before members are managed, tokens made or revoked, the public page
-# published or sign-in settings changed.
+# Wrong passwords: django-axes alone (cdp.signin.adapters); wrong codes: allauth, 5 a user
+# in 5 minutes.
+# Step-up: confirming it is you (by the second factor where there is one) lasts this long.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 15) * 60
 MFA_ADAPTER = "cdp.signin.adapters.SecondFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

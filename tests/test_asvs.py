@@ -489,8 +489,11 @@ def test_4_1_2_users_cannot_change_what_access_is_decided_on(tenants):
 
     client = Client()
     sign_in(client, "a_lead")
+    # Besides Django's, only allauth's record of how and when this session signed in (the
+    # methods, for step-up and the second factor, and whose they are).
     assert set(client.session.keys()) <= {"_auth_user_id", "_auth_user_backend",
-                                          "_auth_user_hash"}
+                                          "_auth_user_hash", "account_authentication_methods",
+                                          "account_authentication_methods_user"}
 
 
 @pytest.mark.django_db

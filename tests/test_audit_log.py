@@ -55,6 +55,9 @@ NOT_TRACKED = {
     # The record of each weekly digest emailed: written by the digest task, not by a user;
     # it is itself the log of what was sent to whom and when.
     "actionplans.DigestSent": "written by the digest task; itself the log of emails sent",
+    # Resets of a lost second factor: rows are only added, each naming whose, by whom (or the
+    # server account that ran the command), when and why; cdp.audit logs each one as well.
+    "cdp.SecondFactorReset": "only ever added to: itself the audit log of resets",
 }
 
 

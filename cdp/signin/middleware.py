@@ -3,7 +3,8 @@
 `partnerships.access.must_use_second_factor` says who must. It is asked on every request of a
 session that was not signed in with a second factor, so a member made a partnership
 administrator mid-session is sent to set one up before their first admin action. A session
-signed in with a second factor costs no query here."""
+signed in with a second factor costs no query here, and others none either: the user is loaded
+with what this needs (cdp.signin.backends)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ def needs_second_factor(request) -> bool:
     user = request.user
     if not user.is_authenticated or signed_in_with_second_factor(request):
         return False
-    return access.must_use_second_factor(user) and not is_mfa_enabled(user)
+    if not access.must_use_second_factor(user):
+        return False
+    enrolled = getattr(user, "has_second_factor", None)  # cdp.signin.backends loads it
+    return not (is_mfa_enabled(user) if enrolled is None else enrolled)
 
 
 class SecondFactorRequiredMiddleware:

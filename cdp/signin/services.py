@@ -6,7 +6,7 @@ import logging
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partnerships import access
@@ -17,14 +17,14 @@ log = logging.getLogger("cdp.audit")
 
 
 def second_factor_reset_check(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -> None:
-    """Raises PermissionDenied unless `by` may reset `user`'s second factor: a national
-    administrator resets anyone's but their own. `by` None is the server's command."""
+    """Raises PermissionDenied unless `by` is a national administrator, and ValidationError
+    when it is their own: another one resets that. `by` None is the server's command."""
     if by is None:
         return
     access.require_national(by, "reset someone's second factor")
     if by.pk == user.pk:
-        raise PermissionDenied("Another national administrator must reset your own second "
-                               "factor.")
+        raise ValidationError({"username": "Another national administrator must reset your "
+                                           "own second factor."})
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,8 +59,6 @@ def _second_factor_reset(request: HttpRequest) -> HttpResponse:
         try:
             services.second_factor_reset(user=user, by=request.user,
                                          reason=form.cleaned_data["reason"])
-        except PermissionDenied as refusal:
-            form.add_error("username", str(refusal))
         except ValidationError as problem:
             for field, errors in problem.message_dict.items():
                 form.add_error(field, errors)

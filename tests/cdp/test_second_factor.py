@@ -121,6 +121,17 @@ def test_a_session_signed_in_with_a_second_factor_costs_no_query(client, tenants
         assert not needs_second_factor(request)
 
 
+def test_the_check_costs_no_query_for_anyone_else_either(client, tenants,
+                                                         django_assert_num_queries):
+    from cdp.signin.middleware import needs_second_factor
+
+    for name in ("a_lead", "a_admin"):  # force_login: no record of a second factor
+        client.force_login(tenants.users[name])
+        request = client.get("/partnerships/rotherham/").wsgi_request
+        with django_assert_num_queries(0):
+            assert not needs_second_factor(request)
+
+
 def test_axes_still_locks_out_an_admin_after_wrong_passwords(client, tenants, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/sign-in/", {"username": "a_admin", "password": "wrong"})
