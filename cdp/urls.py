@@ -11,6 +11,9 @@ from . import compare, dashboards, observability, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
 
+# The Django admin signs in through the service's sign-in, second factor included.
+admin.site.login = secure_admin_login(admin.site.login)
+
 # The pages of one partnership, under partnerships/<slug:partnership_slug>/.
 partnership_patterns = [
     path("", dashboards.DashboardView.as_view(), name="dashboard"),
@@ -90,9 +93,6 @@ urlpatterns = [
     path("api/v1/", include("cdp.api.urls")),
     path("admin/", admin.site.urls),
 ]
-
-# The Django admin signs in through the service's sign-in, second factor included.
-admin.site.login = secure_admin_login(admin.site.login)
 
 handler404 = "cdp.views.page_not_found"
 handler500 = "cdp.views.server_error"

@@ -114,11 +114,15 @@ REQUIREMENTS: dict[str, Requirement] = {
         HERE + "test_4_2_2_forms_need_the_csrf_token",
         "tests/cdp/test_api_auth.py::test_session_writes_need_the_csrf_token",
     )),
-    "4.3.1": Requirement(
-        NOT_MET, ("tests/test_isolation.py::test_access",),
-        "The Django admin is for national admins (superusers) only, but it has no second "
-        "factor: multi-factor authentication is not built.",
-    ),
+    "4.3.1": Requirement(MET, (
+        "tests/cdp/test_second_factor.py::test_the_django_admin_signs_in_with_the_second_factor",
+        "tests/cdp/test_second_factor.py::test_an_admins_sign_in_is_refused_until_the_code_is_given",
+        "tests/cdp/test_second_factor.py::"
+        "test_an_admin_with_no_second_factor_sets_one_up_before_anything_else",
+        "tests/browser/test_second_factor_pages.py::"
+        "test_an_admins_sign_in_is_refused_until_the_code_is_given",
+        "tests/test_isolation.py::test_access",
+    )),
     "4.3.2": Requirement(MET, (HERE + "test_4_3_2_no_directory_listing_or_metadata_files",)),
     "4.3.3": Requirement(
         NOT_MET, (),

@@ -57,6 +57,23 @@ def test_an_admins_sign_in_is_refused_until_the_code_is_given(client, tenants):
     assert client.get("/partnerships/rotherham/").status_code == 200
 
 
+def test_the_django_admin_signs_in_with_the_second_factor(client, tenants):
+    """Its own sign-in page sends everyone to the service's, second factor included."""
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/?next=")
+    assert sign_in(client, "national")["Location"] == "/sign-in/second-factor/"
+    # The password alone does not open the admin: back to the second factor.
+    chain = client.get("/admin/", follow=True).redirect_chain
+    assert chain[-1][0].startswith("/sign-in/")
+    client.post("/sign-in/second-factor/", {"code": code()})
+    assert client.get("/admin/").status_code == 200
+    # A national admin with no second factor sets one up before the admin.
+    Authenticator.objects.filter(user=tenants.users["superuser"]).delete()
+    other = Client()
+    sign_in(other, "national")
+    assert other.get("/admin/")["Location"] == "/account/two-factor/"
+
+
 def test_someone_without_a_second_factor_signs_in_with_the_password(client, tenants):
     response = sign_in(client, "a_lead")
     assert response.status_code == 302 and response["Location"] == "/"
