@@ -124,3 +124,30 @@ class BoardPack(PartnershipOwned):
         if not self.steps_total:
             return 0
         return min(100, round(100 * self.steps_done / self.steps_total))
+
+
+class SecondFactorReset(models.Model):
+    """A person's second factor removed because they lost it: by a national administrator on
+    the reset page, or by a management command on the server. Rows are only ever added: this
+    table is the audit log of resets (who, whose, when, why and what was removed)."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", "The reset page"
+        COMMAND = "command", "The reset_second_factor command"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="second_factor_resets")
+    reset_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="+")
+    # The account on the server that ran the command, when it was the command.
+    operator = models.CharField(max_length=150, blank=True)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    reason = models.TextField(max_length=2000)
+    removed = models.CharField(max_length=200, help_text="The kinds of second factor removed")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Second factor of {self.user_id} reset at {self.at:%Y-%m-%d %H:%M}"

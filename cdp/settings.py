@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cdp import config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -414,36 +416,7 @@ CACHES = {
 
 # --- REST framework ---------------------------------------------------------------------
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # how long a token lasts unless chosen
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cdp.api.authentication.TokenAuthentication",  # Authorization: Token <key> (knox)
-        "rest_framework.authentication.SessionAuthentication",  # the browsable API, with CSRF
-    ],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-        "partnerships.api.csv.CsvRenderer",  # ?format=csv or Accept: text/csv
-    ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "cdp.api.throttling.AnonymousThrottle",
-        "cdp.api.throttling.UserThrottle",
-    ],
-    # Requests per second, minute, hour or day. Answers over the rate are 429 with
-    # Retry-After.
-    "DEFAULT_THROTTLE_RATES": {
-        "anonymous": os.environ.get("API_THROTTLE_ANONYMOUS", "60/minute"),
-        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
-        "token": os.environ.get("API_THROTTLE_TOKEN", "10/minute"),  # POST auth/token/
-    },
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Like django-filter's, but an unknown query parameter is a 400, not silently ignored.
-    "DEFAULT_FILTER_BACKENDS": ["partnerships.api.filters.StrictFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "cdp.api.pagination.StableCursorPagination",
-    # Services' errors (ValidationError, StaleEdit, FileProblem...) become answers here, once.
-    "EXCEPTION_HANDLER": "cdp.api.exceptions.exception_handler",
-    "PAGE_SIZE": 100,
-}
+REST_FRAMEWORK = config.REST_FRAMEWORK
 KNOX_TOKEN_MODEL = "cdp.ApiToken"
 # Knox's own migrations would make a table for its default token model, which ours replaces.
 MIGRATION_MODULES = {"knox": None}
@@ -452,50 +425,14 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "CDP Dashboard API",
-    "DESCRIPTION": "Metrics, summaries and action plans of Combating Drugs Partnerships.",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "cdp.api.schema.document_errors"],
-    # Stable names for the enums that share a field name, for clients generated from the schema.
-    "ENUM_NAME_OVERRIDES": {
-        "ImportStatusEnum": "outcomes.models.ImportBatch.Status",
-        "MilestoneStatusEnum": "actionplans.models.MilestoneStatus",
-        "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
-    },
-}
+SPECTACULAR_SETTINGS = config.SPECTACULAR_SETTINGS
 
 # --- Logging ----------------------------------------------------------------------------
 # One JSON object per line in production, for a log collector; readable lines in
 # development. Every record carries the request id, user id and partnership of the request
 # or task it belongs to.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip() or ("plain" if DEBUG else "json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"context": {"()": "cdp.observability.ContextFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s "
-                      "%(partnership)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",  # ISO 8601, UTC
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["context"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Each request is logged once, by cdp.requests; Django's own line would repeat it.
-    "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"},
-                # A board pack's PDF and charts: each page and font step is logged at INFO.
-                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
-                "choreographer": {"level": "WARNING"}, "kaleido": {"level": "WARNING"}},
-}
+LOGGING = config.logging_settings(LOG_FORMAT)
 if LOG_FORMAT not in LOGGING["formatters"]:
     raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or plain")
 
@@ -506,3 +443,38 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 # gunicorn's workers share their request figures through files in this folder (empty at
 # start, one per machine); prometheus-client reads the same variable.
 PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+
+# --- Sign-in and two-factor (django-allauth) ----------------------------------------------
+# django-allauth (cdp/signin/): the password, then a second factor for whoever has one; who
+# must have one: partnerships.access.must_use_second_factor. Accounts come by invitation only.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "allauth.account.middleware.AccountMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+                  "cdp.signin.middleware.SecondFactorRequiredMiddleware")
+# Django's ModelBackend, loading the user with whether they must and do have a second factor.
+AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index(
+    "django.contrib.auth.backends.ModelBackend")] = "cdp.signin.backends.SignInBackend"
+ACCOUNT_ADAPTER = "cdp.signin.adapters.ClosedSignupAdapter"
+ACCOUNT_FORMS = {"login": "cdp.signin.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # no "remember me": sessions last as SESSION_* says
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Wrong passwords: django-axes alone (cdp.signin.adapters); wrong codes: allauth, 5 a user
+# in 5 minutes.
+# Step-up: confirming it is you (by the second factor where there is one) lasts this long.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 15) * 60
+MFA_ADAPTER = "cdp.signin.adapters.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "").strip() or "CDP Dashboard"
+MFA_TOTP_TOLERANCE = 1  # the code before and after the current one also count (clock drift)
+MFA_RECOVERY_CODE_COUNT = 10
+# Passkeys and security keys are a second factor after the password, not a way in alone.
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# Emails are set by whoever invites, not claimed by the person: nothing to verify.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs HTTPS, except in development on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

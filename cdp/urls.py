@@ -1,4 +1,4 @@
-from django.conf import settings
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,6 +11,9 @@ from partnerships.forms import MemberPasswordResetForm
 from . import compare, dashboards, observability, sessions, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
+
+# The Django admin signs in through the service's sign-in, second factor included.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # The pages of one partnership, under partnerships/<slug:partnership_slug>/.
 partnership_patterns = [
@@ -52,15 +55,8 @@ urlpatterns = [
     path("metrics", observability.metrics, name="metrics"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True,
-            extra_context={"axes_failure_limit": settings.AXES_FAILURE_LIMIT},
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in, the second factor and step-up (django-allauth).
+    path("", include("cdp.signin.urls")),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=MemberPasswordResetForm),

@@ -71,6 +71,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
 # --- Two partnerships with a user in every role of each (healthchecks' alice, bob, charlie) --
 PASSWORD = "correct horse battery staple"
 ROLES = ["viewer", "lead", "analyst", "admin"]
+# The authenticator app key of the test administrators, who must sign in with a second factor
+# (partnerships.access.must_use_second_factor): pyotp.TOTP(TOTP_SECRET).now() is their code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class Tenants:
@@ -143,6 +146,10 @@ class Tenants:
         self.users["superuser"] = user_model.objects.create_superuser(
             "national", "n@example.org", PASSWORD
         )
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        for name in ("a_admin", "b_admin", "superuser"):
+            TOTP.activate(self.users[name], TOTP_SECRET)
         self._outcomes_rows()
         self._plan_rows()
         from outcomes.services import summaries_recompute

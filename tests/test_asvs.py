@@ -117,11 +117,15 @@ REQUIREMENTS: dict[str, Requirement] = {
         HERE + "test_4_2_2_forms_need_the_csrf_token",
         "tests/cdp/test_api_auth.py::test_session_writes_need_the_csrf_token",
     )),
-    "4.3.1": Requirement(
-        NOT_MET, ("tests/test_isolation.py::test_access",),
-        "The Django admin is for national admins (superusers) only, but it has no second "
-        "factor: multi-factor authentication is not built.",
-    ),
+    "4.3.1": Requirement(MET, (
+        "tests/cdp/test_second_factor.py::test_the_django_admin_signs_in_with_the_second_factor",
+        "tests/cdp/test_second_factor.py::test_an_admins_sign_in_is_refused_until_the_code_is_given",
+        "tests/cdp/test_second_factor.py::"
+        "test_an_admin_with_no_second_factor_sets_one_up_before_anything_else",
+        "tests/browser/test_second_factor_pages.py::"
+        "test_an_admins_sign_in_is_refused_until_the_code_is_given",
+        "tests/test_isolation.py::test_access",
+    )),
     "4.3.2": Requirement(MET, (HERE + "test_4_3_2_no_directory_listing_or_metadata_files",)),
     "4.3.3": Requirement(
         NOT_MET, (),
@@ -573,9 +577,13 @@ def test_4_1_2_users_cannot_change_what_access_is_decided_on(tenants):
 
     client = Client()
     sign_in(client, "a_lead")
-    # Who is signed in, and when they signed in and last used the service (3.3.2): no role.
+    # Who is signed in, when they signed in and last used the service (3.3.2), and allauth's
+    # record of how this session signed in (the methods, for step-up and the second factor,
+    # and whose they are): no role.
     assert set(client.session.keys()) <= {"_auth_user_id", "_auth_user_backend",
-                                          "_auth_user_hash", SIGNED_IN_AT, LAST_USED_AT}
+                                          "_auth_user_hash", SIGNED_IN_AT, LAST_USED_AT,
+                                          "account_authentication_methods",
+                                          "account_authentication_methods_user"}
 
 
 @pytest.mark.django_db

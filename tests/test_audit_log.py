@@ -60,6 +60,9 @@ NOT_TRACKED = {
     # it updates keeps its own history of the save, with the same user.
     "actionplans.ProgressUpdate": "itself the log of progress: added, never changed",
     "actionplans.ProgressEvidence": "part of its entry in the progress log, added with it",
+    # Resets of a lost second factor: rows are only added, each naming whose, by whom (or the
+    # server account that ran the command), when and why; cdp.audit logs each one as well.
+    "cdp.SecondFactorReset": "only ever added to: itself the audit log of resets",
 }
 
 

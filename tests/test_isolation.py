@@ -228,6 +228,20 @@ ANNOTATE_PAGE = expect(403, anonymous=302, outsider=404, lead=200, analyst=200, 
 ANNOTATE_ACTION = expect(403, anonymous=302, outsider=404, lead=302, analyst=302, admin=302,
                          superuser=302)
 
+# One's own second factor: every signed-in person has these pages.
+OWN_ACCOUNT_PAGE = expect(200, anonymous=302)
+CONFIRM_BY_PASSWORD = expect(200, anonymous=302, admin=302, superuser=302)
+CONFIRM_BY_CODE = expect(302, admin=200, superuser=200)
+WITH_APP_ONLY = expect(404, anonymous=302, admin=302, superuser=302)
+# National administrators only, after confirming it is them.
+RESET_PAGE = expect(403, anonymous=302, superuser=302)
+
+
+def a_key(t: Tenants, side: str) -> dict:
+    """A passkey's id (one's own keys only: the pages find no one else's)."""
+    return {"pk": 1}
+
+
 EXPECTATIONS: dict[str, Expectation] = {
     "home": Expectation(get=SIGNED_IN_REDIRECT, post=NOT_ALLOWED),
     "healthz": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
@@ -251,6 +265,29 @@ EXPECTATIONS: dict[str, Expectation] = {
         kwargs=lambda t, side: {"uidb64": "MQ", "token": "set-password"},
     ),
     "password_reset_complete": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    # Sign-in, the second factor and step-up (django-allauth, cdp/signin/). Changing one's
+    # second factors first asks to confirm it is you: a redirect to the confirm page. The
+    # administrators here have an authenticator app, so they confirm with its code.
+    "account_login": Expectation(get=SIGNED_IN_REDIRECT, post=SIGNED_IN_REDIRECT),
+    "account_logout": Expectation(get=NOT_ALLOWED, post=expect(302)),
+    "mfa_authenticate": Expectation(get=expect(302), post=expect(302)),  # only mid-sign-in
+    "account_reauthenticate": Expectation(get=CONFIRM_BY_PASSWORD, post=CONFIRM_BY_PASSWORD),
+    "mfa_reauthenticate": Expectation(get=CONFIRM_BY_CODE, post=CONFIRM_BY_CODE),
+    "mfa_reauthenticate_webauthn": Expectation(get=expect(302), post=expect(302)),
+    "mfa_index": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
+    "mfa_activate_totp": Expectation(get=expect(302), post=expect(302)),
+    "mfa_deactivate_totp": Expectation(get=WITH_APP_ONLY, post=WITH_APP_ONLY),
+    "mfa_list_webauthn": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
+    "mfa_add_webauthn": Expectation(get=expect(302), post=expect(302)),
+    "mfa_remove_webauthn": Expectation(get=expect(302), post=expect(302), kwargs=a_key),
+    "mfa_edit_webauthn": Expectation(get=expect(302), post=expect(302), kwargs=a_key),
+    # Nobody here has recovery codes yet.
+    "mfa_view_recovery_codes": Expectation(get=expect(404, anonymous=302),
+                                           post=expect(405, anonymous=302)),
+    "mfa_generate_recovery_codes": Expectation(get=expect(302), post=expect(302)),
+    "mfa_download_recovery_codes": Expectation(get=expect(404, anonymous=302),
+                                               post=expect(404, anonymous=302)),
+    "second_factor_reset": Expectation(get=RESET_PAGE, post=RESET_PAGE),
     # Everyone with one partnership goes straight to it; the chooser lists several.
     "partnerships:chooser": Expectation(
         get=expect(302, outsider=200, superuser=200),
@@ -578,7 +615,8 @@ def test_access(tenants, name, role):
     wanted = {"GET": expectation.get[role]}
 
     tenant_url = (expectation.kwargs is not None
-                  and name not in ("password_reset_confirm", "compare_metric")
+                  and name not in ("password_reset_confirm", "compare_metric",
+                                   "mfa_remove_webauthn", "mfa_edit_webauthn")
                   and not name.startswith("reference_imports:"))  # no partnership
     if tenant_url:
         # Another partnership's URL: 404 for everyone but the national admin.

@@ -1,4 +1,5 @@
-"""`POST /api/v1/auth/token/`: a token for a username and password, for scripts.
+"""`POST /api/v1/auth/token/`: a token for a username and password, for scripts; for an
+account with a second factor, only with a valid code (`otp`) as well.
 
 The same sign-in checks as the sign-in page: axes counts failures and locks the username
 out after AXES_FAILURE_LIMIT of them, and requests are throttled per IP address."""
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import tokens
+from ..signin import second_factor
 from .throttling import TokenRequestThrottle
 
 
@@ -24,6 +26,9 @@ class TokenRequestSerializer(serializers.Serializer):
                                      style={"input_type": "password"})
     name = serializers.CharField(max_length=100, default="API",
                                  help_text="What the token is for, e.g. Power BI report")
+    otp = serializers.CharField(max_length=64, required=False, default="",
+                                help_text="For an account with a second factor: the code its "
+                                          "authenticator app shows now, or a recovery code")
     days = serializers.IntegerField(min_value=1, max_value=365, required=False,
                                     help_text="Days until it expires "
                                               f"(default {settings.API_TOKEN_DAYS})")
@@ -45,7 +50,8 @@ class ObtainTokenView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, auth=[], responses={
         201: TokenSerializer,
-        400: OpenApiResponse(description="Missing fields, or a wrong username or password"),
+        400: OpenApiResponse(description="Missing fields, a wrong username or password, or "
+                                         "a missing or wrong second-factor code (otp)"),
         429: OpenApiResponse(description="Too many requests or failed sign-ins: see "
                                          "Retry-After"),
     })
@@ -61,6 +67,10 @@ class ObtainTokenView(APIView):
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [
                 "Those details are not right: check the username and password."]})
+        if second_factor.has_second_factor(user):
+            problem = second_factor.code_problem(request._request, user, data["otp"])
+            if problem:
+                raise ValidationError({"otp": [problem]})
         # A script that names none gets "API", "API 2"…; a name given must be new.
         name = data["name"] if "name" in request.data else tokens.unique_name(
             user=user, name=data["name"])

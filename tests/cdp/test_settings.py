@@ -148,7 +148,7 @@ def test_database_and_broker_urls_are_read_from_the_environment():
 def test_every_environment_variable_is_documented_in_the_readme():
     import re
 
-    source = (ROOT / "cdp" / "settings.py").read_text()
+    source = "".join((ROOT / "cdp" / name).read_text() for name in ("settings.py", "config.py"))
     names = set(
         re.findall(r'(?:env_bool|env_int|env_list|os\.environ\.get|os\.environ\[)\(?"([A-Z_]+)"',
                    source)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.demo import load_demo_plans
 from cdp.public.demo import load_demo_public_page
+from cdp.signin.demo import DEMO_TOTP_SECRET, enrol_demo_admins
 from outcomes.demo import load_demo_outcomes
 from outcomes.services import summaries_deferred, summaries_recompute
 from partnerships.demo import load_demo_partnerships
@@ -33,10 +34,13 @@ class Command(BaseCommand):
             load_demo_public_page()
         # The demo's dashboards are ready at once, whether or not a worker runs.
         summaries_recompute()
-        rows = [("username", "partnership", "role", "password")] + [
-            (u.username, u.partnership, u.role, u.password) for u in users
+        # Administrators sign in with a second factor: the demo's published authenticator key.
+        with_key = enrol_demo_admins([u.username for u in users])
+        rows = [("username", "partnership", "role", "password", "authenticator app key")] + [
+            (u.username, u.partnership, u.role, u.password,
+             DEMO_TOTP_SECRET if u.username in with_key else "") for u in users
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
         self.stdout.write("Demo users (demo only: never load these in production)")
         for n, row in enumerate(rows):
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))

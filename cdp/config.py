@@ -1,0 +1,78 @@
+"""The settings too long to read inside cdp/settings.py: the REST framework's and the
+OpenAPI schema's, and the logging's. Plain values read from the environment: cdp/settings.py
+takes them as they are."""
+
+import os
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cdp.api.authentication.TokenAuthentication",  # Authorization: Token <key> (knox)
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API, with CSRF
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "partnerships.api.csv.CsvRenderer",  # ?format=csv or Accept: text/csv
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cdp.api.throttling.AnonymousThrottle",
+        "cdp.api.throttling.UserThrottle",
+    ],
+    # Requests per second, minute, hour or day. Answers over the rate are 429 with
+    # Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": os.environ.get("API_THROTTLE_ANONYMOUS", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/minute"),  # POST auth/token/
+    },
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Like django-filter's, but an unknown query parameter is a 400, not silently ignored.
+    "DEFAULT_FILTER_BACKENDS": ["partnerships.api.filters.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "cdp.api.pagination.StableCursorPagination",
+    # Services' errors (ValidationError, StaleEdit, FileProblem...) become answers here, once.
+    "EXCEPTION_HANDLER": "cdp.api.exceptions.exception_handler",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CDP Dashboard API",
+    "DESCRIPTION": "Metrics, summaries and action plans of Combating Drugs Partnerships.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "cdp.api.schema.document_errors"],
+    # Stable names for the enums that share a field name, for clients generated from the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "outcomes.models.ImportBatch.Status",
+        "MilestoneStatusEnum": "actionplans.models.MilestoneStatus",
+        "ActionPlanStatusEnum": "actionplans.models.ActionPlan.Status",
+    },
+}
+
+
+def logging_settings(log_format: str) -> dict:
+    """Django's LOGGING for the chosen format (json or plain)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "cdp.observability.ContextFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s "
+                          "%(partnership)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",  # ISO 8601, UTC
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format,
+                                 "filters": ["context"]}},
+        "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        # Each request is logged once, by cdp.requests; Django's own line would repeat it.
+        "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"},
+                    # A board pack's PDF and charts: each page and font step is logged at INFO.
+                    "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                    "choreographer": {"level": "WARNING"}, "kaleido": {"level": "WARNING"}},
+    }

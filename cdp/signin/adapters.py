@@ -1,0 +1,34 @@
+"""django-allauth's hooks: nobody signs up, and the authenticator app shows the service."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+
+
+class ClosedSignupAdapter(DefaultAccountAdapter):
+    """Accounts are made by invitation only (a partnership administrator invites a member;
+    national administrators make the rest): nobody signs up."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Wrong passwords are counted by django-axes (its backend comes first), with one
+        limit for the sign-in page and the API's token endpoint; allauth's own count of them
+        would answer differently after as many tries."""
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        return _second_factor_first(super().get_reauthentication_methods(user))
+
+
+class SecondFactorAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        return settings.MFA_TOTP_ISSUER
+
+
+def _second_factor_first(methods: list[dict]) -> list[dict]:
+    """Step-up asks for the second factor of whoever has one, never their password alone."""
+    second = [method for method in methods if method["id"].startswith("mfa_")]
+    return second or methods

@@ -1,0 +1,46 @@
+"""Sign-in, the second factor and step-up: django-allauth's views under this project's
+addresses. Only the pages the service uses are routed: no sign-up, no email management."""
+
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.recovery_codes import views as recovery_views
+from allauth.mfa.totp import views as totp_views
+from allauth.mfa.webauthn import views as webauthn_views
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+sign_in = views.SignInView.as_view()
+sign_out = auth_views.LogoutView.as_view()
+
+urlpatterns = [
+    path("sign-in/", sign_in, name="login"),
+    path("sign-in/", sign_in, name="account_login"),  # the name allauth's pages use
+    path("sign-in/second-factor/", mfa_views.authenticate, name="mfa_authenticate"),
+    path("sign-out/", sign_out, name="logout"),
+    path("sign-out/", sign_out, name="account_logout"),
+    # Step-up: sign in again, with the second factor where there is one.
+    path("account/confirm/", views.confirm_with_password, name="account_reauthenticate"),
+    path("account/confirm/code/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
+    path("account/confirm/security-key/", webauthn_views.reauthenticate_webauthn,
+         name="mfa_reauthenticate_webauthn"),
+    # One's own second factors.
+    path("account/two-factor/", mfa_views.index, name="mfa_index"),
+    path("account/two-factor/app/", totp_views.activate_totp, name="mfa_activate_totp"),
+    path("account/two-factor/app/remove/", totp_views.deactivate_totp,
+         name="mfa_deactivate_totp"),
+    path("account/two-factor/keys/", webauthn_views.list_webauthn, name="mfa_list_webauthn"),
+    path("account/two-factor/keys/add/", webauthn_views.add_webauthn, name="mfa_add_webauthn"),
+    path("account/two-factor/keys/<int:pk>/remove/", webauthn_views.remove_webauthn,
+         name="mfa_remove_webauthn"),
+    path("account/two-factor/keys/<int:pk>/rename/", webauthn_views.edit_webauthn,
+         name="mfa_edit_webauthn"),
+    path("account/two-factor/recovery-codes/", recovery_views.view_recovery_codes,
+         name="mfa_view_recovery_codes"),
+    path("account/two-factor/recovery-codes/new/", recovery_views.generate_recovery_codes,
+         name="mfa_generate_recovery_codes"),
+    path("account/two-factor/recovery-codes/download/", recovery_views.download_recovery_codes,
+         name="mfa_download_recovery_codes"),
+    # National administrators: someone's lost second factor.
+    path("account/two-factor/reset/", views.second_factor_reset, name="second_factor_reset"),
+]

@@ -1,0 +1,78 @@
+"""The sign-in page, and the national administrators' page for resetting a lost second
+factor. The other pages (second factor, step-up) are django-allauth's, with this project's
+templates."""
+
+from __future__ import annotations
+
+from allauth.account import views as account_views
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import LoginView
+from allauth.mfa.utils import is_mfa_enabled
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from partnerships import access
+
+from . import services
+
+
+class SignInView(LoginView):
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs),
+                "axes_failure_limit": settings.AXES_FAILURE_LIMIT}
+
+
+class ResetForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Their username")
+    reason = forms.CharField(max_length=2000, label="Why", widget=forms.Textarea(
+        attrs={"rows": 3}), help_text="For example: phone lost, confirmed by a call to the "
+                                      "number on the staff directory.")
+
+    def clean_username(self):
+        name = self.cleaned_data["username"]
+        try:
+            return get_user_model().objects.get(username=name, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(f"There is no active account named {name}.") from None
+
+
+@login_required
+def second_factor_reset(request: HttpRequest) -> HttpResponse:
+    """A national administrator removes someone's second factor, having checked who they are
+    some other way; whoever must have one sets up a new one at their next sign-in."""
+    access.require_national(request.user, "reset someone's second factor")
+    return _second_factor_reset(request)
+
+
+@reauthentication_required
+def _second_factor_reset(request: HttpRequest) -> HttpResponse:
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["username"]
+        try:
+            services.second_factor_reset(user=user, by=request.user,
+                                         reason=form.cleaned_data["reason"])
+        except ValidationError as problem:
+            for field, errors in problem.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, f"{user.get_username()}'s second factor was reset. "
+                                      "They set up a new one when they next sign in.")
+            return redirect("second_factor_reset")
+    return render(request, "account/second_factor_reset.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def confirm_with_password(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Step-up by password, for those with no second factor; whoever has one uses it."""
+    if request.user.is_authenticated and is_mfa_enabled(request.user):
+        query = request.GET.urlencode()
+        return redirect(reverse("mfa_reauthenticate") + (f"?{query}" if query else ""))
+    return account_views.reauthenticate(request, *args, **kwargs)
