@@ -393,8 +393,7 @@ def plan_rows(*, partnership: Partnership, user) -> list:
 def milestones_needing_attention(*, partnership: Partnership, user, limit: int = 10,
                                  today: date | None = None) -> tuple[list[Milestone], int]:
     """Overdue milestones, then those at risk or off track, soonest due first; and how many
-    there are in all. One query: the count is a window over every row, taken before the
-    limit."""
+    there are in all. One query: the count is a window over every row, before the limit."""
     today = today or timezone.localdate()
     needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))

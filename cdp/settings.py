@@ -463,7 +463,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True  # no "remember me": sessions last as SESSION_* says
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # Wrong passwords: django-axes alone (cdp.signin.adapters); wrong codes: allauth, 5 a user
-# in 5 minutes.
+# in 5 minutes ("login_failed"). Sign-ins are not otherwise limited by address: a council's
+# staff share one.
+ACCOUNT_RATE_LIMITS = {"login": None}
 # Step-up: confirming it is you (by the second factor where there is one) lasts this long.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 15) * 60
 MFA_ADAPTER = "cdp.signin.adapters.SecondFactorAdapter"

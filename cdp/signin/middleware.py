@@ -35,7 +35,11 @@ def signed_in_with_second_factor(request) -> bool:
 
 
 def needs_second_factor(request) -> bool:
-    """Whether this signed-in request must first set up a second factor."""
+    """Whether this signed-in request must first set up a second factor. With no session
+    cookie nobody is signed in, and the session is not read (reading it would add "Vary:
+    Cookie" to answers shared caches may keep, like the public page)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     user = request.user
     if not user.is_authenticated or signed_in_with_second_factor(request):
         return False

@@ -18,7 +18,7 @@ def test_coverage_page_from_the_dashboard(live_server, page, axe_source, tenants
                                        metric=Metric.objects.get(code=code, owner=None))
     sign_in(page, live_server.url, "a_viewer")
     page.goto(f"{live_server.url}/partnerships/rotherham/")
-    expect(page.get_by_text("Latest data 2022/23;")).to_be_visible()
+    expect(page.get_by_text("(we hold 2022/23)").first).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
     page.get_by_role("link", name="Data coverage").click()

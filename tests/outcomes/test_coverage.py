@@ -135,7 +135,7 @@ def test_the_words_say_how_far_behind_and_what_is_expected():
     assert one.is_behind
     two = check("annual", 8, date(2024, 11, 30), "2021/22")
     assert two.words == "2 periods behind: 2023/24 expected"
-    assert two.stale_sentence == "Latest data 2021/22; 2023/24 expected"
+    assert two.stale_sentence == "Newer figures expected: 2023/24 (we hold 2021/22)"
     assert not check("annual", 8, date(2024, 11, 30)).is_behind  # nothing held: no data
 
 
@@ -205,7 +205,7 @@ def test_a_stored_period_that_does_not_read_back_is_taken_as_stored():
 
 def test_the_tile_sentence():
     assert stale_sentence(frequency="annual", lag_months=8, period_label="2021/22",
-                          today=date(2024, 12, 1)) == "Latest data 2021/22; 2023/24 expected"
+                          today=date(2024, 12, 1)) == "Newer figures expected: 2023/24 (we hold 2021/22)"
     assert stale_sentence(frequency="annual", lag_months=8, period_label="2023/24",
                           today=date(2024, 12, 1)) == ""
     assert stale_sentence(frequency="annual", lag_months=8, period_label="not a period",

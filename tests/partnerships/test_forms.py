@@ -21,8 +21,9 @@ def test_an_invitation_is_cleaned_for_member_invite():
     form = InviteMemberForm({"email": "  Jo.Bloggs@Example.ORG ", "role": "analyst"})
     assert form.is_valid(), form.errors
     # The email is trimmed, as typed otherwise (the service matches it case-insensitively),
-    # and the role is a Membership role's value.
-    assert form.cleaned_data == {"email": "Jo.Bloggs@Example.ORG", "role": "analyst"}
+    # and the role is a Membership role's value; the names, optional, are left empty.
+    assert form.cleaned_data == {"email": "Jo.Bloggs@Example.ORG", "role": "analyst",
+                                 "first_name": "", "last_name": ""}
 
 
 def test_an_invitation_says_what_is_missing_or_wrong():
