@@ -45,16 +45,23 @@ def refuse_if_expired(created_at: datetime) -> None:
 
 
 def import_previews_expire(*, now: datetime | None = None) -> int:
-    """Marks every preview older than the time allowed "Cancelled", saying why, and deletes
-    its stored file. Returns how many expired. Safe to run twice, or beside a user applying
-    one: each batch is claimed by a conditional update before its file goes."""
+    """Expires the observation imports' previews (`previews_expire`)."""
+    return previews_expire(ImportBatch, now=now)
+
+
+def previews_expire(model, *, now: datetime | None = None) -> int:
+    """Marks every preview of `model` (an import with PREVIEW and CANCELLED statuses and a
+    stored file: ImportBatch, actionplans' PlanImport) older than the time allowed
+    "Cancelled", saying why, and deletes its stored file. Returns how many expired. Safe to
+    run twice, or beside a user applying one: each is claimed by a conditional update before
+    its file goes."""
     now = now or timezone.now()
     cutoff = now - preview_ttl()
     expired = 0
-    stale = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, created_at__lte=cutoff)
+    stale = model.objects.filter(status=model.Status.PREVIEW, created_at__lte=cutoff)
     for pk, stored in stale.values_list("pk", "stored_file").iterator():
-        claimed = ImportBatch.objects.filter(pk=pk, status=ImportBatch.Status.PREVIEW).update(
-            status=ImportBatch.Status.CANCELLED,
+        claimed = model.objects.filter(pk=pk, status=model.Status.PREVIEW).update(
+            status=model.Status.CANCELLED,
             finished_at=now,
             stored_file="",
             failure=f"Expired: not confirmed within {settings.IMPORT_PREVIEW_TTL_HOURS} hours.",

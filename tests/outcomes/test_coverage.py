@@ -205,7 +205,8 @@ def test_a_stored_period_that_does_not_read_back_is_taken_as_stored():
 
 def test_the_tile_sentence():
     assert stale_sentence(frequency="annual", lag_months=8, period_label="2021/22",
-                          today=date(2024, 12, 1)) == "Newer figures expected: 2023/24 (we hold 2021/22)"
+                          today=date(2024, 12, 1)) == (
+        "Newer figures expected: 2023/24 (we hold 2021/22)")
     assert stale_sentence(frequency="annual", lag_months=8, period_label="2023/24",
                           today=date(2024, 12, 1)) == ""
     assert stale_sentence(frequency="annual", lag_months=8, period_label="not a period",
