@@ -279,32 +279,82 @@ def tenants(db) -> Tenants:
 
 
 @contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """One transaction around a whole module's (or package's) tests, rolled back after them:
+    what is made inside it before they run is made once, not once per test. Each test's own
+    `db` transaction nests inside it as a savepoint, so a test's changes are undone before the
+    next. Not for modules with `transaction=True` tests, which commit and flush."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
 def loaded_demo(django_db_blocker, times: int = 1, today=None):
-    """`manage.py load_demo` run `times` times for a whole module or package of tests, in one
-    transaction rolled back after them: the demo (about 100,000 reference rows) is loaded once,
-    not once per test. Each test's own `db` transaction nests inside it as a savepoint. Yields
-    the output of each run. `today`: the day it is loaded as (its plan dates are moved by
-    whole years relative to it), by default the real one."""
+    """`manage.py load_demo` run `times` times for a whole module or package of tests, inside
+    `rolled_back`: the demo (about 100,000 reference rows) is loaded once, not once per test.
+    Yields the output of each run. `today`: the day it is loaded as (its plan dates are moved
+    by whole years relative to it), by default the real one."""
     import io
 
     from django.core.management import call_command
-    from django.db import transaction
     from django.test import override_settings
 
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
-        block = transaction.atomic()
-        block.__enter__()
-        try:
-            outputs = []
-            for _ in range(times):
-                out = io.StringIO()
-                with fixed_today(today) if today else contextlib.nullcontext():
-                    call_command("load_demo", stdout=out)
-                outputs.append(out.getvalue())
-            yield outputs
-        finally:
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+    with rolled_back(django_db_blocker), django_db_blocker.unblock(), override_settings(
+        DEBUG=True
+    ):
+        outputs = []
+        for _ in range(times):
+            out = io.StringIO()
+            with fixed_today(today) if today else contextlib.nullcontext():
+                call_command("load_demo", stdout=out)
+            outputs.append(out.getvalue())
+        yield outputs
+
+
+@pytest.fixture(scope="module")
+def module_tenants(django_db_setup, django_db_blocker) -> Tenants:
+    """`Tenants` built once for a whole module, inside `rolled_back`. A module whose tests
+    only read them, or change them inside their own transaction, takes them through
+    `shared_tenants` (below) instead of building them for every test."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = Tenants()
+        yield built
+
+
+@pytest.fixture
+def shared_tenants(request, module_tenants, db) -> Tenants:
+    """The module's `Tenants` for its next test, every row it holds read again: a test before
+    may have changed them in memory (its changes in the database were rolled back). A module
+    whose tests only read the tenants, or change them inside their own transaction, takes
+    them once per module by overriding `tenants`:
+
+        @pytest.fixture
+        def tenants(shared_tenants):
+            return shared_tenants
+    """
+    from django.db.models import Model
+
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if committing or (marker and marker.kwargs.get("transaction")):
+        raise pytest.UsageError(
+            f"{request.node.nodeid} commits ({committing or 'transaction=True'}): it cannot "
+            "share its module's tenants. Move it to a module that builds them per test.")
+    for value in vars(module_tenants).values():
+        for instance in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(instance, Model):
+                instance.refresh_from_db()
+    return module_tenants
 
 
 # --- The date ---------------------------------------------------------------------------------

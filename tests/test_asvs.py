@@ -30,6 +30,13 @@ from django.utils import timezone
 
 from .conftest import PASSWORD
 
+
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_APPS = ("partnerships", "outcomes", "actionplans", "cdp")
 MET, NOT_MET, NOT_APPLICABLE = "Met", "Not met", "Not applicable"

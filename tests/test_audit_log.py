@@ -22,6 +22,13 @@ from django.urls import reverse
 
 from .conftest import PASSWORD
 
+
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
 PROJECT_APPS = ("partnerships", "outcomes", "actionplans", "cdp")
 
 # Models whose writes are not copied into a history of their own, and why that is sound.

@@ -37,6 +37,13 @@ API = "/api/v1/imports/"
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(60)]
 
 
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 @dataclass(frozen=True)
 class Case:
     file: str

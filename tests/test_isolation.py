@@ -17,6 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import Tenants
 
+
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 ROLES = ["anonymous", "outsider", "viewer", "lead", "analyst", "admin", "regional", "superuser"]
 
 

@@ -9,6 +9,13 @@ from partnerships import services as partnership_services
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
 # (who, URL, queries). Session pages include the session renewal (savepoint, update, release).
 PAGES = [
     ("a_admin", "/partnerships/rotherham/members/", 8),

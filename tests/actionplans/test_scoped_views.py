@@ -22,6 +22,13 @@ from ..scoped_views import ScopedObjectViewCase, ScopedViewCase, client_for, slu
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 def milestone(t, side: str) -> dict:
     return {**slug(t, side), "pk": t.milestones[side].pk}
 

@@ -41,3 +41,24 @@ def test_pandas_reads_observations_as_csv_with_a_token(live_server, tenants):
     with pytest.raises(Exception, match="400"):
         pd.read_csv(f"{live_server.url}/api/v1/observations/?metric=numbers_in_treatmnt"
                     "&format=csv", storage_options={"Authorization": f"Token {key}"})
+
+
+def test_pandas_reads_the_reference_data_with_a_token(live_server, tenants):
+    from cdp.tokens import token_create
+    from tests.outcomes.reference_figures import make_reference
+
+    make_reference(illustrative="E06000005")
+    key = token_create(user=tenants.users["b_viewer"], name="pandas")[1]
+    figures = pd.read_csv(
+        f"{live_server.url}/api/v1/reference/?metric=drug_misuse_deaths&period=2022"
+        f"&format=csv", storage_options={"Authorization": f"Token {key}"},
+        parse_dates=["period_start", "period_end"], keep_default_na=False)
+    assert len(figures) == 6
+    figures = figures.set_index("area_code")
+    assert figures.loc["E08000018", "england_comparison"] == "Worse"
+    assert figures.loc["E08000018", "value"] == 15.2
+    assert figures.loc["E06000005", "illustrative"]  # a boolean column, read as one
+    assert not figures.loc["E08000018", "illustrative"]
+    assert figures["period_end"].dt.year.tolist() == [2022] * 6
+    with pytest.raises(Exception, match="401"):
+        pd.read_csv(f"{live_server.url}/api/v1/reference/?format=csv")

@@ -22,6 +22,13 @@ from ..scoped_views import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 def metric(t, side: str) -> dict:
     """A national metric's page in the side's partnership."""
     return {**slug(t, side), "metric_id": Metric.objects.get(code="numbers_in_treatment",

@@ -7,6 +7,13 @@ from outcomes.models import ImportBatch, Observation
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
 FILE = (b"metric,area_code,period,value\n"
         b"continuity_of_care,E08000018,2022/23,41.5\n"
         b"continuity_of_care,E08000019,2022/23,50\n")
@@ -367,29 +374,6 @@ def test_the_reference_data_is_csv_with_the_json_columns(client, tenants):
 
 
 @pytest.mark.slow
-def test_pandas_reads_the_reference_data_with_a_token(live_server, tenants):
-    import pandas as pd
-
-    from cdp.tokens import token_create
-    from tests.outcomes.reference_figures import make_reference
-
-    make_reference(illustrative="E06000005")
-    key = token_create(user=tenants.users["b_viewer"], name="pandas")[1]
-    figures = pd.read_csv(
-        f"{live_server.url}/api/v1/reference/?metric=drug_misuse_deaths&period=2022"
-        f"&format=csv", storage_options={"Authorization": f"Token {key}"},
-        parse_dates=["period_start", "period_end"], keep_default_na=False)
-    assert len(figures) == 6
-    figures = figures.set_index("area_code")
-    assert figures.loc["E08000018", "england_comparison"] == "Worse"
-    assert figures.loc["E08000018", "value"] == 15.2
-    assert figures.loc["E06000005", "illustrative"]  # a boolean column, read as one
-    assert not figures.loc["E08000018", "illustrative"]
-    assert figures["period_end"].dt.year.tolist() == [2022] * 6
-    with pytest.raises(Exception, match="401"):
-        pd.read_csv(f"{live_server.url}/api/v1/reference/?format=csv")
-
-
 def test_benchmarks_are_a_deprecated_alias_of_england_and_the_regions(client, tenants):
     from tests.outcomes.reference_figures import make_reference
 

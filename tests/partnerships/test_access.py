@@ -10,6 +10,13 @@ from partnerships.api.base import ScopedViewSet
 from partnerships.models import Partnership
 
 
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 def tenant_models() -> list[type[models.Model]]:
     """Every model holding tenant data: it has a foreign key to Partnership."""
     found = []

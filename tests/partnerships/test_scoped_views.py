@@ -10,6 +10,13 @@ from ..scoped_views import ScopedObjectViewCase, ScopedViewCase, slug
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def tenants(shared_tenants):
+    """Built once for this module (tests/conftest.py `module_tenants`): each test only reads
+    them or changes them inside its own transaction."""
+    return shared_tenants
+
+
 def member(t, side: str) -> dict:
     """The lead's membership of the side's partnership."""
     return {**slug(t, side), "pk": t.memberships[side].pk}
