@@ -120,14 +120,3 @@ def oidc_providers(raw: str) -> list[dict]:
         })
     return apps
 
-
-def oidc_origins(apps: list[dict]) -> list[str]:
-    """The issuers' web origins: the sign-in and sign-out forms lead there (form-action)."""
-    from urllib.parse import urlsplit
-
-    found = []
-    for app in apps:
-        parts = urlsplit(app["settings"]["server_url"])
-        if parts.scheme and parts.netloc and f"{parts.scheme}://{parts.netloc}" not in found:
-            found.append(f"{parts.scheme}://{parts.netloc}")
-    return found

@@ -490,7 +490,6 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {
     "OAUTH_PKCE_ENABLED": True}}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linked by email once (cdp.signin.sso), then by subject
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST, with the CSRF token
-# Sign-in and sign-out forms lead to the issuers (and admin-made ones' OIDC_EXTRA_ORIGINS).
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
-    *config.oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]),
-    *env_list("OIDC_EXTRA_ORIGINS")]
+# The sign-in page's and an SSO session's sign-out forms may lead on to the issuer (CSP).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+                  "cdp.signin.sso_flow.SignOutFormActionMiddleware")

@@ -230,3 +230,19 @@ def recently_confirmed_at_issuer(request: HttpRequest, seconds: int | None = Non
     limit = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT if seconds is None else seconds
     return time.time() - float(record["auth_time"]) < limit
 
+
+
+def origin(app: SocialApp) -> str:
+    """The issuer's web origin: its sign-in and sign-out pages are there."""
+    parts = urlsplit(app.settings.get("server_url", ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def allow_forms_to(response, origins) -> None:
+    """Lets this page's forms lead to these origins (the Content Security Policy's
+    form-action, which Chromium applies to a form's redirects too)."""
+    origins = [o for o in origins if o]
+    if origins:
+        update = dict(getattr(response, "_csp_update", None) or {})
+        update["form-action"] = [*update.get("form-action", []), *origins]
+        response._csp_update = update

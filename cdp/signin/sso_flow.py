@@ -13,6 +13,7 @@ from allauth.account.internal.flows.login import (
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -78,7 +79,7 @@ def _note_issuer_sign_in(request, sociallogin, mfa: bool) -> None:
     records = list(request.session.get(AUTHENTICATION_METHODS_SESSION_KEY, []))
     if records and records[-1].get("method") == "socialaccount":
         auth_time = sso.id_token_claims(sociallogin).get("auth_time")
-        records[-1] = {**records[-1], "mfa": mfa,
+        records[-1] = {**records[-1], "mfa": mfa, "origin": sso.origin(sociallogin.provider.app),
                        **({"auth_time": auth_time} if auth_time else {})}
         request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
@@ -92,3 +93,21 @@ class SignOutView(auth_views.LogoutView):
         at_issuer = sso.end_session_url(request)
         response = super().post(request, *args, **kwargs)
         return HttpResponseRedirect(at_issuer) if at_issuer else response
+
+
+class SignOutFormActionMiddleware:
+    """Every page's "Sign out" form leads, for someone who signed in by single sign-on, on to
+    their issuer: the page's Content Security Policy lets it (form-action). Listed after
+    django-csp's middleware, so that it adds to the policy before django-csp writes it. Reads
+    no session without a session cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "user"):
+            record = sso.signed_in_with(request)
+            if record and record.get("origin"):
+                sso.allow_forms_to(response, [record["origin"]])
+        return response

@@ -18,13 +18,13 @@ urlpatterns = [
     path("sign-in/", sign_in, name="login"),
     path("sign-in/", sign_in, name="account_login"),  # the name allauth's pages use
     path("sign-in/second-factor/", mfa_views.authenticate, name="mfa_authenticate"),
+    path("sign-in/sso/cancelled/", social_views.login_cancelled,
+         name="socialaccount_login_cancelled"),
+    path("sign-in/sso/error/", social_views.login_error, name="socialaccount_login_error"),
     # Single sign-on: a button per issuer POSTs here; the issuer sends the person back.
     path("sign-in/sso/<str:provider_id>/", oidc_views.login, name="openid_connect_login"),
     path("sign-in/sso/<str:provider_id>/callback/", oidc_views.callback,
          name="openid_connect_callback"),
-    path("sign-in/sso/cancelled/", social_views.login_cancelled,
-         name="socialaccount_login_cancelled"),
-    path("sign-in/sso/error/", social_views.login_error, name="socialaccount_login_error"),
     path("sign-out/", sign_out, name="logout"),
     path("sign-out/", sign_out, name="account_logout"),
     # Step-up: sign in again, with the second factor where there is one.

@@ -26,13 +26,19 @@ from . import services, sso
 
 
 class SignInView(LoginView):
+    def dispatch(self, request, *args, **kwargs):
+        self.issuers = sso.issuers(request)
+        response = super().dispatch(request, *args, **kwargs)
+        sso.allow_forms_to(response, [sso.origin(app) for app in self.issuers])
+        return response
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         query = urlencode({"process": "login", "next": context.get("redirect_field_value")
                            or resolve_url(settings.LOGIN_REDIRECT_URL)})
         issuers = [{"name": app.name, "url": reverse(
             "openid_connect_login", kwargs={"provider_id": app.provider_id}) + "?" + query}
-            for app in sso.issuers(self.request)]
+            for app in self.issuers]
         return {**context, "axes_failure_limit": settings.AXES_FAILURE_LIMIT,
                 "sso_issuers": issuers}
 

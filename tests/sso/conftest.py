@@ -7,9 +7,11 @@ dashboard's server side fetches the issuers' configuration, keys and tokens itse
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,16 +48,18 @@ class Issuer:
         answer.raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def oidc_issuers() -> dict[str, Issuer]:
+@contextlib.contextmanager
+def running_issuers(rp: str, keys) -> Iterator[dict[str, Issuer]]:
+    """Starts tests/sso/provider.mjs with an issuer per key, each with one client whose
+    addresses are under `rp` (the dashboard's base address)."""
     node = shutil.which("node")
     assert node, "The single sign-on tests need Node.js (`node`)."
     assert (ROOT / "node_modules" / "oidc-provider").is_dir(), (
         "The single sign-on tests need oidc-provider: run `make assets` (npm ci).")
     clients = [{"id": key, "client_id": f"dashboard-{key}",
                 "client_secret": f"secret-{key}-0123456789abcdef0123456789abcdef",
-                "redirect_uri": f"{RP}/sign-in/sso/{key}/callback/",
-                "post_logout_redirect_uri": f"{RP}/signed-out/"} for key in ISSUERS]
+                "redirect_uri": f"{rp}/sign-in/sso/{key}/callback/",
+                "post_logout_redirect_uri": f"{rp}/signed-out/"} for key in keys]
     process = subprocess.Popen([node, str(SCRIPT), json.dumps(clients)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -69,16 +73,26 @@ def oidc_issuers() -> dict[str, Issuer]:
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def issuers(oidc_issuers, settings) -> dict[str, Issuer]:
-    """The dashboard configured with both issuers, as OIDC_PROVIDERS would."""
+def configure(settings, running: dict[str, Issuer]) -> None:
+    """The dashboard configured with these issuers, as OIDC_PROVIDERS would."""
     from cdp import config
 
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": (
         config.oidc_providers(json.dumps([
             {"id": key, "issuer": issuer.url, "client_id": issuer.client_id,
              "secret": issuer.secret, **ISSUERS[key]}
-            for key, issuer in oidc_issuers.items()])))}}
+            for key, issuer in running.items()])))}}
+
+
+@pytest.fixture(scope="session")
+def oidc_issuers() -> Iterator[dict[str, Issuer]]:
+    with running_issuers(RP, ISSUERS) as running:
+        yield running
+
+
+@pytest.fixture
+def issuers(oidc_issuers, settings) -> dict[str, Issuer]:
+    configure(settings, oidc_issuers)
     return oidc_issuers
 
 

@@ -135,6 +135,9 @@ def test_passwords_switched_off_for_an_issuers_domain(issuers, tenants, client):
     refused = client.post("/sign-in/", {"username": "nhsperson", "password": PASSWORD})
     assert refused.status_code == 200 and "Passwords are switched off" in refused.content.decode()
     assert signed_in_as(client) is None
+    # Nor does the API's token endpoint take the password.
+    token = client.post("/api/v1/auth/token/", {"username": "nhsperson", "password": PASSWORD})
+    assert token.status_code == 400 and "NHS Trust" in token.json()["non_field_errors"][0]
     # The council's people still sign in with their passwords.
     assert client.post("/sign-in/", {"username": "a_lead", "password": PASSWORD}).status_code == 302
 
