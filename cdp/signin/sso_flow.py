@@ -38,7 +38,14 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
         """A returning person is found by issuer and subject (allauth's lookup, done before
         this); a first sign-in is linked by email, once, or refused."""
         app = sociallogin.provider.app
+        if sociallogin.state.get("process", "login") != "login":
+            # Only signing in: accounts are not linked from a signed-in page here.
+            raise ImmediateHttpResponse(refused(request, app, "Start from the sign-in page."))
         if sociallogin.is_existing:
+            if not sociallogin.user.is_active:
+                raise ImmediateHttpResponse(refused(
+                    request, app, "This account is switched off. Ask your partnership "
+                                  "administrator."))
             return
         try:
             user = sso.account_to_link(app, sociallogin)

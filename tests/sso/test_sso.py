@@ -55,6 +55,13 @@ def test_the_first_sign_in_links_by_email_and_later_ones_by_subject(issuers, ten
     assert refused.status_code == 403 and "already linked" in refused.content.decode()
     assert signed_in_as(other.client) is None
 
+    # A linked account that is switched off signs nobody in.
+    get_user_model().objects.filter(pk=link.user_id).update(is_active=False)
+    third = type(person)()
+    off = third.sign_in(council, "sub-lead")
+    assert off.status_code == 403 and "switched off" in off.content.decode()
+    assert signed_in_as(third.client) is None
+
 
 @pytest.mark.parametrize("claims, why", [
     ({"email": "someone@elsewhere.test", "email_verified": True}, "not an address"),
