@@ -159,7 +159,7 @@ def signed_in_with(request: HttpRequest) -> dict | None:
     return records[-1] if records else None
 
 
-def _issuer(request: HttpRequest, provider_id: str) -> SocialApp | None:
+def issuer_by_id(request: HttpRequest, provider_id: str) -> SocialApp | None:
     for app in issuers(request):
         if (app.provider_id or app.provider) == provider_id:
             return app
@@ -186,7 +186,7 @@ def end_session_url(request: HttpRequest) -> str | None:
     signed out". None when they did not, or the issuer has no such endpoint. Read before the
     local session ends."""
     record = signed_in_with(request)
-    app = record and _issuer(request, record.get("provider", ""))
+    app = record and issuer_by_id(request, record.get("provider", ""))
     if not app:
         return None
     try:
@@ -209,7 +209,7 @@ def step_up_url(request: HttpRequest, next_url: str) -> str | None:
     did not sign in by single sign-on (it steps up with its password or second factor).
     Whether it was done recently: `recently_confirmed_at_issuer`."""
     record = signed_in_with(request)
-    if not record or not _issuer(request, record.get("provider", "")):
+    if not record or not issuer_by_id(request, record.get("provider", "")):
         return None
     query = urlencode({"process": "login", "next": next_url,
                        "auth_params": urlencode({"prompt": "login", "max_age": "0"})})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from allauth.account.internal.decorators import login_not_required
 from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     record_authentication,
@@ -13,6 +14,7 @@ from allauth.account.internal.flows.login import (
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
@@ -118,3 +120,14 @@ class SignOutFormActionMiddleware:
             if record and record.get("origin"):
                 sso.allow_forms_to(response, [record["origin"]])
         return response
+
+
+@login_not_required
+def sso_sign_in(request, provider_id: str):
+    """allauth's start of a single sign-on. A GET shows a "Continue to …" page (a link to
+    step-up lands there) whose form leads on to the issuer: its policy lets it."""
+    response = oidc_views.login(request, provider_id)
+    if request.method == "GET":
+        app = sso.issuer_by_id(request, provider_id)
+        sso.allow_forms_to(response, [sso.origin(app)] if app else [])
+    return response

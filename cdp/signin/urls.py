@@ -22,7 +22,7 @@ urlpatterns = [
          name="socialaccount_login_cancelled"),
     path("sign-in/sso/error/", social_views.login_error, name="socialaccount_login_error"),
     # Single sign-on: a button per issuer POSTs here; the issuer sends the person back.
-    path("sign-in/sso/<str:provider_id>/", oidc_views.login, name="openid_connect_login"),
+    path("sign-in/sso/<str:provider_id>/", sso_flow.sso_sign_in, name="openid_connect_login"),
     path("sign-in/sso/<str:provider_id>/callback/", oidc_views.callback,
          name="openid_connect_callback"),
     path("sign-out/", sign_out, name="logout"),

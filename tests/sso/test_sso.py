@@ -184,6 +184,12 @@ def test_step_up_for_single_sign_on_asks_the_issuer_again(issuers, tenants, pers
     assert url.startswith("/sign-in/sso/council/?")
     assert sso.recently_confirmed_at_issuer(request)
     assert not sso.recently_confirmed_at_issuer(request, seconds=0)
+    # The link shows "Continue to …", whose form may lead on to the issuer.
+    confirm = person.client.get(url)
+    assert confirm.status_code == 200
+    assert "Continue to Rotherham Council" in confirm.content.decode()
+    form_action = confirm["Content-Security-Policy"].split("form-action", 1)[1].split(";")[0]
+    assert council.url in form_action
     start = person.client.post(url)
     assert "prompt=login" in start["Location"] and "max_age=0" in start["Location"]
     # The issuer asks the person to sign in again although its session is still there.
