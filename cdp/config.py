@@ -76,3 +76,47 @@ def logging_settings(log_format: str) -> dict:
                     "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
                     "choreographer": {"level": "WARNING"}, "kaleido": {"level": "WARNING"}},
     }
+
+
+def oidc_providers(raw: str) -> list[dict]:
+    """OIDC_PROVIDERS (a JSON list, README "Single sign-on") as django-allauth's
+    `openid_connect` apps. Each: id, name, issuer (its base address; `server_url` also
+    accepted), client_id, secret, domains (the email domains it may link by email),
+    enforces_mfa (default false), password_sign_in (default true)."""
+    import json
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not raw.strip():
+        return []
+    try:
+        entries = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {exc}") from exc
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of issuers.")
+    apps, seen = [], set()
+    for entry in entries:
+        issuer = entry.get("issuer") or entry.get("server_url") if isinstance(entry, dict) else ""
+        missing = [key for key in ("id", "name", "client_id", "secret")
+                   if not isinstance(entry, dict) or not str(entry.get(key, "")).strip()]
+        if missing or not issuer:
+            raise ImproperlyConfigured(
+                f"Each OIDC_PROVIDERS entry needs id, name, issuer, client_id and secret: "
+                f"{entry!r} lacks {', '.join(missing) or 'issuer'}.")
+        if entry["id"] in seen:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS has the id {entry['id']!r} twice.")
+        seen.add(entry["id"])
+        apps.append({
+            "provider_id": entry["id"], "name": entry["name"],
+            "client_id": entry["client_id"], "secret": entry["secret"],
+            "settings": {
+                "server_url": issuer,
+                "domains": [str(d).strip().lower() for d in entry.get("domains", [])],
+                "enforces_mfa": bool(entry.get("enforces_mfa", False)),
+                "password_sign_in": bool(entry.get("password_sign_in", True)),
+                "oauth_pkce_enabled": True,
+            },
+        })
+    return apps
+

@@ -480,3 +480,16 @@ MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # WebAuthn needs HTTPS, except in development on http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# --- Single sign-on (django-allauth's openid_connect; README "Single sign-on") -----------
+# Issuers from OIDC_PROVIDERS (JSON) and the admin's social applications; cdp/signin/sso.py.
+INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_ADAPTER = "cdp.signin.sso_flow.SingleSignOnAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {
+    "APPS": config.oidc_providers(os.environ.get("OIDC_PROVIDERS", "")),
+    "OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linked by email once (cdp.signin.sso), then by subject
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST, with the CSRF token
+# The sign-in page's and an SSO session's sign-out forms may lead on to the issuer (CSP).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+                  "cdp.signin.sso_flow.SignOutFormActionMiddleware")

@@ -70,7 +70,10 @@ REQUIREMENTS: dict[str, Requirement] = {
     )),
     # --- V3 Session management ---------------------------------------------------------
     "3.2.1": Requirement(MET, (HERE + "test_3_2_1_signing_in_gives_a_new_session",)),
-    "3.3.1": Requirement(MET, (HERE + "test_3_3_1_signing_out_ends_the_session_for_good",)),
+    "3.3.1": Requirement(MET, (
+        HERE + "test_3_3_1_signing_out_ends_the_session_for_good",
+        "tests/sso/test_sso.py::test_signing_out_also_signs_out_at_the_issuer",
+    )),
     "3.3.2": Requirement(MET, (
         HERE + "test_3_3_2_an_idle_session_expires_on_the_server",
         HERE + "test_3_3_2_level_2_timeouts",
@@ -131,6 +134,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         "test_an_admin_with_no_second_factor_sets_one_up_before_anything_else",
         "tests/browser/test_second_factor_pages.py::"
         "test_an_admins_sign_in_is_refused_until_the_code_is_given",
+        "tests/sso/test_sso.py::test_the_issuers_mfa_counts_as_the_second_factor",
+        "tests/sso/test_sso.py::test_an_issuer_that_enforces_mfa_needs_no_second_factor_here",
         "tests/test_isolation.py::test_access",
     )),
     "4.3.2": Requirement(MET, (HERE + "test_4_3_2_no_directory_listing_or_metadata_files",)),

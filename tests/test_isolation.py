@@ -245,6 +245,11 @@ WITH_APP_ONLY = expect(404, anonymous=302, admin=302, superuser=302)
 RESET_PAGE = expect(403, anonymous=302, superuser=302)
 
 
+def an_issuer(t: Tenants, side: str) -> dict:
+    """A single sign-on issuer's id (not a partnership's)."""
+    return {"provider_id": "council"}
+
+
 def a_key(t: Tenants, side: str) -> dict:
     """A passkey's id (one's own keys only: the pages find no one else's)."""
     return {"pk": 1}
@@ -296,6 +301,13 @@ EXPECTATIONS: dict[str, Expectation] = {
     "mfa_download_recovery_codes": Expectation(get=expect(404, anonymous=302),
                                                post=expect(404, anonymous=302)),
     "second_factor_reset": Expectation(get=RESET_PAGE, post=RESET_PAGE),
+    # Single sign-on (cdp/signin/sso.py): an issuer's button and its way back. No issuer is
+    # configured here, so there is no such page for anyone; its pages for a cancelled or
+    # failed sign-in say only that.
+    "openid_connect_login": Expectation(get=expect(404), post=expect(404), kwargs=an_issuer),
+    "openid_connect_callback": Expectation(get=expect(404), post=expect(404), kwargs=an_issuer),
+    "socialaccount_login_cancelled": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
+    "socialaccount_login_error": Expectation(get=expect(401), post=NOT_ALLOWED),
     # Everyone with one partnership goes straight to it; the chooser lists several.
     "partnerships:chooser": Expectation(
         get=expect(302, outsider=200, superuser=200),
@@ -624,7 +636,8 @@ def test_access(tenants, name, role):
 
     tenant_url = (expectation.kwargs is not None
                   and name not in ("password_reset_confirm", "compare_metric",
-                                   "mfa_remove_webauthn", "mfa_edit_webauthn")
+                                   "mfa_remove_webauthn", "mfa_edit_webauthn",
+                                   "openid_connect_login", "openid_connect_callback")
                   and not name.startswith("reference_imports:"))  # no partnership
     if tenant_url:
         # Another partnership's URL: 404 for everyone but the national admin.

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import tokens
-from ..signin import second_factor
+from ..signin import second_factor, sso
 from .throttling import TokenRequestThrottle
 
 
@@ -67,6 +67,11 @@ class ObtainTokenView(APIView):
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [
                 "Those details are not right: check the username and password."]})
+        issuer = sso.sso_only_issuer(request._request, user=user)
+        if issuer:
+            raise ValidationError({"non_field_errors": [
+                f"Your organisation signs in with {issuer.name}, not a password: sign in on "
+                "the website and make a token on the API tokens page."]})
         if second_factor.has_second_factor(user):
             problem = second_factor.code_problem(request._request, user, data["otp"])
             if problem:

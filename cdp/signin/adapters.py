@@ -19,6 +19,12 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
         limit for the sign-in page and the API's token endpoint; allauth's own count of them
         would answer differently after as many tries."""
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's, with its second-factor step aware of an issuer's second factor."""
+        return [stage.replace("allauth.mfa.stages.AuthenticateStage",
+                              "cdp.signin.sso_flow.SecondFactorStage")
+                for stage in super().get_login_stages()]
+
     def get_reauthentication_methods(self, user) -> list[dict]:
         return _second_factor_first(super().get_reauthentication_methods(user))
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from allauth.account.forms import LoginForm
 from allauth.account.internal import flows
+from django import forms
+
+from . import sso
+
+
+def sso_only_message(issuer) -> str:
+    return (f"Your organisation signs in with {issuer.name}: use the \u201cSign in with "
+            f"{issuer.name}\u201d button below. Passwords are switched off for it.")
 
 
 class SignInForm(LoginForm):
@@ -15,6 +23,23 @@ class SignInForm(LoginForm):
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs.pop("placeholder", None)
+
+    def clean(self):
+        """An email typed as the username, on a domain whose issuer switched passwords off,
+        is refused before any password is checked; a username whose account is on such a
+        domain or linked to such an issuer, once its password is right (so that the answer
+        does not tell strangers which usernames exist)."""
+        typed = (self.data.get(self.add_prefix("login")) or "").strip()
+        issuer = "@" in typed and sso.sso_only_issuer(self.request, email=typed)
+        if issuer:
+            raise forms.ValidationError(sso_only_message(issuer))
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        issuer = user is not None and sso.sso_only_issuer(self.request, user=user)
+        if issuer:
+            self.user = None
+            raise forms.ValidationError(sso_only_message(issuer))
+        return cleaned
 
     def add_prefix(self, field_name: str) -> str:
         # The form's data and its HTML say `username`; allauth's code reads `login`.

@@ -5,18 +5,26 @@ from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_views
 from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
-from django.contrib.auth import views as auth_views
+from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import path
 
-from . import views
+from . import sso_flow, views
 
 sign_in = views.SignInView.as_view()
-sign_out = auth_views.LogoutView.as_view()
+sign_out = sso_flow.SignOutView.as_view()
 
 urlpatterns = [
     path("sign-in/", sign_in, name="login"),
     path("sign-in/", sign_in, name="account_login"),  # the name allauth's pages use
     path("sign-in/second-factor/", mfa_views.authenticate, name="mfa_authenticate"),
+    path("sign-in/sso/cancelled/", social_views.login_cancelled,
+         name="socialaccount_login_cancelled"),
+    path("sign-in/sso/error/", social_views.login_error, name="socialaccount_login_error"),
+    # Single sign-on: a button per issuer POSTs here; the issuer sends the person back.
+    path("sign-in/sso/<str:provider_id>/", sso_flow.sso_sign_in, name="openid_connect_login"),
+    path("sign-in/sso/<str:provider_id>/callback/", oidc_views.callback,
+         name="openid_connect_callback"),
     path("sign-out/", sign_out, name="logout"),
     path("sign-out/", sign_out, name="account_logout"),
     # Step-up: sign in again, with the second factor where there is one.

@@ -4,6 +4,8 @@ templates."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account import views as account_views
 from allauth.account.decorators import reauthentication_required
 from allauth.account.views import LoginView
@@ -15,18 +17,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 
 from partnerships import access
 
-from . import services
+from . import services, sso
 
 
 class SignInView(LoginView):
+    def dispatch(self, request, *args, **kwargs):
+        self.issuers = sso.issuers(request)
+        response = super().dispatch(request, *args, **kwargs)
+        sso.allow_forms_to(response, [sso.origin(app) for app in self.issuers])
+        return response
+
     def get_context_data(self, **kwargs) -> dict:
-        return {**super().get_context_data(**kwargs),
-                "axes_failure_limit": settings.AXES_FAILURE_LIMIT}
+        context = super().get_context_data(**kwargs)
+        query = urlencode({"process": "login", "next": context.get("redirect_field_value")
+                           or resolve_url(settings.LOGIN_REDIRECT_URL)})
+        issuers = [{"name": app.name, "url": reverse(
+            "openid_connect_login", kwargs={"provider_id": app.provider_id}) + "?" + query}
+            for app in self.issuers]
+        return {**context, "axes_failure_limit": settings.AXES_FAILURE_LIMIT,
+                "sso_issuers": issuers}
 
 
 class ResetForm(forms.Form):

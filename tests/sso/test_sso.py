@@ -1,0 +1,204 @@
+"""Single sign-on end to end against two real OpenID Connect issuers (tests/sso/conftest.py):
+the first link by email and then by subject only, refusals, invitations, the issuer's second
+factor, passwords switched off, and signing out at the issuer."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+
+from cdp.signin import sso
+from partnerships import services
+from partnerships.models import Membership
+
+from ..conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in_as(client) -> str | None:
+    user_id = client.session.get("_auth_user_id")
+    return get_user_model().objects.get(pk=user_id).username if user_id else None
+
+
+def test_the_sign_in_page_has_a_button_per_issuer(issuers, client):
+    page = client.get("/sign-in/").content.decode()
+    for name in ("Rotherham Council", "NHS Trust"):
+        assert f"Sign in with {name}</button>" in page
+    assert 'action="/sign-in/sso/council/?process=login&amp;next=%2F"' in page
+
+
+def test_the_first_sign_in_links_by_email_and_later_ones_by_subject(issuers, tenants, person):
+    council = issuers["council"]
+    # Entra ID often sends no email_verified: an address on the issuer's domain counts.
+    council.set_account("sub-lead", email="A.Lead@example.org", name="A Lead")
+    answer = person.sign_in(council, "sub-lead")
+    assert answer.status_code == 302 and answer["Location"] == "/"
+    assert signed_in_as(person.client) == "a_lead"
+    link = SocialAccount.objects.get(provider="council", uid="sub-lead")
+    assert link.user == tenants.users["a_lead"]
+
+    # The address changes at the issuer, even to someone else's: still the same person.
+    person.client.post("/sign-out/")
+    council.set_account("sub-lead", email="b.lead@example.org")
+    again = person.sign_in(council, "sub-lead")
+    assert again.status_code == 302 and signed_in_as(person.client) == "a_lead"
+    assert SocialAccount.objects.filter(user=tenants.users["b_lead"]).count() == 0
+
+    # Another subject with the first one's address is not linked to the same account.
+    council.set_account("sub-impostor", email="a.lead@example.org")
+    other = type(person)()
+    refused = other.sign_in(council, "sub-impostor")
+    assert refused.status_code == 403 and "already linked" in refused.content.decode()
+    assert signed_in_as(other.client) is None
+
+    # A linked account that is switched off signs nobody in.
+    get_user_model().objects.filter(pk=link.user_id).update(is_active=False)
+    third = type(person)()
+    off = third.sign_in(council, "sub-lead")
+    assert off.status_code == 403 and "switched off" in off.content.decode()
+    assert signed_in_as(third.client) is None
+
+
+@pytest.mark.parametrize("claims, why", [
+    ({"email": "someone@elsewhere.test", "email_verified": True}, "not an address"),
+    ({"email": "a.viewer@example.org", "email_verified": False}, "not verified"),
+    ({"name": "No Email"}, "did not say your email"),
+])
+def test_an_email_the_issuer_may_not_vouch_for_is_refused(issuers, tenants, person, claims, why):
+    issuers["council"].set_account("sub-x", **claims)
+    answer = person.sign_in(issuers["council"], "sub-x")
+    assert answer.status_code == 403 and why in answer.content.decode()
+    assert signed_in_as(person.client) is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_no_account_without_a_membership(issuers, tenants, person):
+    council = issuers["council"]
+    users_before = get_user_model().objects.count()
+    council.set_account("sub-stranger", email="stranger@example.org")
+    answer = person.sign_in(council, "sub-stranger")
+    assert answer.status_code == 403 and "no account for" in answer.content.decode()
+    council.set_account("sub-outsider", email="o@example.org")  # an account, no membership
+    answer = type(person)().sign_in(council, "sub-outsider")
+    assert answer.status_code == 403 and "not a member" in answer.content.decode()
+    assert get_user_model().objects.count() == users_before
+    assert signed_in_as(person.client) is None
+
+
+def test_a_pending_invitation_is_accepted_at_sign_in(issuers, tenants, person, settings):
+    invitation = services.member_invite(
+        partnership=tenants.a, email="new.analyst@nhs.example", role="analyst",
+        invited_by=tenants.users["a_admin"], site_url="http://testserver")
+    assert invitation.membership.pending
+    issuers["nhs"].set_account("nhs-1", email="new.analyst@nhs.example")
+    answer = person.sign_in(issuers["nhs"], "nhs-1", next_url="/partnerships/rotherham/")
+    assert answer.status_code == 302 and answer["Location"] == "/partnerships/rotherham/"
+    assert signed_in_as(person.client) == invitation.membership.user.username
+    assert not Membership.objects.get(pk=invitation.membership.pk).pending
+    assert person.client.get("/partnerships/rotherham/").status_code == 200
+
+
+def test_the_issuers_mfa_counts_as_the_second_factor(issuers, tenants, person):
+    council = issuers["council"]
+    # An administrator with an authenticator app, whose issuer says only "password": they give
+    # their code here too.
+    council.set_account("sub-admin", email="a.admin@example.org", amr=["pwd"])
+    answer = person.sign_in(council, "sub-admin")
+    assert answer.status_code == 302 and answer["Location"] == "/sign-in/second-factor/"
+    assert signed_in_as(person.client) is None
+
+    # The issuer says it asked for a second factor (amr "mfa"): no code asked here.
+    council.set_account("sub-admin", email="a.admin@example.org", amr=["pwd", "mfa"])
+    again = type(person)()
+    answer = again.sign_in(council, "sub-admin", next_url="/partnerships/rotherham/members/")
+    assert answer.status_code == 302 and answer["Location"] == "/partnerships/rotherham/members/"
+    assert again.client.get("/partnerships/rotherham/members/").status_code == 200
+
+
+def test_an_issuer_that_enforces_mfa_needs_no_second_factor_here(issuers, tenants, person):
+    invitation = services.member_invite(
+        partnership=tenants.a, email="new.admin@nhs.example", role="admin",
+        invited_by=tenants.users["a_admin"], site_url="http://testserver")
+    issuers["nhs"].set_account("nhs-admin", email="new.admin@nhs.example")  # no amr at all
+    answer = person.sign_in(issuers["nhs"], "nhs-admin",
+                            next_url="/partnerships/rotherham/members/")
+    assert answer.status_code == 302 and signed_in_as(person.client) == (
+        invitation.membership.user.username)
+    # Not sent to set up a second factor: the issuer's was used.
+    assert person.client.get("/partnerships/rotherham/members/").status_code == 200
+
+
+def test_passwords_switched_off_for_an_issuers_domain(issuers, tenants, client):
+    typed = client.post("/sign-in/", {"username": "someone@nhs.example", "password": "x"})
+    assert typed.status_code == 200
+    assert "Sign in with NHS Trust" in typed.content.decode()
+    assert "Passwords are switched off" in typed.content.decode()
+    user = get_user_model().objects.create_user("nhsperson", "p@nhs.example", PASSWORD)
+    services.membership_create(partnership=tenants.a, user=user, role="viewer")
+    refused = client.post("/sign-in/", {"username": "nhsperson", "password": PASSWORD})
+    assert refused.status_code == 200 and "Passwords are switched off" in refused.content.decode()
+    assert signed_in_as(client) is None
+    # Nor does the API's token endpoint take the password.
+    token = client.post("/api/v1/auth/token/", {"username": "nhsperson", "password": PASSWORD})
+    assert token.status_code == 400 and "NHS Trust" in token.json()["non_field_errors"][0]
+    # The council's people still sign in with their passwords.
+    assert client.post("/sign-in/", {"username": "a_lead", "password": PASSWORD}).status_code == 302
+
+
+def test_signing_out_also_signs_out_at_the_issuer(issuers, tenants, person):
+    council = issuers["council"]
+    council.set_account("sub-viewer", email="a.viewer@example.org")
+    person.sign_in(council, "sub-viewer")
+    out = person.client.post("/sign-out/")
+    assert out.status_code == 302
+    assert out["Location"].startswith(f"{council.url}/session/end?")
+    assert "post_logout_redirect_uri=http%3A%2F%2Ftestserver%2Fsigned-out%2F" in out["Location"]
+    assert signed_in_as(person.client) is None
+    # The issuer asks to confirm, then comes back to "You have signed out".
+    page = person.at_issuers.get(out["Location"], timeout=10)
+    action = page.text.split('action="', 1)[1].split('"', 1)[0]
+    xsrf = page.text.split('name="xsrf" value="', 1)[1].split('"', 1)[0]
+    back = person.follow_at_issuer(requests_join(page.url, action),
+                                   data={"xsrf": xsrf, "logout": "yes"})
+    assert back.status_code == 200 and "signed out" in back.content.decode().lower()
+    # Signed out there too: the next sign-in asks who it is again.
+    again = person.client.post("/sign-in/sso/council/?process=login&next=/")
+    assert "/interaction/" in person.at_issuers.get(again["Location"], timeout=10).url
+
+    # Someone who signed in with a password signs out here only.
+    person.client.post("/sign-in/", {"username": "a_lead", "password": PASSWORD})
+    assert person.client.post("/sign-out/")["Location"] == "/signed-out/"
+
+
+def test_step_up_for_single_sign_on_asks_the_issuer_again(issuers, tenants, person):
+    council = issuers["council"]
+    council.set_account("sub-viewer", email="a.viewer@example.org")
+    person.sign_in(council, "sub-viewer")
+    request = RequestFactory().get("/")
+    request.session, request.user = person.client.session, tenants.users["a_viewer"]
+    url = sso.step_up_url(request, "/partnerships/rotherham/")
+    assert url.startswith("/sign-in/sso/council/?")
+    assert sso.recently_confirmed_at_issuer(request)
+    assert not sso.recently_confirmed_at_issuer(request, seconds=0)
+    # The link shows "Continue to …", whose form may lead on to the issuer.
+    confirm = person.client.get(url)
+    assert confirm.status_code == 200
+    assert "Continue to Rotherham Council" in confirm.content.decode()
+    form_action = confirm["Content-Security-Policy"].split("form-action", 1)[1].split(";")[0]
+    assert council.url in form_action
+    start = person.client.post(url)
+    assert "prompt=login" in start["Location"] and "max_age=0" in start["Location"]
+    # The issuer asks the person to sign in again although its session is still there.
+    asked = person.at_issuers.get(start["Location"], timeout=10)
+    assert "/interaction/" in asked.url and ">login<" in asked.text
+    back = person.follow_at_issuer(start["Location"], sub="sub-viewer")
+    assert back["Location"] == "/partnerships/rotherham/"
+    assert signed_in_as(person.client) == "a_viewer"
+
+
+def requests_join(base: str, path: str) -> str:
+    return requests.compat.urljoin(base, path)
