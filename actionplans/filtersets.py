@@ -56,8 +56,8 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Milestone
-        fields = ["partnership", "status", "derived_status", "overdue", "lead", "partner", "year", "priority",
-                  "strand"]
+        fields = ["partnership", "status", "derived_status", "overdue", "lead", "partner",
+                  "year", "priority", "strand"]
 
     def __init__(self, *args, leads=None, partners=None, **kwargs):
         super().__init__(*args, **kwargs)

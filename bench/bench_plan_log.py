@@ -46,11 +46,10 @@ def add_log(partnership, lead) -> int:
 
 def main() -> int:
     setup_django()
+    from bench_plan import build
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from bench_plan import build
 
     rows = []
     with benchmark_database("bench_log"):
