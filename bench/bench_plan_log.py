@@ -44,6 +44,19 @@ def add_log(partnership, lead) -> int:
     return len(entries)
 
 
+def cpu_median_ms(call, repeat: int = 20) -> float:
+    """The median CPU time of this process for one call."""
+    import statistics
+    import time
+
+    timings = []
+    for _ in range(repeat):
+        started = time.process_time()
+        call()
+        timings.append((time.process_time() - started) * 1000)
+    return statistics.median(timings)
+
+
 def main() -> int:
     setup_django()
     from bench_plan import build
@@ -71,15 +84,17 @@ def main() -> int:
                 client.get(url)
             stats = summarise(time_calls(lambda u=url: client.get(u), REPEAT))
             rows.append([name, MILESTONES, entries, len(queries), stats["median_ms"],
-                         stats["p95_ms"]])
+                         stats["p95_ms"], cpu_median_ms(lambda u=url: client.get(u))])
     worst = max(row[5] for row in rows[:2])
     report(
         "plan_log",
-        ["page", "milestones", "log entries", "queries", "median ms", "p95 ms"],
+        ["page", "milestones", "log entries", "queries", "median ms", "p95 ms",
+         "CPU ms (median)"],
         rows,
         notes=(f"Plan page, 500 milestones with 20 entries each: {worst:.0f} ms p95 at worst "
                f"(target: under {TARGET_P95_MS} ms).\nIn-process Django test client, signed "
-               "in as a lead; excludes network."),
+               "in as a lead; excludes network. CPU ms: this process's own time (the page's "
+               "Python, without the database's), which a busy shared machine inflates less."),
     )
     return 0 if worst < TARGET_P95_MS else 1
 
