@@ -11,9 +11,13 @@ from partnerships.api.filters import PartnershipFilter
 from partnerships.models import Organisation
 
 from .models import ActionPlan, Milestone, MilestoneStatus, Priority, Strand
-from .progress import overdue_q  # the rule's database form: `progress` owns it
+from .progress import (  # the rule's database forms: `progress` owns them
+    DERIVED_STATUSES,
+    derived_status_expression,
+    overdue_q,
+)
 
-__all__ = ["ActionPlanFilterSet", "MilestoneFilterSet", "overdue_q"]
+__all__ = ["ActionPlanFilterSet", "MilestoneFilterSet", "PlanPageFilterSet", "overdue_q"]
 
 
 class ActionPlanFilterSet(django_filters.FilterSet):
@@ -29,6 +33,9 @@ class MilestoneFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=MilestoneStatus.choices, label="Status",
         widget=CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))
+    derived_status = django_filters.MultipleChoiceFilter(
+        choices=DERIVED_STATUSES, label="Derived status", method="filter_derived_status",
+        help_text="The status shown: overdue overrides every unfinished status.")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="Overdue only",
         help_text="true: only overdue milestones; false: only those not overdue.")
@@ -49,8 +56,8 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Milestone
-        fields = ["partnership", "status", "overdue", "lead", "partner", "year", "priority",
-                  "strand"]
+        fields = ["partnership", "status", "derived_status", "overdue", "lead", "partner",
+                  "year", "priority", "strand"]
 
     def __init__(self, *args, leads=None, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,3 +71,19 @@ class MilestoneFilterSet(django_filters.FilterSet):
             return queryset
         late = overdue_q(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_derived_status(self, queryset, name, value):
+        """Milestones whose derived status (as of today) is one of those chosen."""
+        if not value:
+            return queryset
+        return queryset.alias(
+            derived=derived_status_expression(timezone.localdate())).filter(derived__in=value)
+
+
+class PlanPageFilterSet(MilestoneFilterSet):
+    """The plan page's filters. Its "Status" is the status the page shows: an overdue
+    milestone is found under "Overdue", not under the status recorded for it."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=DERIVED_STATUSES, label="Status", method="filter_derived_status",
+        widget=CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -50,8 +52,11 @@ class PublicPageForm(forms.Form):
         label="Risks to publish", help_text="Only the risks you tick are shown.")
 
     LABELS = {
+        # Whether the public page can link to it: a document with no link shows its title.
         "documents": lambda d: (f"{d.title} ({d.get_kind_display().lower()}, "
-                                f"{d.get_status_display().lower()})"),
+                                f"{d.get_status_display().lower()}; "
+                                + (f"links to {urlsplit(d.link).netloc}" if d.link
+                                   else "no link: its title only") + ")"),
         "milestones": lambda m: (f"{Truncator(m.title).words(20)} "
                                  f"({m.get_status_display().lower()})"),
         "risks": lambda r: f"{r.title} ({r.rating.lower()}, {r.get_status_display().lower()})",

@@ -23,7 +23,7 @@ def test_a_lead_finds_an_overdue_milestone_and_records_progress(
     assert axe_violations(page, axe_source) == []
 
     page.get_by_text("Filter the milestones").click()
-    page.get_by_label("Overdue only").check()
+    page.get_by_role("group", name="Status").get_by_label("Overdue", exact=True).check()
     page.get_by_role("button", name="Apply the filters").click()
     expect(page.get_by_text("1 milestone match the filters")).to_be_visible()
     expect(page.get_by_text("Overdue", exact=True).first).to_be_visible()
@@ -136,3 +136,38 @@ def test_importing_a_plan_in_the_browser(live_server, page, axe_source, tenants,
     imported = "Imported: 1 milestones added, 0 changed, 0 unchanged."
     expect(page.get_by_text(imported)).to_be_visible()
     expect(page.get_by_role("link", name="Early help team")).to_be_visible()
+
+
+def test_on_a_phone_the_plan_is_a_list_of_milestones(live_server, page, axe_source, tenants):
+    """At 390 px each milestone is a card across the column (its name is not squeezed into
+    a column of one or two words a line), each cell saying what it is; at a laptop's width
+    it is a table with its column headers. axe finds nothing at either size."""
+    from actionplans import services
+
+    milestone = tenants.milestones["a"]
+    services.milestone_create(
+        key_action=milestone.key_action, user=tenants.users["a_lead"],
+        title="Every prison leaver with a drug or alcohol need is offered a treatment "
+              "appointment within three weeks of release, and a naloxone kit on release",
+        plan_year=2, status="at_risk")
+    sign_in(page, live_server.url, "a_viewer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/partnerships/rotherham/plan/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    titles = page.locator(".cdp-milestones__title")
+    assert titles.count() == 2
+    column = page.locator("main").evaluate("(m) => m.getBoundingClientRect().width")
+    for box in [titles.nth(n).bounding_box() for n in range(2)]:
+        assert box["width"] >= column - 40
+    assert page.locator(".cdp-milestones thead").first.bounding_box()["height"] <= 1
+    expect(page.get_by_text("Latest progress:").first).to_be_visible()
+    expect(page.locator(".cdp-milestones__due").first).to_contain_text("Due")
+    # Still a table for a screen reader: its rows and column headers.
+    expect(page.get_by_role("row", name=re.compile("Prison leavers seen"))).to_have_count(1)
+    expect(page.get_by_role("columnheader", name="Latest progress").first).to_be_attached()
+    assert axe_violations(page, axe_source) == []
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    expect(page.get_by_role("columnheader", name="Milestone").first).to_be_visible()
+    assert page.get_by_text("Latest progress:").first.is_hidden()
+    assert axe_violations(page, axe_source) == []

@@ -63,11 +63,18 @@ def test_only_the_rows_offered_may_be_marked(tenants):
 
 
 def test_each_row_is_labelled_for_the_administrator(tenants):
+    KeyDocument.objects.create(
+        partnership=tenants.a, title="Drug market profile",
+        kind=KeyDocument.Kind.DRUG_MARKET_PROFILE, status=KeyDocument.Status.COMPLETED, link="https://www.rotherham.gov.uk/profile.pdf")
     form = PublicPageForm(choices=choices(tenants))
     labels = {name: [label for _, label in form.fields[name].choices]
               for name in ("documents", "milestones", "risks", "metrics")}
     assert labels == {
-        "documents": ["Needs assessment (needs assessment, completed)"],
+        # Whether the public page links to each document, and where to.
+        "documents": ["Drug market profile (drug market profile, completed; links to "
+                      "www.rotherham.gov.uk)",
+                      "Needs assessment (needs assessment, completed; no link: its title "
+                      "only)"],
         "milestones": ["Prison leavers seen within 3 weeks (on track)"],
         "risks": ["County lines exploitation (high, open)"],
         "metrics": ["Digital IBA interventions (a) (local)"],

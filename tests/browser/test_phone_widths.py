@@ -1,0 +1,76 @@
+"""Every HTML page of the isolation walk (tests/test_isolation.py) at a phone's 390 px: none is
+wider than the viewport, and nothing sticks out of it except inside a declared scroll region
+(a focusable, named region: `<div class="cdp-table-scroll" role="region" tabindex="0"
+aria-labelledby=...>`). The Django admin, the Swagger explorer and the API's JSON routes are
+left out.
+
+Each page is read once, as the role that sees most of it (an administrator sees every button
+a lead or a viewer sees, and more), with one browser page, each role signed in once."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.test_isolation import EXPECTATIONS
+
+from .test_partnership_pages import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+# Who reads each page: the first of these for whom the walk expects a 200.
+ROLE_ORDER = ["admin", "superuser", "lead", "analyst", "viewer", "regional", "outsider",
+              "anonymous"]
+USERNAMES = {"admin": "a_admin", "lead": "a_lead", "analyst": "a_analyst",
+             "viewer": "a_viewer", "superuser": "national", "regional": "regional",
+             "outsider": "outsider"}
+# Swagger UI's own page, and the API's routes (JSON; in a browser, the REST framework's own
+# browsable pages); /admin/ is not in EXPECTATIONS. The API's guide (api:docs) is walked.
+LEFT_OUT = {"api:explorer"}
+
+
+def left_out(name: str) -> bool:
+    return name in LEFT_OUT or (name.startswith("api:") and name != "api:docs")
+# What sticks out: the outermost element outside the viewport that is not inside a scroll
+# region or clipped; and every region that scrolls sideways without saying it does.
+OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text()
+
+
+def pages_by_role(tenants) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, expectation in sorted(EXPECTATIONS.items()):
+        if left_out(name):
+            continue
+        role = next((r for r in ROLE_ORDER if expectation.get[r] == 200), None)
+        if role is None:
+            continue
+        kwargs = expectation.kwargs(tenants, "a") if expectation.kwargs else None
+        found.setdefault(role, []).append(reverse(name, kwargs=kwargs))
+    return found
+
+
+def test_no_page_is_wider_than_a_phone(live_server, page, tenants):
+    page.set_viewport_size(PHONE)
+    walked, wide = [], {}
+    for role, paths in pages_by_role(tenants).items():
+        page.context.clear_cookies()
+        if role != "anonymous":
+            sign_in(page, live_server.url, USERNAMES[role])
+        for path in paths:
+            try:
+                response = page.goto(f"{live_server.url}{path}")
+            except PlaywrightError as error:  # a file to download (CSV, PDF, Excel)
+                if "Download is starting" in str(error):
+                    continue
+                raise
+            if "text/html" not in response.headers.get("content-type", ""):
+                continue  # JSON
+            walked.append(path)
+            result = page.evaluate(OVERFLOW_JS)
+            if result["width"] > PHONE["width"] or result["problems"] or result["undeclared"]:
+                wide[f"{role} {path}"] = result
+    assert not wide, "\n".join(f"{page}: {result}" for page, result in wide.items())
+    # The walk reached the pages it is for (a guard against a walk that finds nothing).
+    assert len(walked) > 40 and "/partnerships/rotherham/plan/" in walked
