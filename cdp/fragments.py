@@ -9,8 +9,9 @@ areas included) leaves a history row. So the key is, from one query (`page_versi
 replaces the query for `computed_at` the pages made before):
 
 - the partnership (id and slug: links) and when its summaries were computed and changed;
-- the latest change to the partnership (its name, region, areas), to any metric, outcome,
-  region or local authority (names, units, sources, polarity);
+- the latest change to the partnership (its name, region, areas), to its framework's metrics
+  and targets (the framework is read as it is, not as last computed), and to any metric,
+  outcome, region or local authority (names, units, sources, polarity);
 - today's date (overdue targets, "newer figures expected"), the language and the script
   prefix (links), what the viewer may do (`can`: links only some roles get), and the code
   that shapes the markup (`code_fingerprint`: a release changes every key);
@@ -36,7 +37,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.urls import get_script_prefix
 from django.utils import translation
 
-from outcomes.models import Metric, Outcome, SummaryState
+from outcomes.models import FrameworkMetric, Metric, Outcome, SummaryState, Target
 from partnerships.models import LocalAuthority, Partnership, Region
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,12 @@ def _latest(model) -> Subquery:
                     .values("history_date")[:1])
 
 
+def _latest_of_partnership(model) -> Subquery:
+    """The latest change to the page's partnership's rows of `model`."""
+    return Subquery(model.history.model.objects.filter(partnership_id=OuterRef("partnership_id"))
+                    .order_by("-history_date").values("history_date")[:1])
+
+
 def _version_queryset(partnership_id: int) -> QuerySet:
     history = Partnership.history.model.objects
     areas = Partnership.local_authorities.through.objects.filter(
@@ -84,6 +91,9 @@ def _version_queryset(partnership_id: int) -> QuerySet:
             # The areas themselves (history keeps no row for a link the admin adds).
             areas=Subquery(areas.annotate(n=Count("pk")).values("n")[:1]),
             last_area=Subquery(areas.annotate(last=Max("pk")).values("last")[:1]),
+            # Which metrics the dashboard shows is read from the framework as it is now.
+            framework=_latest_of_partnership(FrameworkMetric),
+            targets=_latest_of_partnership(Target),
             metrics=_latest(Metric), outcomes=_latest(Outcome),
             places=_latest(LocalAuthority), regions=_latest(Region),
         )
