@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Count
 from django.utils import timezone
 
+from partnerships import precompiled
 from partnerships.models import Partnership
 
 from .models import Milestone, Priority, Strand
@@ -25,17 +26,28 @@ def plan_progress(*, partnership: Partnership, user, today: date | None = None
     passes): {"priority": [row, ...], "strand": [...]}, each row a dict of
     `progress.count_row` with its axis, key, label and order. One query."""
     today = today or timezone.localdate()
-    return progress_counts(Milestone.objects.for_user(user).filter(partnership=partnership),
-                           today)
+    counted = precompiled.run_scoped(  # compiled once a day per process
+        ("plan_progress", today),
+        lambda user, partnership: _counted(
+            Milestone.objects.for_user(user).filter(partnership=partnership), today),
+        user=user, partnership=partnership)
+    return _progress_rows(counted)
+
+
+def _counted(milestones, today: date):
+    return (milestones.annotate(derived=derived_status_expression(today))
+            .values("key_action__objective__priority", "key_action__objective__strand",
+                    "derived")
+            .annotate(n=Count("pk")).order_by())
 
 
 def progress_counts(milestones, today: date) -> dict[str, list]:
     """`plan_progress` of any queryset of milestones (the public page's, for one). One
     query."""
-    counted = (milestones.annotate(derived=derived_status_expression(today))
-               .values("key_action__objective__priority", "key_action__objective__strand",
-                       "derived")
-               .annotate(n=Count("pk")).order_by())
+    return _progress_rows(_counted(milestones, today))
+
+
+def _progress_rows(counted) -> dict[str, list]:
     by_key: dict = {"priority": {}, "strand": {}}
     for row in counted:
         for axis in by_key:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outcomes.models import Metric
 from outcomes.selectors import latest_values
-from partnerships import access
+from partnerships import access, precompiled
 from partnerships.models import Organisation, Partnership
 
 from . import digest
@@ -395,12 +395,16 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
     """Overdue milestones, then those at risk or off track, soonest due first; and how many
     there are in all. One query: the count is a window over every row, before the limit."""
     today = today or timezone.localdate()
-    needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
-               .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
-               .select_related("key_action__objective__plan")
-               .annotate(needing_total=Window(Count("pk")))
-               .order_by("due_date", "plan_year", "pk"))
-    items = list(needing[:limit])
+
+    def build(user, partnership):
+        return (Milestone.objects.for_user(user).filter(partnership=partnership)
+                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
+                .select_related("key_action__objective__plan")
+                .annotate(needing_total=Window(Count("pk")))
+                .order_by("due_date", "plan_year", "pk"))[:limit]
+
+    items = precompiled.run_scoped(("needing_attention", today, limit), build,  # once a day
+                                   user=user, partnership=partnership)
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items, items[0].needing_total if items else 0
