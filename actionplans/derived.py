@@ -28,7 +28,7 @@ def plan_progress(*, partnership: Partnership, user, today: date | None = None
     today = today or timezone.localdate()
     counted = precompiled.run_scoped(  # compiled once a day per process
         ("plan_progress", today),
-        lambda user, partnership: _counted(
+        lambda user, partnership, _: _counted(
             Milestone.objects.for_user(user).filter(partnership=partnership), today),
         user=user, partnership=partnership)
     return _progress_rows(counted)

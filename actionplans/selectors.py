@@ -396,7 +396,7 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
     there are in all. One query: the count is a window over every row, before the limit."""
     today = today or timezone.localdate()
 
-    def build(user, partnership):
+    def build(user, partnership, _):
         return (Milestone.objects.for_user(user).filter(partnership=partnership)
                 .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
                 .select_related("key_action__objective__plan")
@@ -414,10 +414,13 @@ def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,
                            today: date | None = None) -> list:
     """The milestones a metric measures, with `due_by` and `is_overdue` set."""
     today = today or timezone.localdate()
-    items = list(Milestone.objects.for_user(user)
-                 .filter(partnership=partnership, metrics__id=metric_id)
-                 .select_related("key_action__objective__plan")
-                 .order_by("due_date", "plan_year", "pk"))
+    items = precompiled.run_scoped(  # compiled once per process
+        ("measured_by",), lambda user, partnership, metric_id: (
+            Milestone.objects.for_user(user)
+            .filter(partnership=partnership, metrics__id=metric_id)
+            .select_related("key_action__objective__plan")
+            .order_by("due_date", "plan_year", "pk")),
+        user=user, partnership=partnership, row=metric_id)
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items

@@ -3,7 +3,7 @@
 Building a scoped queryset through the ORM (its filters, the `for_user` subquery, a derived
 status's CASE) and compiling it costs several milliseconds on every page; running it costs
 a fraction of one. `run(key, build, values)` calls `build()` once per `key`, with stand-ins
-(`USER`, `PARTNERSHIP`) where the user's and the partnership's ids go, keeps its compiled
+(`USER`, `PARTNERSHIP`, `ROW`) where the user's and the partnership's ids go, keeps its compiled
 SQL, and on every call runs that SQL with the stand-ins replaced, through Django's own
 iterables (model instances, select_related, annotations and values() rows as usual).
 
@@ -22,24 +22,27 @@ from django.db import connections
 from django.db.models import QuerySet
 
 # Stand-ins for the ids that differ between calls: no real row has a negative id.
-USER, PARTNERSHIP = -1_987_654_321, -1_987_654_322
-STAND_INS = frozenset({USER, PARTNERSHIP})
+USER, PARTNERSHIP, ROW = -1_987_654_321, -1_987_654_322, -1_987_654_323
+STAND_INS = frozenset({USER, PARTNERSHIP, ROW})
 MOST = 256  # compiled queries kept per process, at most
 
 _compiled: dict[tuple, tuple] = {}
 
 
-def run_scoped(key: tuple, build: Callable, *, user, partnership) -> list:
-    """`list(build(user, partnership))` for a queryset scoped with `for_user(user)`: compiled
-    once per `key` for signed-in users (superusers apart); anyone else's is built as it is
-    (`for_user` gives them nothing)."""
+def run_scoped(key: tuple, build: Callable, *, user, partnership, row: int | None = None
+               ) -> list:
+    """`list(build(user, partnership, row))` for a queryset scoped with `for_user(user)`:
+    compiled once per `key` for signed-in users (superusers apart), with `ROW` for `row` (one
+    more id, a metric's for one); anyone else's is built as it is (`for_user` gives them
+    nothing)."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return list(build(user, partnership))
+        return list(build(user, partnership, row))
     from .models import Partnership
 
     stand_in = get_user_model()(pk=USER, is_active=True, is_superuser=user.is_superuser)
-    return run((*key, user.is_superuser), lambda: build(stand_in, Partnership(pk=PARTNERSHIP)),
-               {USER: user.pk, PARTNERSHIP: partnership.pk})
+    return run((*key, user.is_superuser),
+               lambda: build(stand_in, Partnership(pk=PARTNERSHIP), ROW),
+               {USER: user.pk, PARTNERSHIP: partnership.pk, ROW: row})
 
 
 def _compile(build: Callable[[], QuerySet]) -> tuple:
