@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from partnerships import precompiled
@@ -103,3 +103,25 @@ def redated_milestones(*, partnership: Partnership, user, today: date | None = N
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items
+
+
+def milestones_needing_attention(*, partnership: Partnership, user, limit: int = 10,
+                                 today: date | None = None) -> tuple[list[Milestone], int]:
+    """Overdue milestones, then those at risk or off track, soonest due first; and how many
+    there are in all. One query: the count is a window over every row, before the limit."""
+    from .selectors import annotate_due
+
+    today = today or timezone.localdate()
+
+    def build(user, partnership, _):
+        return (Milestone.objects.for_user(user).filter(partnership=partnership)
+                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
+                .select_related("key_action__objective__plan")
+                .annotate(needing_total=Window(Count("pk")))
+                .order_by("due_date", "plan_year", "pk"))[:limit]
+
+    items = precompiled.run_scoped(("needing_attention", today, limit), build,  # once a day
+                                   user=user, partnership=partnership)
+    for milestone in items:
+        annotate_due([milestone], milestone.key_action.objective.plan, today)
+    return items, items[0].needing_total if items else 0
