@@ -8,7 +8,8 @@ SQL, and on every call runs that SQL with the stand-ins replaced, through Django
 iterables (model instances, select_related, annotations and values() rows as usual).
 
 `key` must name everything else the queryset depends on (the day, whether the user is a
-superuser, a limit...): the stand-ins are the only values replaced. Every parameter must
+superuser, a limit, Partnership's content type...): the stand-ins are the only values
+replaced. Every parameter must
 be either one of these stand-ins or the same for every call with that key.
 """
 
@@ -37,10 +38,13 @@ def run_scoped(key: tuple, build: Callable, *, user, partnership, row: int | Non
     nothing)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return list(build(user, partnership, row))
+    from .access import _partnership_content_type
     from .models import Partnership
 
     stand_in = get_user_model()(pk=USER, is_active=True, is_superuser=user.is_superuser)
-    return run((*key, user.is_superuser),
+    # The scope names Partnership's content type by id: a new one (content types made again,
+    # as after a test flush) is a new compilation.
+    return run((*key, user.is_superuser, _partnership_content_type().pk),
                lambda: build(stand_in, Partnership(pk=PARTNERSHIP), ROW),
                {USER: user.pk, PARTNERSHIP: partnership.pk, ROW: row})
 
