@@ -10,7 +10,6 @@ from datetime import date
 from django.db.models import Count, Q, Window
 from django.utils import timezone
 
-from partnerships import precompiled
 from partnerships.models import Partnership
 
 from .models import Milestone, Priority, Strand
@@ -26,11 +25,7 @@ def plan_progress(*, partnership: Partnership, user, today: date | None = None
     passes): {"priority": [row, ...], "strand": [...]}, each row a dict of
     `progress.count_row` with its axis, key, label and order. One query."""
     today = today or timezone.localdate()
-    counted = precompiled.run_scoped(  # compiled once a day per process
-        ("plan_progress", today),
-        lambda user, partnership, _: _counted(
-            Milestone.objects.for_user(user).filter(partnership=partnership), today),
-        user=user, partnership=partnership)
+    counted = _counted(Milestone.objects.for_user(user).filter(partnership=partnership), today)
     return _progress_rows(counted)
 
 
@@ -113,15 +108,11 @@ def milestones_needing_attention(*, partnership: Partnership, user, limit: int =
 
     today = today or timezone.localdate()
 
-    def build(user, partnership, _):
-        return (Milestone.objects.for_user(user).filter(partnership=partnership)
-                .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
-                .select_related("key_action__objective__plan")
-                .annotate(needing_total=Window(Count("pk")))
-                .order_by("due_date", "plan_year", "pk"))[:limit]
-
-    items = precompiled.run_scoped(("needing_attention", today, limit), build,  # once a day
-                                   user=user, partnership=partnership)
+    items = list(Milestone.objects.for_user(user).filter(partnership=partnership)
+                 .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
+                 .select_related("key_action__objective__plan")
+                 .annotate(needing_total=Window(Count("pk")))
+                 .order_by("due_date", "plan_year", "pk")[:limit])
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items, items[0].needing_total if items else 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outcomes.models import Metric
 from outcomes.selectors import latest_values
-from partnerships import access, precompiled
+from partnerships import access
 from partnerships.models import Organisation, Partnership
 
 from . import digest
@@ -397,13 +397,10 @@ def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,
                            today: date | None = None) -> list:
     """The milestones a metric measures, with `due_by` and `is_overdue` set."""
     today = today or timezone.localdate()
-    items = precompiled.run_scoped(  # compiled once per process
-        ("measured_by",), lambda user, partnership, metric_id: (
-            Milestone.objects.for_user(user)
-            .filter(partnership=partnership, metrics__id=metric_id)
-            .select_related("key_action__objective__plan")
-            .order_by("due_date", "plan_year", "pk")),
-        user=user, partnership=partnership, row=metric_id)
+    items = list(Milestone.objects.for_user(user)
+                 .filter(partnership=partnership, metrics__id=metric_id)
+                 .select_related("key_action__objective__plan")
+                 .order_by("due_date", "plan_year", "pk"))
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from partnerships import access, precompiled
+from partnerships import access
 from partnerships.access import member_partnership_ids
 from partnerships.models import LocalAuthority
 
@@ -197,12 +197,9 @@ def targets_for_metric(*, partnership, user, metric_id: int) -> list:
 def annotations_for_metric(*, partnership, user, metric_id: int) -> list:
     """The partnership's notes on one metric, in date order, with who wrote them. One query
     whatever their number."""
-    return precompiled.run_scoped(  # compiled once per process
-        ("annotations_for_metric",), lambda user, partnership, metric_id: (
-            Annotation.objects.for_user(user)
-            .filter(partnership=partnership, metric_id=metric_id)
-            .select_related("created_by").order_by("date", "pk")),
-        user=user, partnership=partnership, row=metric_id)
+    return list(Annotation.objects.for_user(user)
+                .filter(partnership=partnership, metric_id=metric_id)
+                .select_related("created_by").order_by("date", "pk"))
 
 
 def annotation_to_change(*, partnership, user, metric_id: int, pk: int):
