@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from partnerships.models import Partnership
@@ -25,17 +25,24 @@ def plan_progress(*, partnership: Partnership, user, today: date | None = None
     passes): {"priority": [row, ...], "strand": [...]}, each row a dict of
     `progress.count_row` with its axis, key, label and order. One query."""
     today = today or timezone.localdate()
-    return progress_counts(Milestone.objects.for_user(user).filter(partnership=partnership),
-                           today)
+    counted = _counted(Milestone.objects.for_user(user).filter(partnership=partnership), today)
+    return _progress_rows(counted)
+
+
+def _counted(milestones, today: date):
+    return (milestones.annotate(derived=derived_status_expression(today))
+            .values("key_action__objective__priority", "key_action__objective__strand",
+                    "derived")
+            .annotate(n=Count("pk")).order_by())
 
 
 def progress_counts(milestones, today: date) -> dict[str, list]:
     """`plan_progress` of any queryset of milestones (the public page's, for one). One
     query."""
-    counted = (milestones.annotate(derived=derived_status_expression(today))
-               .values("key_action__objective__priority", "key_action__objective__strand",
-                       "derived")
-               .annotate(n=Count("pk")).order_by())
+    return _progress_rows(_counted(milestones, today))
+
+
+def _progress_rows(counted) -> dict[str, list]:
     by_key: dict = {"priority": {}, "strand": {}}
     for row in counted:
         for axis in by_key:
@@ -91,3 +98,21 @@ def redated_milestones(*, partnership: Partnership, user, today: date | None = N
     for milestone in items:
         annotate_due([milestone], milestone.key_action.objective.plan, today)
     return items
+
+
+def milestones_needing_attention(*, partnership: Partnership, user, limit: int = 10,
+                                 today: date | None = None) -> tuple[list[Milestone], int]:
+    """Overdue milestones, then those at risk or off track, soonest due first; and how many
+    there are in all. One query: the count is a window over every row, before the limit."""
+    from .selectors import annotate_due
+
+    today = today or timezone.localdate()
+
+    items = list(Milestone.objects.for_user(user).filter(partnership=partnership)
+                 .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
+                 .select_related("key_action__objective__plan")
+                 .annotate(needing_total=Window(Count("pk")))
+                 .order_by("due_date", "plan_year", "pk")[:limit])
+    for milestone in items:
+        annotate_due([milestone], milestone.key_action.objective.plan, today)
+    return items, items[0].needing_total if items else 0

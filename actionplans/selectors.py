@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,11 @@ from partnerships import access
 from partnerships.models import Organisation, Partnership
 
 from . import digest
-from .derived import overdue_milestone_count, plan_progress  # noqa: F401 - read here too
+from .derived import (  # noqa: F401 - read here too
+    milestones_needing_attention,
+    overdue_milestone_count,
+    plan_progress,
+)
 from .models import (
     ActionPlan,
     Ask,
@@ -45,7 +49,6 @@ from .progress import (
     OVERDUE,
     derived_status,
     due_by,
-    overdue_q,
 )
 from .spreadsheet import PlanRow
 
@@ -263,22 +266,6 @@ def plan_rows(*, partnership: Partnership, user) -> list:
             version=m.version,
         ))
     return rows
-
-
-def milestones_needing_attention(*, partnership: Partnership, user, limit: int = 10,
-                                 today: date | None = None) -> tuple[list[Milestone], int]:
-    """Overdue milestones, then those at risk or off track, soonest due first; and how many
-    there are in all. One query: the count is a window over every row, before the limit."""
-    today = today or timezone.localdate()
-    needing = (Milestone.objects.for_user(user).filter(partnership=partnership)
-               .filter(overdue_q(today) | Q(status__in=["at_risk", "off_track"]))
-               .select_related("key_action__objective__plan")
-               .annotate(needing_total=Window(Count("pk")))
-               .order_by("due_date", "plan_year", "pk"))
-    items = list(needing[:limit])
-    for milestone in items:
-        annotate_due([milestone], milestone.key_action.objective.plan, today)
-    return items, items[0].needing_total if items else 0
 
 
 def milestones_measured_by(*, partnership: Partnership, user, metric_id: int,

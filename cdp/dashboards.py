@@ -10,18 +10,22 @@ import csv
 
 from django.db.models import Q
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
 from actionplans import selectors as plan_selectors
 from actionplans.progress import NONE_GIVEN
+from cdp import fragments
 from cdp.areas import area_groups, areas_panel
-from cdp.headline import headline, mark_tiles
+from cdp.headline import headline_of, mark_tiles, tile_counts
 from cdp.sparkline import sparkline
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from outcomes.coverage import stale_sentence
 from outcomes.models import Metric
+from outcomes.templatetags.provenance import has_illustrative
 from partnerships import access
 from partnerships import selectors as partnership_selectors
 from partnerships.csvsafe import escape_formula
@@ -110,34 +114,51 @@ def progress_charts(progress: dict) -> list[dict]:
 
 class DashboardView(PartnershipViewMixin, TemplateView):
     """The partnership's home page: headline figures by outcome, the plan's progress and
-    what is overdue or at risk."""
+    what is overdue or at risk. The tiles are rendered once per version of what they show
+    and kept in the cache (cdp/fragments.py); the plan's progress is read every time."""
 
     template_name = "cdp/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, partnership = self.request.user, self.partnership
-        summaries = outcome_selectors.dashboard_summaries(partnership=partnership, user=user)
-        ordered = outcome_groups(summaries, timezone.localdate())
-        # A partnership of several areas: each metric's areas side by side, and combined.
-        areas = partnership_selectors.partnership_areas(partnership=partnership)
-        if len(areas) > 1:
-            ordered = area_groups(ordered, summaries, areas)
         today = timezone.localdate()
+        version = fragments.page_version(partnership_id=partnership.pk)
+        key = fragments.fragment_key("dashboard-tiles", partnership=partnership,
+                                     version=version, today=today, actions=self.actions)
+        grid = fragments.cached(key, lambda: self.tile_grid(context["can"], today))
         progress = plan_selectors.plan_progress(partnership=partnership, user=user, today=today)
         attention, attention_total = plan_selectors.milestones_needing_attention(
             partnership=partnership, user=user, today=today)
-        mark_tiles(ordered)
         context.update(
-            headline=headline(ordered, progress, several_areas=len(areas) > 1),
-            groups=ordered,
-            computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
+            headline=headline_of(grid["counts"], progress,
+                                 several_areas=grid["several_areas"]),
+            tile_grid={**grid, "html": mark_safe(grid["html"])},  # noqa: S308 - rendered here
+            computed_at=version and version["computed_at"],
             progress=progress,
             progress_charts=progress_charts(progress),
             attention=attention,
             attention_total=attention_total,
         )
         return context
+
+    def tile_grid(self, can: dict, today) -> dict:
+        """The tiles by outcome rendered, with what the page takes from them: the headline's
+        counts, whether any figure is illustrative, whether the partnership has several
+        areas. Plain values, to be kept in the cache."""
+        partnership = self.partnership
+        summaries = outcome_selectors.dashboard_summaries(partnership=partnership,
+                                                          user=self.request.user)
+        ordered = outcome_groups(summaries, today)
+        # A partnership of several areas: each metric's areas side by side, and combined.
+        areas = partnership_selectors.partnership_areas(partnership=partnership)
+        if len(areas) > 1:
+            ordered = area_groups(ordered, summaries, areas)
+        mark_tiles(ordered)
+        html = render_to_string("cdp/_tile_grid.html",
+                                {"groups": ordered, "partnership": partnership, "can": can})
+        return {"html": str(html), "counts": tile_counts(ordered),
+                "several_areas": len(areas) > 1, "illustrative": has_illustrative(ordered)}
 
 
 class MetricMixin(PartnershipViewMixin):
@@ -160,13 +181,35 @@ class MetricView(MetricMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         metric = self.get_metric()
         user, partnership = self.request.user, self.partnership
-        areas = []
-        targets = outcome_selectors.targets_for_metric(partnership=partnership, user=user,
-                                                       metric_id=metric.pk)
         annotations = outcome_selectors.annotations_for_metric(
             partnership=partnership, user=user, metric_id=metric.pk)
         notes = [{"number": n, "date": a.date, "text": a.text}
                  for n, a in enumerate(annotations, start=1)]
+        today = timezone.localdate()
+        version = fragments.page_version(partnership_id=partnership.pk)
+        # The notes are drawn on the charts and listed in their tables: they are in the key.
+        key = fragments.fragment_key(
+            "metric-figures", partnership=partnership, version=version, today=today,
+            actions=self.actions,
+            extra=(metric.pk, [(n["date"].isoformat(), n["text"]) for n in notes]))
+        figures = fragments.cached(key, lambda: self.figures(metric, notes, today))
+        context.update(
+            metric=metric, notes=notes, annotations=annotations,
+            figures={**figures, "html": mark_safe(figures["html"])},  # noqa: S308 - rendered here
+            computed_at=version and version["computed_at"],
+            milestones=plan_selectors.milestones_measured_by(
+                partnership=partnership, user=user, metric_id=metric.pk),
+        )
+        return context
+
+    def figures(self, metric, notes: list[dict], today) -> dict:
+        """Each area's chart, sentence and table (and, for several areas, the areas side by
+        side) rendered, with whether any figure is illustrative and whether there is a chart
+        to draw. Plain values, to be kept in the cache."""
+        user, partnership = self.request.user, self.partnership
+        areas = []
+        targets = outcome_selectors.targets_for_metric(partnership=partnership, user=user,
+                                                       metric_id=metric.pk)
         notes_sentence = charts.annotations_sentence(notes)
         summaries = outcome_selectors.metric_summaries(partnership=partnership, user=user,
                                                        metric_id=metric.pk)
@@ -183,23 +226,20 @@ class MetricView(MetricMixin, TemplateView):
                     "baseline_value": target.baseline_value,
                     "due_period": target.due_period, "target_value": target.target_value},
                 annotations=notes)
-            area = tile(summary)
+            area = tile(summary, today)
             areas.append({**area, "figure": figure, "points": points,
                           "chart_sentence": " ".join(filter(None, [area["sentence"],
                                                                    notes_sentence])),
                           "rows": charts.annotation_rows(points, notes),
                           "notes": [p for p in points if p["value_note"]]})
-        context.update(
-            metric=metric, areas=areas, notes=notes,
-            # A partnership of several areas: its areas side by side, and combined.
-            side_by_side=areas_panel(metric, summaries, partnership_areas, with_figure=True)
-            if len(partnership_areas) > 1 else None,
-            annotations=annotations,
-            computed_at=outcome_selectors.summary_computed_at(partnership=partnership),
-            milestones=plan_selectors.milestones_measured_by(
-                partnership=partnership, user=user, metric_id=metric.pk),
-        )
-        return context
+        # A partnership of several areas: its areas side by side, and combined.
+        side_by_side = (areas_panel(metric, summaries, partnership_areas, with_figure=True)
+                        if len(partnership_areas) > 1 else None)
+        html = render_to_string("cdp/_metric_figures.html", {
+            "partnership": partnership, "metric": metric, "areas": areas, "notes": notes,
+            "annotations": bool(notes), "side_by_side": side_by_side})
+        return {"html": str(html), "illustrative": has_illustrative(areas),
+                "charts": bool(areas or (side_by_side and side_by_side.get("figure")))}
 
 
 class MetricCsvView(MetricMixin, View):

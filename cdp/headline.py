@@ -97,12 +97,24 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
+def tile_counts(groups: list[tuple]) -> dict:
+    """What the sentence takes from the tiles: how many, what each counts as, and the
+    targets' statuses. Plain, so that the dashboard can keep it with its rendered tiles."""
+    tiles = [tile for _, group in groups for tile in group]
+    return {"metrics": len(tiles), "kinds": dict(Counter(tile_kind(tile) for tile in tiles)),
+            "targets": dict(Counter(target_statuses(tiles).values()))}
+
+
 def headline(groups: list[tuple], progress: dict, *, several_areas: bool = False) -> dict:
     """The dashboard's sentence, and the counts it is made of, from its outcome groups of
     tiles and its plan progress rows."""
-    tiles = [tile for _, group in groups for tile in group]
-    kinds = Counter(tile_kind(tile) for tile in tiles)
-    targets = Counter(target_statuses(tiles).values())
+    return headline_of(tile_counts(groups), progress, several_areas=several_areas)
+
+
+def headline_of(counts: dict, progress: dict, *, several_areas: bool = False) -> dict:
+    """The sentence from the tiles' counts (`tile_counts`) and the plan progress rows."""
+    kinds, targets = Counter(counts["kinds"]), Counter(counts["targets"])
+    metrics = counts["metrics"]
     overdue = overdue_milestones(progress)
     parts = [f"{kinds[BETTER]:,} {'is' if kinds[BETTER] == 1 else 'are'} better than England",
              f"{kinds[SIMILAR]:,} similar", f"{kinds[WORSE]:,} worse"]
@@ -120,11 +132,11 @@ def headline(groups: list[tuple], progress: dict, *, several_areas: bool = False
     else:
         target_part = "no targets are set"
     overdue_part = f"{_count(overdue, 'milestone is', 'milestones are')} overdue"
-    sentence = (f"Of {_count(len(tiles), 'metric', 'metrics')} on this dashboard, "
-                f"{comparisons}; {target_part}; {overdue_part}.") if tiles else (
+    sentence = (f"Of {_count(metrics, 'metric', 'metrics')} on this dashboard, "
+                f"{comparisons}; {target_part}; {overdue_part}.") if metrics else (
         f"No metrics have figures yet; {target_part}; {overdue_part}.")
     return {"sentence": sentence, "kinds": {kind: kinds[kind] for kind in KINDS},
-            "metrics": len(tiles), "targets": total_targets,
+            "metrics": metrics, "targets": total_targets,
             "targets_off_track": targets["off track"], "overdue": overdue,
             "rule": SEVERAL_AREAS_RULE if several_areas else ""}
 

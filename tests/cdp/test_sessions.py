@@ -109,6 +109,29 @@ def test_requests_a_script_makes_by_itself_renew_nothing(tenants):
     assert abs(time.time() - session_of(client)[LAST_USED_AT]) < 5
 
 
+def test_the_idle_clock_is_renewed_at_most_once_a_minute(tenants):
+    """Pages opened within a minute of the last renewal save nothing; the next one after it
+    renews the clock and the cookie (three queries: savepoint, update, release)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def opened() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PAGE).status_code == 200
+        return [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+
+    client = signed_in()
+    age(client, last_used=59)
+    before = Session.objects.get(session_key=session_of(client).session_key).expire_date
+    assert not any(sql.startswith("UPDATE") for sql in opened())
+    assert abs(time.time() - 59 - session_of(client)[LAST_USED_AT]) < 5
+    assert Session.objects.get(session_key=session_of(client).session_key).expire_date == before
+    age(client, last_used=61)
+    assert any(sql.startswith("UPDATE") for sql in opened())
+    assert abs(time.time() - session_of(client)[LAST_USED_AT]) < 5
+    assert Session.objects.get(session_key=session_of(client).session_key).expire_date > before
+
+
 def test_a_background_request_past_the_limit_ends_the_session_without_a_redirect(tenants):
     client = signed_in()
     age(client, last_used=settings.SESSION_IDLE_SECONDS + 1)
