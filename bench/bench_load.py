@@ -136,6 +136,7 @@ def production_env(database_url: str, broker_url: str, static_root: Path) -> dic
     return {**os.environ, "DATABASE_URL": database_url, "DATABASE_CONN_MAX_AGE": "60",
             "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-load-not-a-secret-" + "y" * 40,
             "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
+            "MFA_ENCRYPTION_KEY": "YmVuY2gta2V5LW5vdC1hLXNlY3JldC1iZW5jaC1rZXk=",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_STATIC_ROOT": str(static_root), "CELERY_BROKER_URL": broker_url,
             "DJANGO_LOG_LEVEL": "WARNING"}

@@ -452,6 +452,8 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMi
                   "allauth.account.middleware.AccountMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
                   "cdp.signin.middleware.SecondFactorRequiredMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("cdp.signin.middleware.SecondFactorRequiredMiddleware") + 1,
+                  "cdp.signin.step_up.StepUpMiddleware")  # step-up: answers before allauth
 # Django's ModelBackend, loading the user with whether they must and do have a second factor.
 AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index(
     "django.contrib.auth.backends.ModelBackend")] = "cdp.signin.backends.SignInBackend"
@@ -480,3 +482,5 @@ MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # WebAuthn needs HTTPS, except in development on http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Authenticator apps' keys and recovery codes' seeds are encrypted (cdp/signin/secrets.py).
+MFA_ENCRYPTION_KEY, MFA_ENCRYPTION_KEYS_OLD = config.mfa_encryption_keys(DEBUG)
