@@ -83,7 +83,7 @@ def confirm_url(request: HttpRequest) -> str:
 def confirm_redirect(request: HttpRequest) -> HttpResponseRedirect:
     """To the confirmation, and back after it. A page asked for (GET) comes back as it was. A
     change sent without a recent sign-in is not made: back comes the page it was sent from,
-    its form filled in again (cdp.partnerships.mixins.kept_form_data), with a message."""
+    its form filled in again (partnerships.mixins.kept_form_data), with a message."""
     if request.method in SAFE_METHODS:
         back = request.get_full_path()
     else:
