@@ -60,7 +60,8 @@ def server(command: list[str], env: dict[str, str], ready: str | Callable[[], bo
     def answers() -> bool:
         if callable(ready):
             return ready()
-        with contextlib.suppress(requests.ConnectionError):
+        # Slow to answer (a busy machine, a first request warming up) is not ready yet.
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
             requests.get(ready, timeout=5)
             return True
         return False
