@@ -27,11 +27,13 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ReauthenticationRequired
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import PermissionDenied
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from partnerships.mixins import KEPT_FORM_SESSION_KEY, SAFE_METHODS
@@ -58,9 +60,18 @@ def last_authenticated_at(request: HttpRequest) -> float | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    counted = {SECOND_FACTOR} if has_second_factor(user) else FIRST_FACTORS
-    times = [record.get("at", 0) for record in get_authentication_records(request, user)
-             if record.get("method") in counted]
+    records = get_authentication_records(request, user)
+    if not has_second_factor(user):
+        return max((r.get("at", 0) for r in records if r.get("method") in FIRST_FACTORS),
+                   default=None)
+    times = [r.get("at", 0) for r in records if r.get("method") == SECOND_FACTOR]
+    if not times and any(r.get("method") in FIRST_FACTORS for r in records):
+        # Signed in before they had a second factor, and set one up since: that sign-in was
+        # with everything they had (it counts until the time limit, as any other).
+        first = Authenticator.objects.filter(user=user).aggregate(Min("created_at"))
+        since = first["created_at__min"].timestamp() if first["created_at__min"] else 0
+        times = [r.get("at", 0) for r in records
+                 if r.get("method") in FIRST_FACTORS and r.get("at", 0) <= since]
     return max(times, default=None)
 
 
@@ -75,9 +86,8 @@ def confirm_url(request: HttpRequest) -> str:
     """Where this person confirms who they are: the first of the adapter's ways
     (cdp.signin.adapters puts the second factor first). The hook for single sign-on."""
     methods = get_adapter(request).get_reauthentication_methods(request.user)
-    if not methods:
-        raise PermissionDenied("There is no way for this account to confirm who it is.")
-    return methods[0]["url"]
+    # None (an account with neither password nor second factor: single sign-on's to fill).
+    return methods[0]["url"] if methods else reverse("account_reauthenticate")
 
 
 def confirm_redirect(request: HttpRequest) -> HttpResponseRedirect:
