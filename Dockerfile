@@ -42,6 +42,7 @@ COPY --from=assets /app/static/build static/build
 # volume that starts as a copy of them.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     PASSWORD_PEPPER=collectstatic-only-not-a-secret-pepper \
+    MFA_ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXNlY3JldC0= \
     python manage.py collectstatic --no-input \
     && chown -R cdp /app/staticfiles
 USER cdp

@@ -60,7 +60,8 @@ def server(command: list[str], env: dict[str, str], ready: str | Callable[[], bo
     def answers() -> bool:
         if callable(ready):
             return ready()
-        with contextlib.suppress(requests.ConnectionError):
+        # Slow to answer (a busy machine, a first request warming up) is not ready yet.
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
             requests.get(ready, timeout=5)
             return True
         return False
@@ -88,6 +89,7 @@ def gunicorn(database_url: str, port: int, folder: Path):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0",
            "DJANGO_SECRET_KEY": "bench-api-not-a-secret-" + "x" * 40,
            "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
+           "MFA_ENCRYPTION_KEY": "YmVuY2gta2V5LW5vdC1hLXNlY3JldC1iZW5jaC1rZXk=",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
            "DATABASE_CONN_MAX_AGE": "60", "DJANGO_LOG_LEVEL": "WARNING",
            "API_THROTTLE_USER": "100000/minute"}  # the bench's own requests are not throttled

@@ -47,7 +47,11 @@ USERS = int(os.environ.get("LOAD_USERS", 50))
 SECONDS = int(os.environ.get("LOAD_SECONDS", 60))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", 10))
 PORT = int(os.environ.get("LOAD_PORT", 8061))
-REDIS_DB = 5  # the broker's and the cache's, flushed before the run
+# The broker's and the cache's, flushed before the run (LOAD_REDIS_DB: another one, when the
+# machine's Redis is shared).
+REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", 5))
+ADMINS = 3  # partnership administrators each, who sign in with the authenticator app's code
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the bench's own, not a secret
 # gunicorn on 2 CPUs shared with the worker, PostgreSQL and locust: a process more than the
 # CPUs, threads for the time spent waiting on PostgreSQL, and idle connections kept longer
 # than the users think (gunicorn's 2 s would race the clients' reuse of them: resets).
@@ -56,6 +60,7 @@ LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 
 # Targets.
 P95_MS = 300
+SIGN_INS = {"sign-in", "sign-in second factor"}  # the locustfile's names
 
 
 def loadavg() -> str:
@@ -66,6 +71,7 @@ def loadavg() -> str:
 def prepare() -> dict:
     """The national data, the users of each role and their plans, fresh summaries, and what
     the locustfile needs to know: returned, to be written as JSON for it."""
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth import get_user_model
 
     from actionplans.models import Milestone
@@ -82,10 +88,16 @@ def prepare() -> dict:
         analyst = get_user_model().objects.create_user(f"{slug}-analyst", password=None)
         membership_create(partnership=partnership, user=analyst, role="analyst")
         _, key = token_create(user=analyst, name="load")
+        admins = [get_user_model().objects.create_user(f"{slug}-admin-{n}", password="x")
+                  for n in range(ADMINS)]
+        for admin in admins:
+            membership_create(partnership=partnership, user=admin, role="admin")
+            TOTP.activate(admin, ADMIN_TOTP_SECRET)
         partnerships.append({
             "slug": slug,
             "lead": [f"{slug}-lead", "x"],
             "board": [viewer.username, "x"],
+            "admins": [[admin.username, "x"] for admin in admins],
             "token": key,
             "milestones": list(Milestone.objects.filter(partnership=partnership)
                                .order_by("pk").values_list("pk", flat=True)),
@@ -94,7 +106,7 @@ def prepare() -> dict:
     for entry in partnerships:
         entry["metrics"] = sorted(set(MetricSummary.objects.filter(
             partnership__slug=entry["slug"]).values_list("metric_id", flat=True)))[:12]
-    return {"partnerships": partnerships}
+    return {"partnerships": partnerships, "totp_secret": ADMIN_TOTP_SECRET}
 
 
 def worker_evidence(began: float, ended: float) -> dict:
@@ -132,10 +144,15 @@ def worker_evidence(began: float, ended: float) -> dict:
 
 # --- The servers ---------------------------------------------------------------------------
 def production_env(database_url: str, broker_url: str, static_root: Path) -> dict[str, str]:
-    """Production settings (cdp/settings.py) on plain HTTP: gunicorn's and the worker's."""
-    return {**os.environ, "DATABASE_URL": database_url, "DATABASE_CONN_MAX_AGE": "60",
+    """Production settings (cdp/settings.py) on plain HTTP: gunicorn's and the worker's. The
+    pepper and the second factor's key are this process's, which stored the passwords and the
+    authenticator apps' keys."""
+    from django.conf import settings
+
+    return {**os.environ, "PASSWORD_PEPPER": settings.PASSWORD_PEPPER,
+            "MFA_ENCRYPTION_KEY": settings.MFA_ENCRYPTION_KEY,
+            "DATABASE_URL": database_url, "DATABASE_CONN_MAX_AGE": "60",
             "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-load-not-a-secret-" + "y" * 40,
-            "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_STATIC_ROOT": str(static_root), "CELERY_BROKER_URL": broker_url,
             "DJANGO_LOG_LEVEL": "WARNING"}
@@ -234,7 +251,7 @@ def table(requests: Path) -> tuple[list[list[object]], list[str], float]:
         return [], [], 0.0
     start = min(r[0] for r in records)
     seconds = max(r[0] + r[3] / 1000 for r in records) - start
-    settled = max((r[0] + r[3] / 1000 for r in records if r[2] == "sign-in"), default=start)
+    settled = max((r[0] + r[3] / 1000 for r in records if r[2] in SIGN_INS), default=start)
     kinds = sorted({(r[2], r[1]) for r in records})
     rows = [figures(f"{method} {name}", [r for r in records if (r[2], r[1]) == (name, method)],
                     seconds, settled) for name, method in kinds]
@@ -307,10 +324,12 @@ def write_report(got: dict, prepared_s: float) -> None:
     ours = sum(cpu[name] for name in ("gunicorn", "worker", "PostgreSQL", "locust"))
     notes = [
         f"Data: generate(partnerships={PARTNERSHIPS}, years={YEARS}); {len(LOADED)} "
-        f"partnerships with a lead, a board member and an analyst (API token) each and a "
+        f"partnerships with a lead, a board member, an analyst (API token) and "
+        f"{ADMINS} administrators (authenticator app) each and a "
         f"plan of 36 milestones; set up in {prepared_s:.0f} s.",
         f"Load: locust, {USERS} users ({SPAWN_RATE:g} a second) for {SECONDS} s, board "
-        "members:leads:analysts 5:3:2 (bench/locustfile.py); times in ms as locust "
+        "members:leads:analysts:administrators 5:3:2:1 (bench/locustfile.py; administrators "
+        "sign in with the authenticator app's code); times in ms as locust "
         "measures them (to the end of the body), nearest-rank percentiles of every request; "
         f"the last column leaves out the sign-in burst: requests started after the last "
         f"sign-in ended, {got['settled']:.0f} s into the run.",

@@ -87,6 +87,7 @@ def main() -> None:
             env = {**os.environ, "DATABASE_URL": _test_database_url(connection.settings_dict),
                    "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
                    "PASSWORD_PEPPER": "bench-pepper-not-a-secret-" + "p" * 20,
+                   "MFA_ENCRYPTION_KEY": "YmVuY2gta2V5LW5vdC1hLXNlY3JldC1iZW5jaC1rZXk=",
                    "DJANGO_ALLOWED_HOSTS": "localhost",
                    "FINGERTIPS_API_URL": server.url_for("/api/"), "FINGERTIPS_ATTEMPTS": "1"}
             for label, uploaded in (("first sync", None), ("new upload, same file",

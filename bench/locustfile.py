@@ -8,6 +8,8 @@
   only when more leads run than there are shares; then it is expected, not a failure.
 - Analysts use an API token and export their partnership's observations as CSV, or read a
   JSON page of them.
+- Partnership administrators sign in with the password and then the authenticator app's code
+  (the second factor), and open the members page and the dashboard.
 
 LOAD_PLAN names the JSON file bench_load.py writes: per partnership its slug, the lead's and
 the board member's username and password, the analyst's token, the plan's milestone ids and
@@ -27,6 +29,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyotp
 from locust import HttpUser, between, events, task
 from requests.cookies import RequestsCookieJar
 
@@ -34,7 +37,9 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 PARTNERSHIPS = PLAN["partnerships"]
 SHARES = 4  # leads per partnership that never edit the same milestone
 STATUSES = ["not_started", "on_track", "at_risk", "off_track", "complete"]
-_numbers = {"lead": itertools.count(), "board": itertools.count(), "analyst": itertools.count()}
+_numbers = {"lead": itertools.count(), "board": itertools.count(), "analyst": itertools.count(),
+            "admin": itertools.count()}
+TOTP = pyotp.TOTP(PLAN.get("totp_secret", "")) if PLAN.get("totp_secret") else None
 RECORD = os.environ.get("LOAD_REQUESTS")
 _log = open(RECORD, "w", newline="") if RECORD else None  # closed when locust quits
 _requests = csv.writer(_log) if _log else None
@@ -127,16 +132,24 @@ class SignedInUser(HttpUser):
         self.share = number // len(PARTNERSHIPS)
         self.base = f"/partnerships/{self.partnership['slug']}/"
         self.client.cookies = PlainHttpJar()
-        username, password = self.partnership[self.role]
+        self.sign_in(*self.account())
+
+    def account(self) -> list[str]:
+        return self.partnership[self.role]
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        """The sign-in form, then the password; returns the CSRF token."""
         with self.client.get("/sign-in/", name="sign-in form", catch_response=True) as page:
             if not expect(page, 200):
-                return
+                return None
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        token = token and token.group(1)
         with self.client.post("/sign-in/", name="sign-in", allow_redirects=False,
                               catch_response=True,
-                              data={"csrfmiddlewaretoken": token and token.group(1),
+                              data={"csrfmiddlewaretoken": token,
                                     "username": username, "password": password}) as signed:
             expect(signed, 302)
+        return token
 
 
 class BoardUser(SignedInUser):
@@ -236,3 +249,39 @@ class AnalystUser(HttpUser):
                              catch_response=True) as page:
             if expect(page, 200, kind="application/json") and not page.json()["results"]:
                 page.failure("no results")
+
+
+class AdminUser(SignedInUser):
+    """A partnership administrator: signs in with the second factor (the authenticator app's
+    code), then the members page and the dashboard."""
+
+    weight = 1
+    role = "admin"
+    wait_time = between(2, 6)
+
+    def account(self) -> list[str]:
+        admins = self.partnership["admins"]
+        return admins[self.share % len(admins)]  # each its own: a code is taken once
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        token = super().sign_in(username, password)
+        with self.client.get("/sign-in/second-factor/", name="second-factor form",
+                             catch_response=True) as page:
+            if not expect(page, 200):
+                return None
+        with self.client.post("/sign-in/second-factor/", name="sign-in second factor",
+                              allow_redirects=False, catch_response=True,
+                              data={"csrfmiddlewaretoken": token, "code": TOTP.now()}) as done:
+            expect(done, 302)
+        return token
+
+    @task(1)
+    def members(self):
+        with self.client.get(f"{self.base}members/", name="members page",
+                             catch_response=True) as page:
+            expect(page, 200)
+
+    @task(2)
+    def dashboard(self):
+        with self.client.get(self.base, name="dashboard", catch_response=True) as page:
+            expect(page, 200, text="Milestones by")

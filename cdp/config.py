@@ -1,8 +1,36 @@
 """The settings too long to read inside cdp/settings.py: the REST framework's and the
-OpenAPI schema's, and the logging's. Plain values read from the environment: cdp/settings.py
-takes them as they are."""
+OpenAPI schema's, the logging's, and the second factor's encryption key. Plain values read
+from the environment: cdp/settings.py takes them as they are."""
 
 import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Development only (DJANGO_DEBUG): a fixed Fernet key for the second factor's secrets.
+DEVELOPMENT_MFA_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5ldmVyLWluLXByb2R1Y3Q="
+
+
+def mfa_encryption_keys(debug: bool) -> tuple[str, list[str]]:
+    """MFA_ENCRYPTION_KEY, the Fernet key the second factor's secrets are encrypted with
+    (cdp/signin/secrets.py), required in production; and MFA_ENCRYPTION_KEYS_OLD, earlier
+    keys still read while rotating (comma-separated)."""
+    from cryptography.fernet import Fernet
+
+    key = os.environ.get("MFA_ENCRYPTION_KEY", "").strip()
+    if not key and debug:
+        key = DEVELOPMENT_MFA_ENCRYPTION_KEY
+    old = [k.strip() for k in os.environ.get("MFA_ENCRYPTION_KEYS_OLD", "").split(",")
+           if k.strip()]
+    for each in (key, *old):
+        try:
+            Fernet(each.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                "MFA_ENCRYPTION_KEY must be set, to a Fernet key (32 random bytes, URL-safe "
+                "base64: python -c \"from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())\"), when DJANGO_DEBUG is off "
+                "(production mode); MFA_ENCRYPTION_KEYS_OLD likewise.") from None
+    return key, old
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -452,6 +452,8 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMi
                   "allauth.account.middleware.AccountMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
                   "cdp.signin.middleware.SecondFactorRequiredMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("cdp.signin.middleware.SecondFactorRequiredMiddleware") + 1,
+                  "cdp.signin.step_up.StepUpMiddleware")  # step-up: answers before allauth
 # Django's ModelBackend, loading the user with whether they must and do have a second factor.
 AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index(
     "django.contrib.auth.backends.ModelBackend")] = "cdp.signin.backends.SignInBackend"
@@ -493,3 +495,6 @@ SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST, with the CSRF token
 # The sign-in page's and an SSO session's sign-out forms may lead on to the issuer (CSP).
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "cdp.signin.sso_flow.SignOutFormActionMiddleware")
+
+# Authenticator apps' keys and recovery codes' seeds are encrypted (cdp/signin/secrets.py).
+MFA_ENCRYPTION_KEY, MFA_ENCRYPTION_KEYS_OLD = config.mfa_encryption_keys(DEBUG)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships.mixins import add_service_error
+from partnerships.mixins import add_service_error, kept_form_data
 
 from . import tokens
 from .forms import ApiTokenForm
@@ -42,9 +43,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required(allow_get=True)  # step-up to make or revoke (cdp.signin.step_up)
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens: make one (its key is shown once), see them, revoke one."""
-    form, created = ApiTokenForm(user=request.user), None
+    kept = kept_form_data(request)
+    form, created = ApiTokenForm(kept if kept and "name" in kept else None,
+                                 user=request.user), None
     if request.method == "POST" and "revoke" in request.POST:
         name = tokens.token_revoke(user=request.user, digest=request.POST["revoke"])
         if name is None:

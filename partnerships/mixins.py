@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from . import access
 from .models import Partnership
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Step-up (ASVS 4.3.3): a view's `step_up` says when it needs a recent sign-in or confirmation
+# of who one is. "always": every request (pages that only exist to change something);
+# "write": changes only (POST and the like), so the page can be read without. The rule and
+# where one confirms are cdp.signin.step_up's; django-allauth's own pages follow the same.
+STEP_UP_ALWAYS, STEP_UP_WRITE = "always", "write"
+# What a form sent without a recent sign-in held, kept for the page it is sent back to after
+# confirming (cdp.signin.step_up writes it): {"path": ..., "data": {field: [values]}}.
+KEPT_FORM_SESSION_KEY = "cdp_step_up_form"
+
+
+def kept_form_data(request) -> QueryDict | None:
+    """The fields of the form this page sent before its author was asked to confirm who they
+    are, to show again (once); None when there is none for this page."""
+    if request.method != "GET" or KEPT_FORM_SESSION_KEY not in request.session:
+        return None
+    kept = request.session.pop(KEPT_FORM_SESSION_KEY)
+    if kept.get("path") != request.path:
+        return None
+    data = QueryDict(mutable=True)
+    for field, values in kept.get("data", {}).items():
+        data.setlist(field, values)
+    return data
 
 
 class PartnershipViewMixin(LoginRequiredMixin):
@@ -23,6 +46,7 @@ class PartnershipViewMixin(LoginRequiredMixin):
 
     read_action: str = access.VIEW
     write_action: str | None = None
+    step_up: str | None = None  # STEP_UP_ALWAYS or STEP_UP_WRITE
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -37,7 +61,20 @@ class PartnershipViewMixin(LoginRequiredMixin):
         access.require(request.user, slug, needed, held=self.actions)
         self.partnership = access.get_for_user(
             Partnership.objects.select_related("region"), request.user, needed, slug=slug)
-        return super().dispatch(request, *args, **kwargs)
+        handler = super().dispatch
+        if self.step_up is not None:
+            # Raises allauth's ReauthenticationRequired: cdp.signin.step_up answers it.
+            handler = reauthentication_required(handler,
+                                                allow_get=self.step_up == STEP_UP_WRITE)
+        return handler(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        """Form views: the form sent before confirming who one is comes back filled in."""
+        kwargs = super().get_form_kwargs()
+        kept = kept_form_data(self.request) if self.step_up is not None else None
+        if kept is not None:
+            kwargs["data"] = kept
+        return kwargs
 
     def scoped(self, model: type[models.Model], action: str = access.VIEW) -> models.QuerySet:
         """`model`'s rows in this partnership that the user may take `action` on."""

@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from . import access, selectors, services
 from .forms import InviteMemberForm, MemberRoleForm
-from .mixins import PartnershipViewMixin
+from .mixins import STEP_UP_ALWAYS, STEP_UP_WRITE, PartnershipViewMixin
 from .models import Membership
 
 
@@ -66,6 +66,7 @@ class MemberInviteView(PartnershipViewMixin, FormView):
     form_class = InviteMemberForm
     read_action = access.MANAGE_MEMBERS
     write_action = access.MANAGE_MEMBERS
+    step_up = STEP_UP_ALWAYS
 
     def form_valid(self, form):
         try:
@@ -97,6 +98,7 @@ class MemberInviteView(PartnershipViewMixin, FormView):
 class MembershipMixin(PartnershipViewMixin):
     read_action = access.MANAGE_MEMBERS
     write_action = access.MANAGE_MEMBERS
+    step_up = STEP_UP_ALWAYS
 
     def get_membership(self) -> Membership:
         try:
@@ -173,6 +175,7 @@ class MemberInviteResendView(MembershipMixin, View):
     """POST: emails a member who has not signed in yet their invitation again."""
 
     read_action = None  # nothing to GET
+    step_up = STEP_UP_WRITE
 
     def post(self, request, *args, **kwargs):
         membership = self.get_membership()

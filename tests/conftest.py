@@ -27,6 +27,48 @@ def pytest_configure(config) -> None:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": dict.fromkeys(
         settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/minute")}
     api_settings.reload()
+    _force_login_signs_in_as_the_sign_in_page_does()
+
+
+AUTHENTICATION_RECORDS = "account_authentication_methods"
+
+
+def _force_login_signs_in_as_the_sign_in_page_does() -> None:
+    """A test client's force_login leaves the session a real sign-in leaves: django-allauth's
+    record of the password, and of the second factor for whoever has one, just now. Step-up
+    (cdp/signin/step_up.py) counts a recent sign-in; tests of it age the records
+    (`sign_in_ago`)."""
+    from django.test.client import ClientMixin
+
+    if getattr(ClientMixin.force_login, "records_the_sign_in", False):
+        return
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        import time
+
+        from allauth.mfa.models import Authenticator
+
+        original(self, user, backend)
+        now = time.time()
+        records = [{"method": "password", "at": now, "username": user.get_username()}]
+        if Authenticator.objects.filter(user=user).exists():
+            records.append({"method": "mfa", "at": now, "type": "totp"})
+        session = self.session
+        session[AUTHENTICATION_RECORDS] = records
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+
+    force_login.records_the_sign_in = True
+    ClientMixin.force_login = force_login
+
+
+def sign_in_ago(client, seconds: float) -> None:
+    """Makes the client's sign-in (and any confirmation since) `seconds` older."""
+    session = client.session
+    for record in session.get(AUTHENTICATION_RECORDS, []):
+        record["at"] -= seconds
+    session.save()
 
 
 def require_env(name: str) -> str:

@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, TOTP_SECRET
 
 
 @pytest.fixture
@@ -59,6 +59,11 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_api_auth.py::test_repeated_failures_lock_the_username_out_with_a_429",
         "tests/cdp/test_api_auth.py::test_over_the_rate_the_answer_is_429_with_retry_after",
     )),
+    "2.2.2": Requirement(
+        NOT_APPLICABLE, (),
+        "No weak authenticator is offered: no codes by SMS or email. The second factor is an "
+        "authenticator app, a passkey or security key, or a recovery code.",
+    ),
     "2.4.1": Requirement(MET, (HERE + "test_2_4_1_passwords_are_stored_with_argon2id",
                                HERE + "test_2_4_1_older_pbkdf2_passwords_are_rehashed_at_sign_in")),
     "2.4.2": Requirement(MET, (HERE + "test_2_4_2_each_password_has_its_own_random_salt",)),
@@ -68,8 +73,33 @@ REQUIREMENTS: dict[str, Requirement] = {
         HERE + "test_2_4_5_a_rotated_pepper_keeps_hashes_working_until_the_next_sign_in",
         "tests/cdp/test_settings.py::test_production_needs_a_password_pepper",
     )),
+    "2.5.7": Requirement(MET, (
+        "tests/cdp/test_second_factor.py::"
+        "test_a_national_admin_resets_a_lost_second_factor_and_it_is_logged",
+        "tests/cdp/test_second_factor.py::test_a_reset_needs_a_reason_and_is_not_ones_own",
+        "tests/cdp/test_second_factor.py::test_the_command_resets_a_national_admin_and_is_logged",
+    )),
+    "2.7.1": Requirement(
+        NOT_APPLICABLE, (), "No out-of-band authenticator: no SMS, telephone or push codes.",
+    ),
+    "2.8.1": Requirement(MET, (HERE + "test_2_8_1_codes_from_the_app_last_their_30_seconds",)),
+    "2.8.2": Requirement(MET, (
+        "tests/cdp/test_second_factor_secrets.py::"
+        "test_the_authenticator_apps_key_and_the_recovery_codes_seed_are_encrypted",
+        "tests/cdp/test_second_factor_secrets.py::"
+        "test_without_the_key_the_database_gives_nothing_away",
+        "tests/cdp/test_second_factor_secrets.py::"
+        "test_the_migration_encrypts_secrets_stored_before",
+        "tests/cdp/test_settings.py::test_production_needs_a_key_for_the_second_factors_secrets",
+    )),
+    "2.8.4": Requirement(MET, (
+        HERE + "test_2_8_4_a_code_signs_in_once",
+        "tests/cdp/test_second_factor.py::test_a_recovery_code_works_once",
+    )),
     # --- V3 Session management ---------------------------------------------------------
     "3.2.1": Requirement(MET, (HERE + "test_3_2_1_signing_in_gives_a_new_session",)),
+    "3.2.2": Requirement(MET, (
+        HERE + "test_3_2_2_session_tokens_have_at_least_64_bits_of_entropy",)),
     "3.3.1": Requirement(MET, (
         HERE + "test_3_3_1_signing_out_ends_the_session_for_good",
         "tests/sso/test_sso.py::test_signing_out_also_signs_out_at_the_issuer",
@@ -93,6 +123,20 @@ REQUIREMENTS: dict[str, Requirement] = {
         NOT_APPLICABLE, (),
         "The service has a host name of its own; its cookies are host-only with path /.",
     ),
+    "3.5.1": Requirement(MET, (
+        "tests/cdp/test_api_auth.py::"
+        "test_the_tokens_page_makes_shows_once_and_revokes_ones_own_tokens",
+        "tests/cdp/test_step_up.py::"
+        "test_making_and_revoking_tokens_asks_to_confirm_by_password_without_a_second_factor",
+    )),
+    "3.7.1": Requirement(MET, (
+        "tests/cdp/test_step_up.py::test_inviting_a_member_asks_to_confirm_and_keeps_the_form",
+        "tests/cdp/test_step_up.py::"
+        "test_a_recent_sign_in_needs_no_confirmation_and_the_limit_is_15_minutes",
+        "tests/cdp/test_step_up.py::"
+        "test_the_password_alone_does_not_do_for_someone_with_a_second_factor",
+        "tests/cdp/test_step_up.py::test_second_factor_settings_ask_to_confirm",
+    )),
     # --- V4 Access control -------------------------------------------------------------
     "4.1.1": Requirement(MET, (
         "tests/actionplans/views/test_milestones.py::"
@@ -139,11 +183,20 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/test_isolation.py::test_access",
     )),
     "4.3.2": Requirement(MET, (HERE + "test_4_3_2_no_directory_listing_or_metadata_files",)),
-    "4.3.3": Requirement(
-        NOT_MET, (),
-        "No step-up authentication before sensitive actions (managing members, making API "
-        "tokens); roles separate duties, and the last administrator cannot be removed.",
-    ),
+    "4.3.3": Requirement(MET, (
+        "tests/cdp/test_step_up.py::test_inviting_a_member_asks_to_confirm_and_keeps_the_form",
+        "tests/cdp/test_step_up.py::test_changing_a_role_asks_to_confirm",
+        "tests/cdp/test_step_up.py::test_removing_a_member_asks_to_confirm",
+        "tests/cdp/test_step_up.py::"
+        "test_resending_an_invitation_asks_to_confirm_and_comes_back_to_the_list",
+        "tests/cdp/test_step_up.py::"
+        "test_making_and_revoking_tokens_asks_to_confirm_by_password_without_a_second_factor",
+        "tests/cdp/test_step_up.py::"
+        "test_publishing_the_public_page_asks_to_confirm_and_keeps_the_choices",
+        "tests/cdp/test_step_up.py::test_second_factor_settings_ask_to_confirm",
+        "tests/cdp/test_second_factor.py::"
+        "test_a_national_admin_resets_a_lost_second_factor_and_it_is_logged",
+    )),
     # --- V5 Validation, sanitisation and encoding --------------------------------------
     "5.1.1": Requirement(MET, (HERE + "test_5_1_1_repeated_or_misplaced_parameters",)),
     "5.1.2": Requirement(MET, (
@@ -467,6 +520,44 @@ def test_2_4_5_a_rotated_pepper_keeps_hashes_working_until_the_next_sign_in(tena
     sign_in(Client(), user.username)
 
 
+def totp_code(offset: float = 0) -> str:
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(TOTP_SECRET).at(time.time() + offset)
+
+
+@pytest.mark.django_db
+def test_2_8_1_codes_from_the_app_last_their_30_seconds(tenants):
+    """ASVS 2.8.1: a code from the authenticator app is valid for its 30 seconds and for the
+    periods either side (clock drift, MFA_TOTP_TOLERANCE = 1); older and later ones fail."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    assert (app_settings.TOTP_PERIOD, app_settings.TOTP_TOLERANCE) == (30, 1)
+    totp = TOTP(Authenticator.objects.get(user=tenants.users["a_admin"], type="totp"))
+    assert not totp.validate_code(totp_code(-95))
+    assert not totp.validate_code(totp_code(95))
+    assert totp.validate_code(totp_code(-30))
+    assert totp.validate_code(totp_code())
+
+
+@pytest.mark.django_db
+def test_2_8_4_a_code_signs_in_once(tenants):
+    """ASVS 2.8.4: a code from the authenticator app is taken once: the same code again, in
+    its period, is refused (allauth keeps the codes used for as long as they are valid)."""
+    code = totp_code()
+    first, second = Client(), Client()
+    for client in (first, second):
+        sign_in(client, "a_admin")
+    assert first.post("/sign-in/second-factor/", {"code": code}).status_code == 302
+    again = second.post("/sign-in/second-factor/", {"code": code})
+    assert again.status_code == 200 and "govuk-error-summary" in again.content.decode()
+    assert b"Signed in as" not in second.get("/").content
+
+
 # --- V3 Session management ------------------------------------------------------------------
 @pytest.mark.django_db
 def test_3_2_1_signing_in_gives_a_new_session(tenants):
@@ -481,6 +572,22 @@ def test_3_2_1_signing_in_gives_a_new_session(tenants):
     sign_in(client, "a_viewer")
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted.session_key
     assert not Session.objects.filter(session_key=planted.session_key).exists()
+
+
+@pytest.mark.django_db
+def test_3_2_2_session_tokens_have_at_least_64_bits_of_entropy(tenants):
+    """ASVS 3.2.2: the session key is 32 characters drawn at random (Python's secrets) from
+    36: about 165 bits."""
+    client = Client()
+    sign_in(client, "a_lead")
+    keys = {client.session.session_key}
+    client.post("/sign-out/")
+    sign_in(client, "a_lead")
+    keys.add(client.session.session_key)
+    assert len(keys) == 2
+    for key in keys:
+        assert re.fullmatch(r"[a-z0-9]{32,}", key)
+        assert len(key) * math.log2(36) >= 64
 
 
 @pytest.mark.django_db

@@ -55,6 +55,7 @@ def test_app_services_are_wired_to_postgres_and_redis(compose):
         assert env["DJANGO_DEBUG"] == "false"
         assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
         assert env["PASSWORD_PEPPER"].startswith("${PASSWORD_PEPPER:?")
+        assert env["MFA_ENCRYPTION_KEY"].startswith("${MFA_ENCRYPTION_KEY:?")
         assert "localhost" in env["DJANGO_ALLOWED_HOSTS"], "the web health check calls localhost"
         depends = services[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"

@@ -240,9 +240,12 @@ ANNOTATE_ACTION = expect(403, anonymous=302, outsider=404, lead=302, analyst=302
 OWN_ACCOUNT_PAGE = expect(200, anonymous=302)
 CONFIRM_BY_PASSWORD = expect(200, anonymous=302, admin=302, superuser=302)
 CONFIRM_BY_CODE = expect(302, admin=200, superuser=200)
-WITH_APP_ONLY = expect(404, anonymous=302, admin=302, superuser=302)
-# National administrators only, after confirming it is them.
-RESET_PAGE = expect(403, anonymous=302, superuser=302)
+# The clients here signed in just now (tests/conftest.py): no need to confirm it is them
+# again (step-up: tests/cdp/test_step_up.py asks after 15 minutes).
+WITH_APP_ONLY_GET = expect(404, anonymous=302, admin=200, superuser=200)
+WITH_APP_ONLY_POST = expect(404, anonymous=302, admin=302, superuser=302)
+# National administrators only.
+RESET_PAGE = expect(403, anonymous=302, superuser=200)
 
 
 def an_issuer(t: Tenants, side: str) -> dict:
@@ -279,8 +282,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     ),
     "password_reset_complete": Expectation(get=PUBLIC_PAGE, post=NOT_ALLOWED),
     # Sign-in, the second factor and step-up (django-allauth, cdp/signin/). Changing one's
-    # second factors first asks to confirm it is you: a redirect to the confirm page. The
-    # administrators here have an authenticator app, so they confirm with its code.
+    # second factors needs a sign-in within 15 minutes, as here; after that, a redirect to
+    # confirm it is you (tests/cdp/test_step_up.py). The administrators here have an
+    # authenticator app: setting one up again sends them to their own.
     "account_login": Expectation(get=SIGNED_IN_REDIRECT, post=SIGNED_IN_REDIRECT),
     "account_logout": Expectation(get=NOT_ALLOWED, post=expect(302)),
     "mfa_authenticate": Expectation(get=expect(302), post=expect(302)),  # only mid-sign-in
@@ -288,16 +292,23 @@ EXPECTATIONS: dict[str, Expectation] = {
     "mfa_reauthenticate": Expectation(get=CONFIRM_BY_CODE, post=CONFIRM_BY_CODE),
     "mfa_reauthenticate_webauthn": Expectation(get=expect(302), post=expect(302)),
     "mfa_index": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
-    "mfa_activate_totp": Expectation(get=expect(302), post=expect(302)),
-    "mfa_deactivate_totp": Expectation(get=WITH_APP_ONLY, post=WITH_APP_ONLY),
+    "mfa_activate_totp": Expectation(get=expect(200, anonymous=302, admin=302, superuser=302),
+                                     post=expect(200, anonymous=302, admin=302, superuser=302)),
+    "mfa_deactivate_totp": Expectation(get=WITH_APP_ONLY_GET, post=WITH_APP_ONLY_POST),
     "mfa_list_webauthn": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
-    "mfa_add_webauthn": Expectation(get=expect(302), post=expect(302)),
-    "mfa_remove_webauthn": Expectation(get=expect(302), post=expect(302), kwargs=a_key),
-    "mfa_edit_webauthn": Expectation(get=expect(302), post=expect(302), kwargs=a_key),
+    "mfa_add_webauthn": Expectation(get=expect(200, anonymous=302),
+                                    post=expect(200, anonymous=302)),
+    # Someone else's key: none of theirs.
+    "mfa_remove_webauthn": Expectation(get=expect(404, anonymous=302),
+                                       post=expect(404, anonymous=302), kwargs=a_key),
+    "mfa_edit_webauthn": Expectation(get=expect(404, anonymous=302),
+                                     post=expect(404, anonymous=302), kwargs=a_key),
     # Nobody here has recovery codes yet.
     "mfa_view_recovery_codes": Expectation(get=expect(404, anonymous=302),
                                            post=expect(405, anonymous=302)),
-    "mfa_generate_recovery_codes": Expectation(get=expect(302), post=expect(302)),
+    "mfa_generate_recovery_codes": Expectation(
+        get=expect(200, anonymous=302),
+        post=expect(200, anonymous=302, admin=302, superuser=302)),  # made, for those with an app
     "mfa_download_recovery_codes": Expectation(get=expect(404, anonymous=302),
                                                post=expect(404, anonymous=302)),
     "second_factor_reset": Expectation(get=RESET_PAGE, post=RESET_PAGE),

@@ -29,7 +29,7 @@ from django.views.generic import FormView, View
 
 from cdp.models import PublicPage
 from partnerships import access
-from partnerships.mixins import PartnershipViewMixin
+from partnerships.mixins import STEP_UP_WRITE, PartnershipViewMixin
 
 from . import selectors, services
 from .forms import PublicPageForm
@@ -120,6 +120,7 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
     form_class = PublicPageForm
     read_action = access.PUBLISH
     write_action = access.PUBLISH
+    step_up = STEP_UP_WRITE  # publishing, or changing what is public
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

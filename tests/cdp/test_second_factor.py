@@ -17,7 +17,7 @@ from cdp import tokens
 from cdp.models import ApiToken, SecondFactorReset
 from partnerships import access, services
 
-from ..conftest import PASSWORD, TOTP_SECRET
+from ..conftest import PASSWORD, TOTP_SECRET, sign_in_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,10 @@ def national(tenants) -> Client:
 
 def test_a_national_admin_resets_a_lost_second_factor_and_it_is_logged(tenants, caplog):
     client = national(tenants)
-    # Step-up first: the code again (never the password alone, for someone with a code).
+    assert client.get("/account/two-factor/reset/").status_code == 200  # signed in just now
+    sign_in_ago(client, 16 * 60)
+    # Step-up after 15 minutes: the code again (never the password alone, for someone with
+    # a code).
     response = client.get("/account/two-factor/reset/")
     assert response.status_code == 302
     assert response["Location"].startswith("/account/confirm/code/?next=")

@@ -11,6 +11,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k8Vh3r9-Jd2mQx7LpZc4sWn6bTy1fGa5uEo0iRk-PlQzXc8vBn",
     "DJANGO_ALLOWED_HOSTS": "cdp.example.org",
     "PASSWORD_PEPPER": "Qm7-xT2pL9vR4kWc8ZsN1bHy6uGd3fJe0aVo5iXq",
+    "MFA_ENCRYPTION_KEY": "cP3Fq0x8Qv6m1yH2bW9nK4sT7dJ5gL0aZ8eR3uV6iXo=",
 }
 
 
@@ -87,6 +88,21 @@ def test_production_needs_a_password_pepper():
         PRODUCTION["PASSWORD_PEPPER"])
     assert settings_value("settings.PASSWORD_HASHERS[0]", env={"DJANGO_DEBUG": "1"}) == (
         "cdp.passwords.PepperedArgon2idPasswordHasher")
+
+
+def test_production_needs_a_key_for_the_second_factors_secrets():
+    """The authenticator apps' keys are encrypted at rest: production refuses to start
+    without a valid Fernet key in MFA_ENCRYPTION_KEY (or with a bad old one); development
+    has a fixed one."""
+    for key in ("", "not-a-fernet-key"):
+        result = manage("check", env={**PRODUCTION, "MFA_ENCRYPTION_KEY": key})
+        assert result.returncode != 0
+        assert "MFA_ENCRYPTION_KEY must be set" in result.stderr
+    result = manage("check", env={**PRODUCTION, "MFA_ENCRYPTION_KEYS_OLD": "short"})
+    assert result.returncode != 0 and "MFA_ENCRYPTION_KEYS_OLD" in result.stderr
+    assert settings_value("settings.MFA_ENCRYPTION_KEY", env=PRODUCTION) == (
+        PRODUCTION["MFA_ENCRYPTION_KEY"])
+    assert settings_value("settings.MFA_ENCRYPTION_KEY", env={"DJANGO_DEBUG": "1"})
 
 
 def test_session_limits_are_read_from_the_environment():
