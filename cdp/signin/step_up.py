@@ -13,10 +13,10 @@ raises allauth's ReauthenticationRequired is answered by `StepUpMiddleware` with
 `confirm_redirect`: one way out, whichever page asked.
 
 Single sign-on: `confirm_url` is the one place that says where someone confirms who they are.
-For someone who signs in through their organisation's identity provider, make it return the
-provider's sign-in with `prompt=login` (allauth.socialaccount's reauthentication); the fresh
-"socialaccount" record that sign-in leaves then counts here like a password (and the provider
-vouching for MFA, as at sign-in, like the second factor).
+Someone whose session began at their organisation's identity provider confirms there, made to
+ask again (`prompt=login`, `max_age=0`: cdp.signin.sso.step_up_url); the fresh "socialaccount"
+record that sign-in leaves then counts here like a password (and the provider vouching for
+MFA, as at sign-in, like the second factor), timed by the issuer's `auth_time`.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from partnerships.mixins import KEPT_FORM_SESSION_KEY, SAFE_METHODS
+
+from . import sso
 
 # How a session proved who it is (allauth's records): signing in or confirming.
 FIRST_FACTORS = frozenset({"password", "socialaccount"})
@@ -60,19 +62,36 @@ def last_authenticated_at(request: HttpRequest) -> float | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    records = get_authentication_records(request, user)
+    records = _as_proved(get_authentication_records(request, user))
     if not has_second_factor(user):
-        return max((r.get("at", 0) for r in records if r.get("method") in FIRST_FACTORS),
+        return max((r["at"] for r in records if r.get("method") in FIRST_FACTORS),
                    default=None)
-    times = [r.get("at", 0) for r in records if r.get("method") == SECOND_FACTOR]
+    times = [r["at"] for r in records if r.get("method") == SECOND_FACTOR]
     if not times and any(r.get("method") in FIRST_FACTORS for r in records):
         # Signed in before they had a second factor, and set one up since: that sign-in was
         # with everything they had (it counts until the time limit, as any other).
         first = Authenticator.objects.filter(user=user).aggregate(Min("created_at"))
         since = first["created_at__min"].timestamp() if first["created_at__min"] else 0
-        times = [r.get("at", 0) for r in records
-                 if r.get("method") in FIRST_FACTORS and r.get("at", 0) <= since]
+        times = [r["at"] for r in records
+                 if r.get("method") in FIRST_FACTORS and r["at"] <= since]
     return max(times, default=None)
+
+
+def _as_proved(records: list[dict]) -> list[dict]:
+    """The session's records, each timed by when its person actually authenticated: a
+    single sign-on (and the second factor its issuer vouched for) by the issuer's
+    `auth_time` where it gave one, since an issuer that remembered its own session signs
+    people in again without asking them anything."""
+    proved, issuer_auth_time = [], None
+    for record in records:
+        at = record.get("at", 0)
+        if record.get("method") == "socialaccount":
+            issuer_auth_time = record.get("auth_time")
+        if issuer_auth_time is not None and (
+                record.get("method") == "socialaccount" or record.get("type") == "sso"):
+            at = min(at, float(issuer_auth_time))
+        proved.append({**record, "at": at})
+    return proved
 
 
 def recently_authenticated(request: HttpRequest | None) -> bool:
@@ -82,12 +101,17 @@ def recently_authenticated(request: HttpRequest | None) -> bool:
     return at is not None and time.time() - at < account_settings.REAUTHENTICATION_TIMEOUT
 
 
-def confirm_url(request: HttpRequest) -> str:
-    """Where this person confirms who they are: the first of the adapter's ways
-    (cdp.signin.adapters puts the second factor first). The hook for single sign-on."""
+def confirm_url(request: HttpRequest, back: str) -> str:
+    """Where this person confirms who they are, coming back to `back` after: for a session
+    that began by single sign-on, at their issuer, made to ask again (cdp.signin.sso,
+    `prompt=login`); otherwise the first of the adapter's ways (cdp.signin.adapters puts the
+    second factor first)."""
+    at_issuer = sso.step_up_url(request, back)
+    if at_issuer:
+        return at_issuer
     methods = get_adapter(request).get_reauthentication_methods(request.user)
-    # None (an account with neither password nor second factor: single sign-on's to fill).
-    return methods[0]["url"] if methods else reverse("account_reauthenticate")
+    url = methods[0]["url"] if methods else reverse("account_reauthenticate")
+    return f"{url}?{urlencode({REDIRECT_FIELD_NAME: back})}"
 
 
 def confirm_redirect(request: HttpRequest) -> HttpResponseRedirect:
@@ -102,8 +126,7 @@ def confirm_redirect(request: HttpRequest) -> HttpResponseRedirect:
             field: request.POST.getlist(field) for field in request.POST
             if field not in NOT_KEPT}}
         messages.warning(request, CHANGE_HELD_BACK)
-    return HttpResponseRedirect(f"{confirm_url(request)}?"
-                                f"{urlencode({REDIRECT_FIELD_NAME: back})}")
+    return HttpResponseRedirect(confirm_url(request, back))
 
 
 def _page_sent_from(request: HttpRequest) -> str:

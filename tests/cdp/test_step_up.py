@@ -236,7 +236,8 @@ def test_the_way_to_confirm_is_one_function(tenants, monkeypatch):
     cdp.signin.step_up.confirm_url (the provider's sign-in, with prompt=login)."""
     from cdp.signin import step_up
 
-    monkeypatch.setattr(step_up, "confirm_url", lambda request: "/sso/step-up/")
+    monkeypatch.setattr(step_up, "confirm_url",
+                        lambda request, back: f"/sso/step-up/?next={back}")
     admin = stale(tenants.users["a_admin"])
     response = admin.get(MEMBERS + "add/")
     assert response["Location"].startswith("/sso/step-up/?next=")

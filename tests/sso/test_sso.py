@@ -200,5 +200,25 @@ def test_step_up_for_single_sign_on_asks_the_issuer_again(issuers, tenants, pers
     assert signed_in_as(person.client) == "a_viewer"
 
 
+def test_an_administrators_step_up_is_done_at_their_issuer(issuers, tenants, person):
+    """Step-up (ASVS 4.3.3) for someone who signed in by single sign-on happens at their
+    issuer, made to ask again, and its second factor counts: not a password or code here."""
+    from ..conftest import sign_in_ago
+
+    council = issuers["council"]
+    council.set_account("sub-admin", email="a.admin@example.org", amr=["pwd", "mfa"])
+    person.sign_in(council, "sub-admin")
+    invite = "/partnerships/rotherham/members/add/"
+    assert person.client.get(invite).status_code == 200  # signed in just now
+    sign_in_ago(person.client, 16 * 60)
+    asked = person.client.get(invite)
+    assert asked.status_code == 302 and asked["Location"].startswith("/sign-in/sso/council/?")
+    start = person.client.post(asked["Location"])
+    assert "prompt=login" in start["Location"] and "max_age=0" in start["Location"]
+    back = person.follow_at_issuer(start["Location"], sub="sub-admin")
+    assert back["Location"] == invite
+    assert person.client.get(invite).status_code == 200
+
+
 def requests_join(base: str, path: str) -> str:
     return requests.compat.urljoin(base, path)
