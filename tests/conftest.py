@@ -374,17 +374,23 @@ def module_tenants(django_db_setup, django_db_blocker) -> Tenants:
 
 
 @pytest.fixture
-def shared_tenants(request, module_tenants, db) -> Tenants:
+def shared_tenants(request, module_tenants, db):
     """The module's `Tenants` for its next test, every row it holds read again: a test before
-    may have changed them in memory (its changes in the database were rolled back). A module
-    whose tests only read the tenants, or change them inside their own transaction, takes
-    them once per module by overriding `tenants`:
+    may have changed them in memory (its changes in the database were rolled back). Each test
+    also has a cache of its own (a key prefix of its own): the same rows in every test would
+    otherwise meet what an earlier one left there under their ids (a second factor's code
+    used, a page kept). A module whose tests only read the tenants, or change them inside
+    their own transaction, takes them once per module by overriding `tenants`:
 
         @pytest.fixture
         def tenants(shared_tenants):
             return shared_tenants
     """
+    import uuid
+
+    from django.conf import settings
     from django.db.models import Model
+    from django.test import override_settings
 
     marker = request.node.get_closest_marker("django_db")
     committing = {"transactional_db", "live_server"} & set(request.fixturenames)
@@ -396,7 +402,12 @@ def shared_tenants(request, module_tenants, db) -> Tenants:
         for instance in value.values() if isinstance(value, dict) else [value]:
             if isinstance(instance, Model):
                 instance.refresh_from_db()
-    return module_tenants
+    own = uuid.uuid4().hex[:12]
+    with override_settings(CACHES={
+        alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}:{own}"}
+        for alias, config in settings.CACHES.items()
+    }):
+        yield module_tenants
 
 
 # --- The date ---------------------------------------------------------------------------------
