@@ -134,7 +134,7 @@ def test_reference_pages_query_counts_are_pinned_and_flat(client, tenants):
         imports.submit(partnership=None, user=superuser, file_name=f"ref{n}.csv",
                        data=small_file(), format="fingertips", background=False)
     after = [queries(client, url) for url in pages]
-    assert before == after == [6, 8]
+    assert before == after == [3, 5]  # no session renewal within a minute (cdp/sessions.py)
 
 
 def test_applying_without_the_metadata_fields_keeps_what_was_inferred(client, tenants):
