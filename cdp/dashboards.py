@@ -115,7 +115,8 @@ def progress_charts(progress: dict) -> list[dict]:
 class DashboardView(PartnershipViewMixin, TemplateView):
     """The partnership's home page: headline figures by outcome, the plan's progress and
     what is overdue or at risk. The tiles are rendered once per version of what they show
-    and kept in the cache (cdp/fragments.py); the plan's progress is read every time."""
+    and kept in the cache (cdp/fragments.py), as are the plan's progress and the milestones
+    needing attention as of today."""
 
     template_name = "cdp/dashboard.html"
 
@@ -127,9 +128,14 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         key = fragments.fragment_key("dashboard-tiles", partnership=partnership,
                                      version=version, today=today, actions=self.actions)
         grid = fragments.cached(key, lambda: self.tile_grid(context["can"], today))
-        progress = plan_selectors.plan_progress(partnership=partnership, user=user, today=today)
-        attention, attention_total = plan_selectors.milestones_needing_attention(
-            partnership=partnership, user=user, today=today)
+        # The plan's progress as of today: every change to the plan moves the summaries'
+        # `changed_at` (actionplans.services.base.plan_changed), so it shares their version.
+        plan_key = fragments.fragment_key("dashboard-plan", partnership=partnership,
+                                          version=version, today=today, actions=self.actions)
+        progress, attention, attention_total = fragments.cached(plan_key, lambda: (
+            plan_selectors.plan_progress(partnership=partnership, user=user, today=today),
+            *plan_selectors.milestones_needing_attention(
+                partnership=partnership, user=user, today=today)))
         context.update(
             headline=headline_of(grid["counts"], progress,
                                  several_areas=grid["several_areas"]),

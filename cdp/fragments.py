@@ -29,6 +29,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,6 +42,7 @@ from outcomes.models import FrameworkMetric, Metric, Outcome, SummaryState, Targ
 from partnerships.models import LocalAuthority, Partnership, Region
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CACHE_SECONDS = 24 * 3600
 # The code that shapes the fragments: a release that changes any of it changes every key.
@@ -137,8 +139,9 @@ def fragment_key(kind: str, *, partnership, version: dict | None, today, actions
     return f"fragment:{kind}:{partnership.pk}:{digest}"
 
 
-def cached(key: str | None, build: Callable[[], dict]) -> dict:
-    """The fragment under `key`, built and kept if it is not there yet."""
+def cached(key: str | None, build: Callable[[], T]) -> T:
+    """The fragment under `key`, built and kept if it is not there yet (any value the cache
+    can pickle)."""
     if key is None:
         return build()
     try:

@@ -84,6 +84,32 @@ def test_a_change_to_a_metric_target_or_the_framework_shows_at_once(client, tena
     assert "renamed" not in tiles(client.get(url).content.decode())
 
 
+def test_the_plans_progress_follows_every_update_and_the_day(client, tenants, clock):
+    """The plan's progress and the milestones needing attention are kept with the tiles'
+    version: an update to the plan shows at once, and so does a due date passing."""
+    from actionplans import services as plans
+
+    url = DASHBOARD.format(slug="rotherham")
+    lead = tenants.users["a_lead"]
+    milestone = plans.milestone_create(
+        key_action=tenants.milestones["a"].key_action, user=lead, title="Naloxone in hostels",
+        due_date=date(2027, 1, 31), status="on_track")
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    clock.set(date(2027, 1, 31))
+    assert "Naloxone in hostels" not in page(client, tenants.users["a_viewer"], url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not any("actionplans_milestone" in q["sql"] for q in queries.captured_queries)
+    plans.progress_update_add(milestone=milestone, user=lead, version=milestone.version,
+                              status="at_risk", text="Two hostels have not replied")
+    assert "Naloxone in hostels" in client.get(url).content.decode()  # no recompute needed
+    plans.progress_update_add(milestone=milestone, user=lead, version=milestone.version + 1,
+                              status="on_track", text="Both replied")
+    assert "Naloxone in hostels" not in client.get(url).content.decode()
+    clock.set(date(2027, 2, 1))  # the next day it is overdue, with no edit and no recompute
+    assert "Naloxone in hostels" in client.get(url).content.decode()
+
+
 def test_a_new_day_language_or_role_has_its_own_key(tenants):
     version = fragments.page_version(partnership_id=tenants.a.pk)
     assert version["computed_at"] is not None
