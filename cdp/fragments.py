@@ -55,10 +55,12 @@ SHAPING = ["templates/cdp/_tile_grid.html", "templates/cdp/_area_tile.html",
 
 
 @functools.cache
-def code_fingerprint() -> str:
-    """A digest of the templates and modules that shape the fragments, once per process."""
+def code_fingerprint(shaping: tuple[str, ...] = tuple(SHAPING)) -> str:
+    """A digest of the templates and modules (paths under BASE_DIR, folders read whole) that
+    shape a cached page or fragment, once per process: by default the dashboard's and metric
+    page's fragments' (the public page names its own)."""
     digest = hashlib.sha256()
-    for name in SHAPING:
+    for name in shaping:
         path = Path(settings.BASE_DIR) / name
         for file in sorted(path.rglob("*") if path.is_dir() else [path]):
             if file.is_file() and file.suffix in (".py", ".html"):
@@ -116,9 +118,16 @@ def _version_sql(vendor: str) -> tuple[str, tuple]:
 def page_version(*, partnership_id: int) -> dict | None:
     """When the partnership's summaries were computed and last asked to change, and the
     latest change to everything else the fragments show. None without a SummaryState."""
-    sql, params = _version_sql(connection.vendor)
+    return version_row(_version_sql(connection.vendor), {_PARTNERSHIP: partnership_id})
+
+
+def version_row(compiled: tuple[str, tuple], values: dict) -> dict | None:
+    """Runs a version query compiled once (its SQL and parameters) with each stand-in among
+    its parameters replaced by `values[stand_in]`: its one row as a dict, or None."""
+    sql, params = compiled
     with connection.cursor() as cursor:
-        cursor.execute(sql, [partnership_id if p == _PARTNERSHIP else p for p in params])
+        cursor.execute(sql, [values.get(p, p) if isinstance(p, int | str) else p
+                             for p in params])
         row = cursor.fetchone()
         if row is None:
             return None

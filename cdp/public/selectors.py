@@ -114,13 +114,9 @@ def public_page_version(*, slug: str) -> dict | None:
     change (history, which records deletions too) to the partnership, its members, named
     roles, documents, plan, milestones, risks and metrics. None when the partnership has no
     published page (or no such partnership: the same answer)."""
-    sql, params = _version_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug if p == _SLUG else p for p in params])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+    from cdp.fragments import version_row
+
+    return version_row(_version_sql(connection.vendor), {_SLUG: slug})
 
 
 # --- What the page shows ----------------------------------------------------------------------

@@ -10,10 +10,8 @@ stale entries are never read again and expire.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +25,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, View
 
+from cdp import fragments
 from cdp.models import PublicPage
 from partnerships import access
 from partnerships.mixins import STEP_UP_WRITE, PartnershipViewMixin
@@ -44,17 +43,9 @@ SHAPING = ["templates/cdp/public", "templates/cdp/_figure.html", "templates/incl
            "outcomes/periods.py", "actionplans/selectors.py", "actionplans/aggregates.py"]
 
 
-@functools.cache
 def code_fingerprint() -> str:
     """A digest of the templates and modules that shape the page, taken once per process."""
-    digest = hashlib.sha256()
-    for name in SHAPING:
-        path = Path(settings.BASE_DIR) / name
-        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
-            if file.is_file() and file.suffix in (".py", ".html"):
-                digest.update(str(file.relative_to(settings.BASE_DIR)).encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
+    return fragments.code_fingerprint(tuple(SHAPING))
 
 
 def cache_key(version: dict, today) -> str:
