@@ -1,16 +1,20 @@
 """Step-up (OWASP ASVS 4.3.3 and 3.7.1): proving who one is again before a sensitive change.
 
 Managing a partnership's members, making or revoking API tokens, publishing or changing the
-public page, and changing one's own second factors (passkeys, authenticator app, recovery
-codes) need a sign-in, or a confirmation of who one is, within the last
-ACCOUNT_REAUTHENTICATION_TIMEOUT (15 minutes): with the second factor where the person has
-one, the password (or single sign-on) otherwise.
+public page, changing one's own second factors (passkeys, authenticator app, recovery
+codes), signing out one's other sessions and any change in the Django admin need a sign-in,
+or a confirmation of who one is, within the last ACCOUNT_REAUTHENTICATION_TIMEOUT (15
+minutes): with the second factor where the person has one, the password (or single sign-on)
+otherwise.
 
 The views say so with django-allauth's `reauthentication_required` (our views through
 partnerships.mixins.PartnershipViewMixin.step_up, allauth's second-factor pages by
 themselves). Both ask `recently_authenticated` (through cdp.signin.adapters), and whatever
 raises allauth's ReauthenticationRequired is answered by `StepUpMiddleware` with
-`confirm_redirect`: one way out, whichever page asked.
+`confirm_redirect`: one way out, whichever page asked. The Django admin's views are not ours
+to decorate: `StepUpMiddleware.process_view` asks for them (`admin_needs_step_up`), before
+any change is sent and before the forms that make one (adding, changing, deleting, a
+password) are shown.
 
 Single sign-on: `confirm_url` is the one place that says where someone confirms who they are.
 Someone whose session began at their organisation's identity provider confirms there, made to
@@ -48,6 +52,14 @@ NOT_KEPT = frozenset({"csrfmiddlewaretoken", "password", "code", "otp", "revoke"
 CHANGE_HELD_BACK = (
     "For your security, confirm it is you before this change. Nothing has been changed yet: "
     "after confirming, check the form and send it again.")
+ADMIN_CHANGE_HELD_BACK = (
+    "For your security, confirm it is you before this change. Nothing has been changed yet: "
+    "after confirming, make the change again.")
+# The Django admin's pages that exist to make a change (their URL names end so: adding,
+# changing or deleting an object, a password); its other pages (the index, lists, history)
+# are read without a recent sign-in. Signing out never needs one.
+ADMIN_FORM_SUFFIXES = ("_add", "_change", "_delete")
+ADMIN_NEVER = frozenset({"logout", "login", "jsi18n"})
 
 
 def has_second_factor(user) -> bool:
@@ -114,19 +126,34 @@ def confirm_url(request: HttpRequest, back: str) -> str:
     return f"{url}?{urlencode({REDIRECT_FIELD_NAME: back})}"
 
 
-def confirm_redirect(request: HttpRequest) -> HttpResponseRedirect:
+def confirm_redirect(request: HttpRequest, keep_form: bool = True) -> HttpResponseRedirect:
     """To the confirmation, and back after it. A page asked for (GET) comes back as it was. A
     change sent without a recent sign-in is not made: back comes the page it was sent from,
-    its form filled in again (partnerships.mixins.kept_form_data), with a message."""
+    its form filled in again (partnerships.mixins.kept_form_data) unless `keep_form` is off
+    (the Django admin, whose forms cannot take it back), with a message."""
     if request.method in SAFE_METHODS:
         back = request.get_full_path()
     else:
         back = _page_sent_from(request)
-        request.session[KEPT_FORM_SESSION_KEY] = {"path": back.split("?", 1)[0], "data": {
-            field: request.POST.getlist(field) for field in request.POST
-            if field not in NOT_KEPT}}
-        messages.warning(request, CHANGE_HELD_BACK)
+        if keep_form:
+            request.session[KEPT_FORM_SESSION_KEY] = {"path": back.split("?", 1)[0], "data": {
+                field: request.POST.getlist(field) for field in request.POST
+                if field not in NOT_KEPT}}
+        messages.warning(request, CHANGE_HELD_BACK if keep_form else ADMIN_CHANGE_HELD_BACK)
     return HttpResponseRedirect(confirm_url(request, back))
+
+
+def admin_needs_step_up(request: HttpRequest) -> bool:
+    """Whether this request to the Django admin makes a change, or shows a form that makes
+    one: staff must have signed in or confirmed who they are within the time limit first."""
+    match = request.resolver_match
+    if match is None or match.namespace != "admin" or match.url_name in ADMIN_NEVER:
+        return False
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False  # the admin sends them to sign in
+    return request.method not in SAFE_METHODS or (match.url_name or "").endswith(
+        ADMIN_FORM_SUFFIXES)
 
 
 def _page_sent_from(request: HttpRequest) -> str:
@@ -143,13 +170,19 @@ def _page_sent_from(request: HttpRequest) -> str:
 class StepUpMiddleware:
     """Answers allauth's ReauthenticationRequired, from our views and allauth's own, for a
     signed-in person (before allauth's middleware would, which replays a held-back change
-    without showing it again); anyone else goes on to sign in."""
+    without showing it again); anyone else goes on to sign in. Asks it of the Django admin's
+    changes itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if admin_needs_step_up(request) and not recently_authenticated(request):
+            return confirm_redirect(request, keep_form=False)
+        return None
 
     def process_exception(self, request, exception):
         if isinstance(exception, ReauthenticationRequired) and request.user.is_authenticated:
