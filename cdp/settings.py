@@ -203,7 +203,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address: behind DJANGO_PROXY_COUNT proxies, from X-Forwarded-For; with no
 # proxy, only from the connection itself, so a forged header cannot dodge the throttle.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_PROXY_COUNT, ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT or None, PROXY_COUNT
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 )
@@ -447,7 +447,7 @@ PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip(
 # --- Sign-in and two-factor (django-allauth) ----------------------------------------------
 # django-allauth (cdp/signin/): the password, then a second factor for whoever has one; who
 # must have one: partnerships.access.must_use_second_factor. Accounts come by invitation only.
-INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "allauth.usersessions"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
                   "allauth.account.middleware.AccountMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,

@@ -298,6 +298,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "mfa_list_webauthn": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
     "mfa_add_webauthn": Expectation(get=expect(200, anonymous=302),
                                     post=expect(200, anonymous=302)),
+    # Where one is signed in: one's own sessions only; an empty POST names none to end.
+    "usersessions_list": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(400, anonymous=302)),
     # Someone else's key: none of theirs.
     "mfa_remove_webauthn": Expectation(get=expect(404, anonymous=302),
                                        post=expect(404, anonymous=302), kwargs=a_key),

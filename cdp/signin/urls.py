@@ -9,7 +9,7 @@ from allauth.socialaccount import views as social_views
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import path
 
-from . import sso_flow, views
+from . import sso_flow, user_sessions, views
 
 sign_in = views.SignInView.as_view()
 sign_out = sso_flow.SignOutView.as_view()
@@ -49,6 +49,8 @@ urlpatterns = [
          name="mfa_generate_recovery_codes"),
     path("account/two-factor/recovery-codes/download/", recovery_views.download_recovery_codes,
          name="mfa_download_recovery_codes"),
+    # Where one is signed in, and signing out elsewhere (allauth's usersessions).
+    path("account/sessions/", user_sessions.user_sessions, name="usersessions_list"),
     # National administrators: someone's lost second factor.
     path("account/two-factor/reset/", views.second_factor_reset, name="second_factor_reset"),
 ]
