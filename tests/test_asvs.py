@@ -97,9 +97,20 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_second_factor.py::test_a_recovery_code_works_once",
     )),
     # --- V3 Session management ---------------------------------------------------------
+    "3.1.1": Requirement(MET, (
+        "tests/test_asvs_sessions.py::test_3_1_1_the_session_token_is_never_in_a_url",)),
     "3.2.1": Requirement(MET, (HERE + "test_3_2_1_signing_in_gives_a_new_session",)),
     "3.2.2": Requirement(MET, (
         HERE + "test_3_2_2_session_tokens_have_at_least_64_bits_of_entropy",)),
+    "3.2.3": Requirement(MET, (
+        "tests/test_asvs_sessions.py::"
+        "test_3_2_3_the_session_token_is_kept_only_in_an_httponly_cookie",
+        "tests/browser/test_session_token_storage.py::"
+        "test_3_2_3_scripts_never_see_the_session_token",
+    )),
+    "3.2.4": Requirement(MET, (
+        "tests/test_asvs_sessions.py::"
+        "test_3_2_4_session_and_api_tokens_come_from_a_cryptographically_secure_generator",)),
     "3.3.1": Requirement(MET, (
         HERE + "test_3_3_1_signing_out_ends_the_session_for_good",
         "tests/sso/test_sso.py::test_signing_out_also_signs_out_at_the_issuer",
@@ -113,6 +124,20 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_sessions.py::test_requests_a_script_makes_by_itself_renew_nothing",
         "tests/browser/test_session_timeout.py::"
         "test_the_warning_keeps_the_session_when_answered_and_signs_out_when_not",
+    )),
+    "3.3.3": Requirement(MET, (
+        "tests/cdp/test_user_sessions.py::test_changing_the_password_signs_out_every_session",
+    )),
+    "3.3.4": Requirement(MET, (
+        "tests/cdp/test_user_sessions.py::test_a_person_sees_each_browser_they_are_signed_in_with",
+        "tests/cdp/test_user_sessions.py::"
+        "test_signing_out_of_another_browser_asks_to_confirm_first_then_ends_it",
+        "tests/cdp/test_user_sessions.py::test_signing_out_of_all_the_others_keeps_this_one",
+        "tests/cdp/test_user_sessions.py::test_another_persons_session_cannot_be_ended_or_seen",
+        "tests/cdp/test_user_sessions.py::"
+        "test_sessions_past_their_limits_or_signed_out_are_not_listed",
+        "tests/browser/test_user_session_pages.py::"
+        "test_a_person_sees_where_they_are_signed_in_and_signs_out_elsewhere",
     )),
     "3.4.1": Requirement(MET, (
         "tests/cdp/test_settings.py::test_production_settings_are_hardened",)),
@@ -129,6 +154,17 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_step_up.py::"
         "test_making_and_revoking_tokens_asks_to_confirm_by_password_without_a_second_factor",
     )),
+    "3.5.2": Requirement(MET, (
+        "tests/test_asvs_sessions.py::"
+        "test_3_5_2_the_api_takes_each_persons_own_expiring_tokens_not_a_static_key",
+        "tests/cdp/test_api_auth.py::test_expired_and_revoked_tokens_are_refused",
+    )),
+    "3.5.3": Requirement(
+        NOT_APPLICABLE, ("tests/test_asvs_sessions.py::test_3_5_3_no_stateless_token_is_taken",),
+        "The service issues and takes no stateless token: sessions and API tokens are random "
+        "keys looked up on the server. Single sign-on's ID tokens are checked by "
+        "django-allauth once at sign-in and never used as a session.",
+    ),
     "3.7.1": Requirement(MET, (
         "tests/cdp/test_step_up.py::test_inviting_a_member_asks_to_confirm_and_keeps_the_form",
         "tests/cdp/test_step_up.py::"
@@ -136,6 +172,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_step_up.py::"
         "test_the_password_alone_does_not_do_for_someone_with_a_second_factor",
         "tests/cdp/test_step_up.py::test_second_factor_settings_ask_to_confirm",
+        "tests/cdp/test_step_up_admin.py::"
+        "test_a_change_in_the_admin_asks_to_confirm_and_goes_through_after",
     )),
     # --- V4 Access control -------------------------------------------------------------
     "4.1.1": Requirement(MET, (
@@ -157,6 +195,10 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/partnerships/test_access.py::test_for_user_returns_only_the_users_partnerships_rows",
         "tests/partnerships/test_access.py::test_a_viewset_may_not_override_get_queryset",
     )),
+    "4.1.4": Requirement(
+        NOT_APPLICABLE, (),
+        "ASVS 4.0.3 removed it as a duplicate of 4.1.3 (least privilege), which is met.",
+    ),
     "4.1.5": Requirement(MET, (
         HERE + "test_4_1_5_access_control_fails_closed_when_it_breaks",
         "tests/partnerships/test_access.py::test_unknown_action_is_an_error",
@@ -196,6 +238,12 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_step_up.py::test_second_factor_settings_ask_to_confirm",
         "tests/cdp/test_second_factor.py::"
         "test_a_national_admin_resets_a_lost_second_factor_and_it_is_logged",
+        "tests/cdp/test_step_up_admin.py::"
+        "test_a_change_in_the_admin_asks_to_confirm_and_goes_through_after",
+        "tests/cdp/test_step_up_admin.py::"
+        "test_adding_deleting_and_list_actions_in_the_admin_ask_to_confirm",
+        "tests/cdp/test_user_sessions.py::"
+        "test_signing_out_of_another_browser_asks_to_confirm_first_then_ends_it",
     )),
     # --- V5 Validation, sanitisation and encoding --------------------------------------
     "5.1.1": Requirement(MET, (HERE + "test_5_1_1_repeated_or_misplaced_parameters",)),
