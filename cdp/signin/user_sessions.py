@@ -16,8 +16,10 @@ allauth's `purge_and_list` does.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import import_module
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core.internal.sessionkit import get_session_user
@@ -29,7 +31,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
-from cdp.sessions import LAST_USED_AT, SIGNED_IN_AT, _now, limit_reached
+from cdp.sessions import LAST_USED_AT, SIGNED_IN_AT, limit_reached
 
 # Browsers and systems by the token their user agent carries, first match wins (Edge and
 # Opera also say Chrome and Safari; Chrome says Safari; Android says Linux).
@@ -63,11 +65,12 @@ class ActiveSession:
 
 def active_sessions(request: HttpRequest) -> list[ActiveSession]:
     """The signed-in user's sessions still in use, this one first, then the latest used."""
-    now, current, found = _now(), request.session.session_key, []
+    now, current, found = int(time.time()), request.session.session_key, []
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
     if not UserSession.objects.filter(session_key=current).exists():
         UserSession.objects.create_from_request(request)
     for row in UserSession.objects.filter(user_id=request.user.pk).order_by("-created_at"):
-        store = row._session_store(row.session_key)
+        store = session_store(row.session_key)
         if get_session_user(store) is None or limit_reached(store, now):
             row.delete()
             continue
