@@ -31,7 +31,9 @@ COPY cdp cdp
 COPY partnerships partnerships
 COPY outcomes outcomes
 COPY actionplans actionplans
-RUN pip install .
+# The image runs with PYTHONDONTWRITEBYTECODE: its own modules are compiled here, once, rather
+# than by every process that starts.
+RUN pip install . && python -m compileall -q cdp partnerships outcomes actionplans
 COPY manage.py ./
 COPY templates templates
 COPY fixtures fixtures

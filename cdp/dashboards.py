@@ -199,12 +199,17 @@ class MetricView(MetricMixin, TemplateView):
             actions=self.actions,
             extra=(metric.pk, [(n["date"].isoformat(), n["text"]) for n in notes]))
         figures = fragments.cached(key, lambda: self.figures(metric, notes, today))
+        # The milestones it measures, as of today: every change to the plan moves the
+        # version, as on the dashboard.
+        plan_key = fragments.fragment_key("metric-plan", partnership=partnership,
+                                          version=version, today=today, actions=self.actions,
+                                          extra=(metric.pk,))
+        milestones = fragments.cached(plan_key, lambda: plan_selectors.milestones_measured_by(
+            partnership=partnership, user=user, metric_id=metric.pk, today=today))
         context.update(
             metric=metric, notes=notes, annotations=annotations,
             figures={**figures, "html": mark_safe(figures["html"])},  # noqa: S308 - rendered here
-            computed_at=version and version["computed_at"],
-            milestones=plan_selectors.milestones_measured_by(
-                partnership=partnership, user=user, metric_id=metric.pk),
+            computed_at=version and version["computed_at"], milestones=milestones,
         )
         return context
 

@@ -14,6 +14,19 @@ timeout = 60
 keepalive = 75
 
 
+def post_worker_init(worker) -> None:
+    """Import every view (through the URLconf) before the worker takes its first request.
+
+    Django imports the URLconf at the first request a process resolves, and with it every
+    view and what they use (NumPy and SciPy's statistics among them): about a second of CPU.
+    Done there, it stalls the first requests each new worker takes, sign-ins included, and
+    the other threads of the worker with them; done here, a worker takes requests only once
+    it is ready."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the property's work is the point)
+
+
 def child_exit(server, worker) -> None:
     """A worker that has gone takes its live figures with it; its counts stay. (The master
     has not loaded Django, so this reads the environment as prometheus-client does.)"""

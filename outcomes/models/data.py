@@ -16,6 +16,10 @@ from ..choices import (
 )
 from .framework import Metric
 
+# An all-persons figure with no category: the rows the summaries are built on
+# (services.headline_rows); its sex and category breakdowns are never summarised.
+HEADLINE = models.Q(sex__in=("", "Persons"), category_type="", category="")
+
 
 class ImportBatch(models.Model):
     """One file (or manual entry, or Fingertips sync) loaded into a partnership, or into the
@@ -204,6 +208,10 @@ class ReferenceFigure(ObservationValues):
             models.Index(fields=["batch"], name="benchmark_batch"),
             models.Index(fields=["metric", "area_type", "period_end"], name="reference_peers"),
             models.Index(fields=["area_code", "metric"], name="reference_area"),
+            # The areas ranked against, for one partnership's recompute: every area's
+            # all-persons figure for a metric's latest periods (summary_reads._reference_peers).
+            models.Index(fields=["period_end", "metric"], name="reference_headline_period",
+                         condition=HEADLINE),
         ]
 
 

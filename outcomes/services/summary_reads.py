@@ -22,6 +22,7 @@ from django.db.models import Q
 from partnerships.models import Partnership, Region
 
 from ..models import Metric, MetricSummary, Observation, ReferenceFigure, Target
+from ..models.data import HEADLINE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,9 +139,7 @@ def summary_frames(*, partnership_ids: list[int] | None) -> dict:
 def headline_rows(queryset):
     """The rows the summaries are built on: all persons, no category (aggregates._prepare).
     The sex and category breakdowns stay in the database."""
-    from .. import aggregates  # not a cycle: pandas loads with the first recompute
-
-    return queryset.filter(sex__in=aggregates.PERSONS, category_type="", category="")
+    return queryset.filter(HEADLINE)
 
 
 def _summary_frames(partnership_ids: list[int] | None) -> dict:
@@ -179,8 +178,11 @@ def _comparators(partnership_ids: list[int] | None = None):
     """England's and the regions' published figures (of the partnerships' regions only,
     when some partnerships are recomputed)."""
     if partnership_ids is not None:
-        regions = Region.objects.filter(partnerships__in=partnership_ids).values("code")
-        return ReferenceFigure.objects.filter(Q(area_code=ENGLAND) | Q(area_code__in=regions))
+        # The codes as a list, not a subquery: "England or a subquery" cannot use the area's
+        # index, and would read every published figure to find a few thousand.
+        regions = Region.objects.filter(partnerships__in=partnership_ids).values_list(
+            "code", flat=True).distinct()
+        return ReferenceFigure.objects.filter(area_code__in=[ENGLAND, *regions])
     regions = Region.objects.values("code")
     return ReferenceFigure.objects.filter(
         Q(area_code=ENGLAND) | Q(area_type__in=("England", "Region")) | Q(area_code__in=regions))

@@ -183,3 +183,30 @@ def test_a_metric_pages_charts_follow_its_notes_and_figures(client, tenants):
     other = page(client, tenants.users["b_viewer"],
                  f"/partnerships/darlington/metrics/{metric.pk}/")
     assert "3111" not in other.replace(",", "") and "A changed note" not in other
+
+
+def test_a_metric_pages_milestones_follow_every_update_and_the_day(client, tenants, clock):
+    """The milestones a metric measures are kept with the page's version, as the dashboard's
+    plan is: a hit reads no milestone; an update and a due date passing show at once."""
+    from actionplans import services as plans
+
+    metric = in_treatment()
+    url = f"/partnerships/rotherham/metrics/{metric.pk}/"
+    lead = tenants.users["a_lead"]
+    milestone = plans.milestone_create(
+        key_action=tenants.milestones["a"].key_action, user=lead, title="Outreach van",
+        due_date=date(2027, 1, 31), status="on_track", metrics=[metric])
+    services.summaries_recompute(partnership_ids=[tenants.a.pk])
+    clock.set(date(2027, 1, 31))
+    body = page(client, tenants.users["a_viewer"], url)
+    assert "Outreach van" in body and "Overdue" not in body[body.index("Outreach van"):]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not any("actionplans_milestone" in q["sql"] for q in queries.captured_queries)
+    plans.milestone_update(milestone=milestone, user=lead, version=milestone.version,
+                           changes={"title": "Outreach van in Maltby"})
+    body = client.get(url).content.decode()  # no recompute needed
+    assert "Outreach van in Maltby" in body
+    clock.set(date(2027, 2, 1))  # the next day it is overdue, with no edit and no recompute
+    body = client.get(url).content.decode()
+    assert "Overdue" in body[body.index("Outreach van in Maltby"):]
