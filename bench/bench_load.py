@@ -206,6 +206,18 @@ def log_problems(log: Path, pattern: str) -> list[str]:
 
 
 # --- The load ------------------------------------------------------------------------------
+def every_worker_ready(log: Path, timeout: float = 60) -> None:
+    """Waits until each of gunicorn's workers has loaded the views (cdp.gunicorn's
+    post_worker_init): the first to be ready would otherwise take the first users'
+    connections, and keep them."""
+    workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+    deadline = time.monotonic() + timeout
+    while log.read_bytes().count(b"Worker ready") < workers:
+        if time.monotonic() > deadline:
+            sys.exit(f"bench_load: gunicorn's workers were not ready in {timeout:.0f} s")
+        time.sleep(0.1)
+
+
 def warm_up(base: str) -> None:
     """Every worker thread's first requests load the URLs and compile templates: not timed."""
     import requests
@@ -279,6 +291,7 @@ def load(plan: Path, database_url: str, broker_url: str, folder: Path) -> dict:
     gunicorn_log, worker_log = folder / "gunicorn.log", folder / "worker.log"
     with (server(command, env, f"{base}/healthz", gunicorn_log) as web,
           celery_worker(env, worker_log) as tasks):
+        every_worker_ready(gunicorn_log)
         warm_up(base)
         groups = {"gunicorn": process_tree(web.pid), "worker": process_tree(tasks.pid),
                   "PostgreSQL": database_backends()}

@@ -25,6 +25,7 @@ def post_worker_init(worker) -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (the property's work is the point)
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 
 def child_exit(server, worker) -> None:
