@@ -118,6 +118,8 @@ def web(env: dict[str, str], log: Path) -> Iterator[str]:
         wait_until(lambda: call(f"{base}/healthz")[0] in (200, 503) or process.poll(), 60,
                    "gunicorn")
         assert process.poll() is None, log.read_text()
+        # The worker loaded every view before it took a request (cdp.gunicorn).
+        assert "Worker ready" in log.read_text()
         yield base
     finally:
         stop(process)
