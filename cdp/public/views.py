@@ -115,8 +115,9 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["choices"] = selectors.publication_choices(partnership=self.partnership,
-                                                          user=self.request.user)
+        self.choices = selectors.publication_choices(partnership=self.partnership,
+                                                     user=self.request.user)
+        kwargs["choices"] = self.choices
         return kwargs
 
     def get_initial(self):
@@ -127,6 +128,8 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page"] = self.page
+        # The public page shows these by title only: the register is where a link is added.
+        context["unlinked_documents"] = [d for d in self.choices["documents"] if not d.link]
         return context
 
     def form_valid(self, form):
