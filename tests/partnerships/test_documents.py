@@ -102,7 +102,9 @@ def test_the_service_refuses_an_http_link_whatever_the_caller(tenants):
         services.key_document_create(
             partnership=tenants.a, user=tenants.users["a_admin"], title="Profile",
             kind="drug_market_profile", status="completed", link="http://example.org/a.pdf")
-    assert "link" in refused.value.message_dict
+    assert refused.value.message_dict["link"] == [
+        "Enter a link that starts with https://, for example "
+        "https://www.york.gov.uk/needs-assessment.pdf"]
     assert not KeyDocument.objects.filter(title="Profile").exists()
 
 
@@ -282,3 +284,44 @@ def test_the_public_page_links_to_a_document_once_its_link_is_entered(tenants):
     settings_page = admin.get("/partnerships/rotherham/public-page/").content.decode()
     assert "can show only the title" not in settings_page
     cache.clear()
+
+
+# --- The Django admin (national administrators) --------------------------------------------
+def test_a_change_in_the_django_admin_moves_the_version_on(tenants):
+    """So that a form opened on the register's page before it is refused, not overwriting it;
+    the admin refuses an http link too."""
+    from partnerships.models import NamedRole, Organisation, SubGroup
+
+    a, document = tenants.a, needs_assessment(tenants)
+    organisation = Organisation.objects.get(partnership=a)
+    role, group = NamedRole.objects.get(partnership=a), SubGroup.objects.get(partnership=a)
+
+    def change(link: str) -> dict:
+        data = {"name": a.name, "slug": a.slug, "region": a.region_id,
+                "local_authority_codes": "E08000018", "reports_to": a.reports_to}
+        inlines = {
+            "organisations": {"id": organisation.pk, "name": organisation.name,
+                              "sector": organisation.sector},
+            "named_roles": {"id": role.pk, "kind": role.kind, "holder": role.holder},
+            "sub_groups": {"id": group.pk, "name": group.name},
+            "key_documents": {"id": document.pk, "title": document.title,
+                              "kind": document.kind, "status": document.status,
+                              "link": link},
+        }
+        for prefix, fields in inlines.items():
+            data |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1",
+                     f"{prefix}-0-partnership": a.pk}
+            data |= {f"{prefix}-0-{name}": value for name, value in fields.items()}
+        return data
+
+    national = client_for(tenants, "superuser")
+    url = f"/admin/partnerships/partnership/{a.pk}/change/"
+    refused = national.post(url, change("http://www.rotherham.gov.uk/needs.pdf"))
+    assert refused.status_code == 200
+    assert "Enter a link that starts with https://" in refused.content.decode()
+    response = national.post(url, change(PROFILE))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert KeyDocument.objects.get(pk=document.pk).version == 2
+    editor = client_for(tenants, "a_admin")
+    assert editor.post(f"{REGISTER}{document.pk}/",
+                       form_data(version="1")).status_code == 409
