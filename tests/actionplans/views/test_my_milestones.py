@@ -35,6 +35,14 @@ def test_a_lead_sees_the_milestones_of_their_key_actions_overdue_first(client, t
     assert f"/partnerships/rotherham/plan/milestones/{tenants.milestones['a'].pk}/progress/" in (
         page)
     assert 'aria-current="page">My milestones' in page
+    # The derived status and why, as on the plan page: overdue, and since when.
+    first = response.context["milestones"][0]
+    assert first.overdue_reason == (
+        f"was due 31 March 2023; status recorded: {first.get_status_display()}")
+    assert ('<strong class="govuk-tag govuk-tag--red">Overdue</strong><span '
+            'class="govuk-visually-hidden">:</span> <span class="govuk-body-s '
+            f'cdp-overdue-reason">{first.overdue_reason}</span>') in page
+    assert response.context["milestones"][1].overdue_reason == ""
 
 
 def test_milestones_come_from_every_partnership_the_lead_may_see_and_no_other(client, tenants):
