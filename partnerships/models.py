@@ -29,8 +29,8 @@ ons_code_validator = RegexValidator(
 # A key document's link is read by the public when published: a secure web address only.
 https_link_validator = URLValidator(
     schemes=["https"], code="not_https",  # not "invalid": a field would put its own words
-    message="Enter a link that starts with https://, for example "
-            "https://www.york.gov.uk/needs-assessment.pdf",
+    message="Enter a link that starts with https://, the secure address where anyone can "
+            "read the document",
 )
 
 

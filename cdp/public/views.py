@@ -128,8 +128,11 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page"] = self.page
-        # The public page shows these by title only: the register is where a link is added.
-        context["unlinked_documents"] = [d for d in self.choices["documents"] if not d.link]
+        # Published documents the page shows by title only: the register is where a link is
+        # added.
+        published = {d.pk for d in self.page.documents.all()} if self.page else set()
+        context["unlinked_documents"] = [d for d in self.choices["documents"]
+                                         if d.pk in published and not d.link]
         return context
 
     def form_valid(self, form):

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 validators=[
                     django.core.validators.URLValidator(
                         code="not_https",
-                        message="Enter a link that starts with https://, for example https://www.york.gov.uk/needs-assessment.pdf",
+                        message="Enter a link that starts with https://, the secure address where anyone can read the document",
                         schemes=["https"],
                     )
                 ],
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 validators=[
                     django.core.validators.URLValidator(
                         code="not_https",
-                        message="Enter a link that starts with https://, for example https://www.york.gov.uk/needs-assessment.pdf",
+                        message="Enter a link that starts with https://, the secure address where anyone can read the document",
                         schemes=["https"],
                     )
                 ],

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 REGISTER = "/partnerships/rotherham/documents/"
 PROFILE = "https://www.rotherham.gov.uk/drug-market-profile-2024.pdf"
+REFUSED_LINK = ("Enter a link that starts with https://, the secure address where anyone can "
+                "read the document")
 
 
 @pytest.fixture
@@ -64,8 +66,7 @@ def test_the_form_takes_an_https_link_and_a_real_date():
 def test_the_form_refuses_a_link_that_is_not_an_https_address(link):
     form = KeyDocumentForm(form_data(link=link))
     assert not form.is_valid()
-    assert form.errors["link"] == ["Enter a link that starts with https://, for example "
-                                   "https://www.york.gov.uk/needs-assessment.pdf"]
+    assert form.errors["link"] == [REFUSED_LINK]
 
 
 def test_the_form_needs_a_title_type_and_status_but_no_link_or_date():
@@ -102,9 +103,7 @@ def test_the_service_refuses_an_http_link_whatever_the_caller(tenants):
         services.key_document_create(
             partnership=tenants.a, user=tenants.users["a_admin"], title="Profile",
             kind="drug_market_profile", status="completed", link="http://example.org/a.pdf")
-    assert refused.value.message_dict["link"] == [
-        "Enter a link that starts with https://, for example "
-        "https://www.york.gov.uk/needs-assessment.pdf"]
+    assert refused.value.message_dict["link"] == [REFUSED_LINK]
     assert not KeyDocument.objects.filter(title="Profile").exists()
 
 
@@ -272,7 +271,8 @@ def test_the_public_page_links_to_a_document_once_its_link_is_entered(tenants):
     assert "Needs assessment" in before and PROFILE not in before
     admin = client_for(tenants, "a_admin")
     settings_page = admin.get("/partnerships/rotherham/public-page/").content.decode()
-    assert "has no link, so the public page can show only the title" in settings_page
+    assert "1 of the documents you publish has no link, so the public page shows only its " \
+        "title" in settings_page
     assert f'href="{REGISTER}{document.pk}/"' in settings_page
 
     assert admin.post(f"{REGISTER}{document.pk}/",
@@ -282,7 +282,8 @@ def test_the_public_page_links_to_a_document_once_its_link_is_entered(tenants):
     after = anyone.get("/p/rotherham/").content.decode()
     assert f'<a class="govuk-link" href="{PROFILE}">Needs assessment</a>' in after
     settings_page = admin.get("/partnerships/rotherham/public-page/").content.decode()
-    assert "can show only the title" not in settings_page
+    assert "has no link" not in settings_page
+    assert f'href="{REGISTER}"' in settings_page  # where documents are added and changed
     cache.clear()
 
 
@@ -325,3 +326,13 @@ def test_a_change_in_the_django_admin_moves_the_version_on(tenants):
     editor = client_for(tenants, "a_admin")
     assert editor.post(f"{REGISTER}{document.pk}/",
                        form_data(version="1")).status_code == 409
+
+
+def test_the_public_page_settings_name_only_published_documents_without_a_link(tenants):
+    """A document in the register that is not published needs no link for the page."""
+    admin = client_for(tenants, "a_admin")
+    public_page_save(partnership=tenants.a, user=tenants.users["a_admin"], published=True,
+                     show_documents=True, documents=[])
+    page = admin.get("/partnerships/rotherham/public-page/").content.decode()
+    assert 'id="unlinked-documents"' not in page
+    assert f'<a class="govuk-link" href="{REGISTER}">key documents register</a>' in page
