@@ -98,16 +98,23 @@ def assert_on_screen(locator) -> None:
         expect(element).to_be_in_viewport(ratio=1)
 
 
-def test_my_milestones_on_a_phone_show_due_date_status_and_reason(live_server, page,
-                                                                  axe_source, tenants):
-    sign_in(page, live_server.url, "a_lead")
+def axe_clean_then_phone(page, url: str, axe_source) -> None:
+    """Opens `url` at a phone's and a laptop's size (axe finds nothing at either), and
+    leaves it at the phone's, no wider than the screen and with no sideways-scrolling
+    table."""
     for size in (PHONE, LAPTOP):
         page.set_viewport_size(size)
-        page.goto(f"{live_server.url}/my-milestones/")
+        page.goto(url)
         assert axe_violations(page, axe_source) == [], size
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.locator(".cdp-table-scroll").count() == 0
+
+
+def test_my_milestones_on_a_phone_show_due_date_status_and_reason(live_server, page,
+                                                                  axe_source, tenants):
+    sign_in(page, live_server.url, "a_lead")
+    axe_clean_then_phone(page, f"{live_server.url}/my-milestones/", axe_source)
     assert_on_screen(page.locator(".cdp-milestones__due"))
     assert_on_screen(page.locator(".cdp-milestones__status .govuk-tag"))
     assert_on_screen(page.locator(".cdp-overdue-reason"))
@@ -117,13 +124,7 @@ def test_my_milestones_on_a_phone_show_due_date_status_and_reason(live_server, p
 
 def test_members_on_a_phone_show_role_and_actions(live_server, page, axe_source, tenants):
     sign_in(page, live_server.url, "a_admin")
-    for size in (PHONE, LAPTOP):
-        page.set_viewport_size(size)
-        page.goto(f"{live_server.url}/partnerships/rotherham/members/")
-        assert axe_violations(page, axe_source) == [], size
-    page.set_viewport_size(PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert page.locator(".cdp-table-scroll").count() == 0
+    axe_clean_then_phone(page, f"{live_server.url}/partnerships/rotherham/members/", axe_source)
     assert_on_screen(page.locator(".cdp-members__role"))
     assert_on_screen(page.get_by_role("link", name=re.compile("^Change role of")))
     assert_on_screen(page.get_by_role("link", name=re.compile("^Remove ")))
@@ -138,12 +139,8 @@ def test_key_documents_on_a_phone_show_status_link_and_actions(live_server, page
     KeyDocument.objects.filter(partnership=tenants.a).update(
         link="https://www.rotherham.gov.uk/a-very-long-address/needs-assessment-2023.pdf")
     sign_in(page, live_server.url, "a_admin")
-    for size in (PHONE, LAPTOP):
-        page.set_viewport_size(size)
-        page.goto(f"{live_server.url}/partnerships/rotherham/documents/")
-        assert axe_violations(page, axe_source) == [], size
-    page.set_viewport_size(PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_clean_then_phone(page, f"{live_server.url}/partnerships/rotherham/documents/",
+                         axe_source)
     assert_on_screen(page.locator(".cdp-documents .govuk-tag"))
     assert_on_screen(page.locator(".cdp-documents__link a"))
     expect(page.locator(".cdp-documents__link")).to_contain_text("www.rotherham.gov.uk")
