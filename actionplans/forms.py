@@ -9,8 +9,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
-from outcomes.forms import RealDateField
 from outcomes.importers import MAX_FILE_BYTES
+from partnerships.forms import RealDateField
 from partnerships.uploads import too_large
 
 from .models import ActionPlan, Ask, MilestoneStatus, Priority, Risk, Strand, Weekday

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from .models import Milestone, ProgressEvidence, ProgressUpdate
-from .progress import due_by, is_overdue
+from .progress import due_by, is_overdue, overdue_reason
 
 
 def progress_log(*, milestone: Milestone) -> QuerySet[ProgressUpdate]:
@@ -33,5 +33,8 @@ def lead_milestones(*, user, today: date) -> list[Milestone]:
         milestone.due_by = due_by(milestone.due_date, milestone.plan_year,
                                   milestone.key_action.objective.plan.first_year)
         milestone.is_overdue = is_overdue(milestone.status, milestone.due_by, today)
+        milestone.overdue_reason = overdue_reason(
+            due=milestone.due_by, status_label=milestone.get_status_display(),
+        ) if milestone.is_overdue else ""
     items.sort(key=lambda m: (not m.is_overdue, m.due_by is None, m.due_by or today))
     return items

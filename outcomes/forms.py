@@ -1,10 +1,10 @@
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 
+from partnerships.forms import RealDateField
 from partnerships.uploads import too_large
 
 from .importers import MAX_FILE_BYTES
@@ -280,28 +280,6 @@ class TargetForm(forms.Form):
             Field.text("due_period", field_width=Fixed.TEN), Field.text("source"),
             button="Add the target",
         )
-
-
-class RealDateField(DateInputField):
-    """The GOV.UK date input, saying in our words when the day, month and year are not a real
-    date (crispy-forms-gds passes on Python's "day is out of range for month", and its own
-    "Enter a valid date" for letters)."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def clean(self, value):
-        """Letters in the day, month or year are not a real date either: the same message."""
-        try:
-            return super().clean(value)
-        except forms.ValidationError as error:
-            if any(problem.code == "invalid" for problem in error.error_list):
-                raise forms.ValidationError(self.error_messages["invalid"],
-                                            code="invalid") from None
-            raise
 
 
 class AnnotationForm(forms.Form):

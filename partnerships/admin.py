@@ -51,6 +51,7 @@ class KeyDocumentInline(admin.TabularInline):
     model = KeyDocument
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    exclude = ["version"]  # moved on by each change saved here (PartnershipAdmin.save_formset)
 
 
 @admin.register(Partnership)
@@ -66,6 +67,15 @@ class PartnershipAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         obj.local_authorities.set(form.local_authorities)
         services.partnership_sync_permissions(partnership=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """A key document changed here moves on its version, as the register's own page
+        does: a form opened there before this change is then refused, not overwriting it."""
+        if formset.model is KeyDocument:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    inline_form.instance.version += 1
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Membership)

@@ -1,3 +1,6 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
@@ -5,8 +8,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from .models import Membership, Partnership
+from .models import KeyDocument, Membership, Partnership, https_link_validator
 from .services import local_authorities_from_codes
+
+
+class RealDateField(DateInputField):
+    """The GOV.UK date input, saying in our words when the day, month and year are not a real
+    date (crispy-forms-gds passes on Python's "day is out of range for month", and its own
+    "Enter a valid date" for letters)."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def clean(self, value):
+        """Letters in the day, month or year are not a real date either: the same message."""
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if any(problem.code == "invalid" for problem in error.error_list):
+                raise forms.ValidationError(self.error_messages["invalid"],
+                                            code="invalid") from None
+            raise
 
 
 class InviteMemberForm(forms.Form):
@@ -54,6 +79,53 @@ class MemberRoleForm(forms.Form):
             Field.radios("role", legend_size=Size.SMALL),
             Button("submit", "Save role"),
         )
+
+
+class KeyDocumentForm(forms.Form):
+    """An entry in the key-documents register. The link is checked here and again by the
+    service (the model's validator): a secure web address, https:// only."""
+
+    title = forms.CharField(
+        label="Title", max_length=250,
+        help_text="As it is known, for example York Drug and Alcohol Needs Assessment 2023.",
+        error_messages={"required": "Enter the document's title",
+                        "max_length": "The title must be 250 characters or fewer"})
+    kind = forms.ChoiceField(
+        label="Type of document", choices=[("", "Choose a type"), *KeyDocument.Kind.choices],
+        error_messages={"required": "Select the type of document"})
+    status = forms.ChoiceField(
+        label="Status", choices=KeyDocument.Status.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the document's status"})
+    date = RealDateField(
+        label="Date", required=False, require_all_fields=False,
+        help_text="When it was completed, or is due. For example, 31 3 2024.")
+    link = forms.CharField(
+        label="Link", max_length=500, required=False,
+        validators=[https_link_validator],
+        help_text="Optional. Where anyone can read it: a web address starting https://. The "
+                  "public page links to the document when it has one.",
+        error_messages={"max_length": "The link must be 500 characters or fewer"})
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, button: str = "Save the document", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].error_messages["invalid"] = (
+            "Date must be a real date, for example 31 3 2024")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.text("title"),
+            Field.select("kind"),
+            Field.radios("status", legend_size=Size.SMALL, small=True),
+            Field("date"),
+            Field.text("link", field_width=Fluid.FULL, spellcheck="false"),
+            Button("submit", button),
+        )
+
+    def clean_date(self):
+        """crispy-forms-gds gives None for an empty date; a real date otherwise."""
+        value = self.cleaned_data.get("date")
+        return value if isinstance(value, date) else None
 
 
 class PartnershipAdminForm(forms.ModelForm):

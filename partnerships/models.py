@@ -11,8 +11,10 @@ The guardian rows are not: they are derived from Membership, whose history says 
 took away each role.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -23,6 +25,12 @@ from .tenancy import PartnershipOwned, ScopedHistory, partnership_key, scoped_hi
 
 ons_code_validator = RegexValidator(
     r"^E\d{8}$", "Enter an ONS code: E followed by eight digits, for example E08000018."
+)
+# A key document's link is read by the public when published: a secure web address only.
+https_link_validator = URLValidator(
+    schemes=["https"], code="not_https",  # not "invalid": a field would put its own words
+    message="Enter a link that starts with https://, the secure address where anyone can "
+            "read the document",
 )
 
 
@@ -189,7 +197,10 @@ class SubGroup(PartnershipOwned):
 
 
 class KeyDocument(PartnershipOwned):
-    """An entry in the partnership's key-documents register."""
+    """An entry in the partnership's key-documents register, kept by its administrators.
+
+    Each save through `services.key_document_update` increments `version`: an edit made from
+    an older version is refused (`services.StaleKeyDocument`), never merged silently."""
 
     Kind = DocumentKind
     Status = DocumentStatus
@@ -199,15 +210,23 @@ class KeyDocument(PartnershipOwned):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     date = models.DateField(null=True, blank=True, help_text="When it was completed or is due.")
-    link = models.URLField(blank=True)
+    link = models.URLField(
+        blank=True, max_length=500, validators=[https_link_validator],
+        help_text="Where anyone can read it: a web address starting https://.")
+    version = models.PositiveIntegerField(default=1)
 
-    history = scoped_history()
+    history = scoped_history(excluded_fields=["version"])
 
     class Meta:
         ordering = ["kind", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def link_host(self) -> str:
+        """The site its link leads to (www.york.gov.uk), for saying where a link goes."""
+        return urlsplit(self.link).netloc if self.link else ""
 
 
 class Membership(PartnershipOwned):

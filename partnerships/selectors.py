@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
-from .models import Membership, NamedRole, Organisation, Partnership
+from .models import KeyDocument, Membership, NamedRole, Organisation, Partnership
 
 
 def partnership_list_for_user(*, user) -> QuerySet[Partnership]:
@@ -55,3 +58,48 @@ def partnership_areas(*, partnership: Partnership) -> list[tuple[str, str]]:
     """The partnership's local authorities as (ONS code, name), by name: one query. The
     partnership is one its caller was allowed to see (PartnershipViewMixin)."""
     return list(partnership.local_authorities.order_by("name").values_list("code", "name"))
+
+
+def key_document_list(*, partnership: Partnership, user) -> QuerySet[KeyDocument]:
+    """The partnership's key-documents register, by kind and title: one query."""
+    return KeyDocument.objects.for_user(user).filter(partnership=partnership)
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    when: datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]  # (field, before, after)
+
+
+DOCUMENT_FIELDS = ("title", "kind", "status", "date", "link")
+
+
+def key_document_history(*, document: KeyDocument) -> list[DocumentChange]:
+    """Every change to the entry, newest first: who, when, what changed from what. One
+    query; the document is one its caller was allowed to see."""
+    records = list(document.history.select_related("history_user")
+                   .order_by("-history_date", "-history_id"))
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        user = newer.history_user
+        who = (user.get_full_name() or user.username) if user else "System"
+        if older is None:
+            entries.append(DocumentChange(newer.history_date, who, "Added", []))
+            continue
+        changes = [(KeyDocument._meta.get_field(name).verbose_name.capitalize(),
+                    _shown(older, name), _shown(newer, name))
+                   for name in DOCUMENT_FIELDS if getattr(older, name) != getattr(newer, name)]
+        entries.append(DocumentChange(newer.history_date, who, "Changed", changes))
+    return entries
+
+
+def _shown(record, name: str) -> str:
+    """A field of a history record as a reader would say it."""
+    value = getattr(record, name)
+    if name in ("kind", "status"):
+        return str(getattr(record, f"get_{name}_display")())
+    if name == "date":
+        return value.strftime("%-d %B %Y") if value else "None"
+    return value or "None"

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from . import access
 from .models import (
+    KeyDocument,
     LocalAuthority,
     Membership,
     Organisation,
@@ -356,3 +357,68 @@ def member_invite_resend(*, membership: Membership, invited_by: AbstractBaseUser
                               "has already signed in: there is no invitation to send again.")
     _send_invitation(membership, invited_by, site_url, again=True)
     return membership
+
+
+# --- The key-documents register: kept by the partnership's administrators ---------------------
+class StaleKeyDocument(Exception):
+    """The document was changed (or removed) by someone else after the editor opened it."""
+
+    def __init__(self, current: KeyDocument | None):
+        super().__init__("the key document has changed since it was opened")
+        self.current = current
+
+
+def _document_fields(*, title: str, kind: str, status: str, on: date | None,
+                     link: str) -> dict:
+    return {"title": " ".join(title.split()), "kind": kind, "status": status, "date": on,
+            "link": link.strip()}
+
+
+def _save_document(document: KeyDocument, user: AbstractBaseUser) -> None:
+    """Validated (the link an https address, the kind and status known), then saved with a
+    history row naming `user`."""
+    document.full_clean(exclude=["partnership"])
+    document._history_user = user
+    document.save()
+
+
+@transaction.atomic
+def key_document_create(*, partnership: Partnership, user: AbstractBaseUser, title: str,
+                        kind: str, status: str, on: date | None = None,
+                        link: str = "") -> KeyDocument:
+    """Adds an entry to the register. Raises ValidationError naming the field at fault."""
+    access.require(user, partnership, access.MANAGE_DOCUMENTS)
+    document = KeyDocument(partnership=partnership, **_document_fields(
+        title=title, kind=kind, status=status, on=on, link=link))
+    _save_document(document, user)
+    return document
+
+
+@transaction.atomic
+def key_document_update(*, document: KeyDocument, user: AbstractBaseUser, version: int,
+                        title: str, kind: str, status: str, on: date | None = None,
+                        link: str = "") -> KeyDocument:
+    """Changes the entry if it is still at `version`; else raises StaleKeyDocument with what
+    is saved now (None once removed). An edit that changes nothing saves nothing."""
+    access.require(user, document.partnership, access.MANAGE_DOCUMENTS)
+    current = KeyDocument.objects.select_for_update().filter(pk=document.pk).first()
+    if current is None or current.version != version:
+        raise StaleKeyDocument(current)
+    access.require_own(document.partnership, current)
+    changes = _document_fields(title=title, kind=kind, status=status, on=on, link=link)
+    if all(getattr(current, name) == value for name, value in changes.items()):
+        return current
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.version += 1
+    _save_document(current, user)
+    return current
+
+
+@transaction.atomic
+def key_document_delete(*, document: KeyDocument, user: AbstractBaseUser) -> None:
+    """Removes the entry from the register (and from the public page); its history keeps
+    what it said and who removed it."""
+    access.require(user, document.partnership, access.MANAGE_DOCUMENTS)
+    document._history_user = user
+    document.delete()

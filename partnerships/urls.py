@@ -29,4 +29,12 @@ urlpatterns = [
         views.MemberInviteResendView.as_view(),
         name="member_resend",
     ),
+    path("<slug:partnership_slug>/documents/", views.KeyDocumentListView.as_view(),
+         name="documents"),
+    path("<slug:partnership_slug>/documents/add/", views.KeyDocumentCreateView.as_view(),
+         name="document_add"),
+    path("<slug:partnership_slug>/documents/<int:pk>/", views.KeyDocumentUpdateView.as_view(),
+         name="document_edit"),
+    path("<slug:partnership_slug>/documents/<int:pk>/remove/",
+         views.KeyDocumentDeleteView.as_view(), name="document_remove"),
 ]

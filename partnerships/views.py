@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from . import access, selectors, services
-from .forms import InviteMemberForm, MemberRoleForm
-from .mixins import STEP_UP_ALWAYS, STEP_UP_WRITE, PartnershipViewMixin
-from .models import Membership
+from .forms import InviteMemberForm, KeyDocumentForm, MemberRoleForm
+from .mixins import STEP_UP_ALWAYS, STEP_UP_WRITE, PartnershipViewMixin, add_service_error
+from .models import KeyDocument, Membership
 
 
 class PartnershipChooserView(LoginRequiredMixin, TemplateView):
@@ -187,3 +187,127 @@ class MemberInviteResendView(MembershipMixin, View):
         else:
             messages.success(request, f"Invitation sent again to {membership.user.email}.")
         return HttpResponseRedirect(self.members_url())
+
+
+# --- The key-documents register -------------------------------------------------------------
+class KeyDocumentListView(PartnershipViewMixin, TemplateView):
+    """The register: read by every member; its administrators add, change and remove
+    entries. What the public page shows of it is chosen on the public page's settings."""
+
+    template_name = "partnerships/documents.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["documents"] = selectors.key_document_list(
+            partnership=self.partnership, user=self.request.user)
+        return context
+
+
+class KeyDocumentMixin(PartnershipViewMixin):
+    """The pages that change the register: its administrators only. Changing an entry can
+    change what the public page shows, so a change needs a recent sign-in (step-up), as the
+    public page's settings do."""
+
+    read_action = access.MANAGE_DOCUMENTS
+    write_action = access.MANAGE_DOCUMENTS
+    step_up = STEP_UP_WRITE
+
+    def get_document(self) -> KeyDocument:
+        if not hasattr(self, "document"):
+            self.document = self.get_scoped(KeyDocument, access.MANAGE_DOCUMENTS,
+                                            pk=self.kwargs["pk"])
+        return self.document
+
+    def documents_url(self) -> str:
+        return reverse("partnerships:documents",
+                       kwargs={"partnership_slug": self.partnership.slug})
+
+
+class KeyDocumentFormView(KeyDocumentMixin, FormView):
+    template_name = "partnerships/document_form.html"
+    form_class = KeyDocumentForm
+    heading = button = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "button": self.button}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        fields = {"title": data["title"], "kind": data["kind"], "status": data["status"],
+                  "on": data["date"], "link": data["link"]}
+        try:
+            message = self.save(fields, version=data.get("version"))
+        except services.StaleKeyDocument as stale:
+            return self.stale(form, stale.current)
+        except ValidationError as error:
+            return self.form_invalid(add_service_error(form, error))
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.documents_url())
+
+
+class KeyDocumentCreateView(KeyDocumentFormView):
+    heading, button = "Add a key document", "Add the document"
+
+    def save(self, fields: dict, version) -> str:
+        document = services.key_document_create(partnership=self.partnership,
+                                                user=self.request.user, **fields)
+        return f"Added to the register: {document.title}."
+
+
+class KeyDocumentUpdateView(KeyDocumentFormView):
+    """Changes an entry, as it was when the form was opened: if someone else saved it in
+    the meantime the change is refused, the page shows what is saved now, and the form keeps
+    what this editor entered (saving again then replaces it, knowingly)."""
+
+    heading, button = "Change a key document", "Save the document"
+
+    def get_initial(self):
+        document = self.get_document()
+        return {"title": document.title, "kind": document.kind, "status": document.status,
+                "date": document.date, "link": document.link, "version": document.version}
+
+    def get_context_data(self, **kwargs):
+        document = self.get_document()
+        return super().get_context_data(
+            document=document,
+            history=selectors.key_document_history(document=document), **kwargs)
+
+    def save(self, fields: dict, version) -> str:
+        document = services.key_document_update(
+            document=self.get_document(), user=self.request.user,
+            version=version if version is not None else -1, **fields)
+        return f"Saved: {document.title}."
+
+    def stale(self, form, current: KeyDocument | None):
+        if current is None:
+            messages.error(self.request, "Someone else removed this document from the "
+                                         "register while you were changing it.")
+            return HttpResponseRedirect(self.documents_url())
+        self.document = current
+        values = form.data.copy()
+        values["version"] = str(current.version)
+        again = self.get_form_class()(values, button=self.button)
+        again.is_valid()
+        again.add_error(None, "Someone else changed this document after you opened it. "
+                              "What is saved now is shown below; save again to replace it "
+                              "with what you entered.")
+        return self.render_to_response(self.get_context_data(form=again, saved_now=current),
+                                       status=409)
+
+
+class KeyDocumentDeleteView(KeyDocumentMixin, TemplateView):
+    """Asks first (GET), removes on POST: its history keeps what it said."""
+
+    template_name = "partnerships/document_remove.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(document=self.get_document(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_document()
+        services.key_document_delete(document=document, user=request.user)
+        messages.success(request, f"Removed from the register: {document.title}.")
+        return HttpResponseRedirect(self.documents_url())

@@ -46,6 +46,7 @@ MAY = {
     access.ANNOTATE: ["a_lead", "a_analyst", "a_admin"],
     access.GENERATE_BOARD_PACK: ["a_lead", "a_analyst", "a_admin"],
     access.PUBLISH: ["a_admin"],
+    access.MANAGE_DOCUMENTS: ["a_admin"],
 }
 # Everyone signed in who is not partnership B's: A's members, the regional viewer of A's
 # region, and someone with no membership at all.

@@ -54,6 +54,13 @@ def member(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.memberships[side].pk}
 
 
+def document(t: Tenants, side: str) -> dict:
+    """The side's entry in its key-documents register (tests/conftest.py)."""
+    from partnerships.models import KeyDocument
+
+    return {**slug(t, side), "pk": KeyDocument.objects.get(partnership=t.partnership(side)).pk}
+
+
 def batch(t: Tenants, side: str) -> dict:
     return {**slug(t, side), "pk": t.batches[side].pk}
 
@@ -399,6 +406,15 @@ EXPECTATIONS: dict[str, Expectation] = {
         post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
         kwargs=member,
     ),
+    # The key-documents register: every member reads it; its administrators add, change
+    # (an empty form is re-shown with its errors) and remove entries.
+    "partnerships:documents": Expectation(get=MEMBER_PAGE, post=MEMBER_READ_ONLY, kwargs=slug),
+    "partnerships:document_add": Expectation(get=ADMIN_PAGE, post=ADMIN_FORM_POST, kwargs=slug),
+    "partnerships:document_edit": Expectation(get=ADMIN_PAGE, post=ADMIN_FORM_POST,
+                                              kwargs=document),
+    "partnerships:document_remove": Expectation(
+        get=ADMIN_PAGE, post=expect(403, anonymous=302, outsider=404, admin=302, superuser=302),
+        kwargs=document),
     "outcomes:imports": Expectation(get=DATA_PAGE, post=DATA_NO_POST, kwargs=slug),
     "outcomes:import_new": Expectation(get=DATA_PAGE, post=DATA_PAGE, kwargs=slug),
     # POST on an import's page applies it (it was outcomes:import_commit, imports/<pk>/apply/).
@@ -673,8 +689,8 @@ def test_access(tenants, name, role):
 
 OBJECT_URLS = {
     name: expectation for name, expectation in EXPECTATIONS.items()
-    if expectation.kwargs in (member, batch, framework_entry, target, milestone, risk, ask,
-                              plan_import, annotation, board_pack, evidence_item)
+    if expectation.kwargs in (member, document, batch, framework_entry, target, milestone, risk,
+                              ask, plan_import, annotation, board_pack, evidence_item)
 }
 
 

@@ -26,6 +26,8 @@ def tenants(shared_tenants):
 # the milestones it measures).
 PAGES = [
     ("a_admin", "/partnerships/rotherham/members/", 5),
+    ("a_viewer", "/partnerships/rotherham/documents/", 5),
+    ("a_admin", "/partnerships/rotherham/documents/{document}/", 6),
     ("a_analyst", "/partnerships/rotherham/data/imports/", 5),
     # An import's page also groups its skipped rows by reason (one query).
     ("a_analyst", "/partnerships/rotherham/data/imports/{batch}/", 7),
@@ -136,6 +138,19 @@ def grow(tenants) -> None:
     for code in ("drug_misuse_deaths", "continuity_of_care", "drug_offences"):
         FrameworkMetric.objects.create(partnership=tenants.a,
                                        metric=Metric.objects.get(code=code, owner=None))
+    # More key documents, and more changes in the history of the first.
+    from partnerships.models import KeyDocument
+
+    first = KeyDocument.objects.filter(partnership=tenants.a).order_by("pk").first()
+    admin = tenants.users["a_admin"]
+    for n in range(4):
+        partnership_services.key_document_create(
+            partnership=tenants.a, user=admin, title=f"Document {n}", kind="other",
+            status="completed", link=f"https://example.org/{n}.pdf")
+        first = partnership_services.key_document_update(
+            document=first, user=admin, version=first.version, title=first.title,
+            kind=first.kind, status="in_progress" if n % 2 else "completed",
+            link=f"https://example.org/needs-{n}.pdf")
     # More notes on the metric page's charts, by more writers.
     in_treatment = Metric.objects.get(code="numbers_in_treatment", owner=None)
     for n, writer in enumerate(["a_lead", "a_analyst", "a_admin"] * 3):
@@ -182,8 +197,11 @@ def count(client, url: str) -> int:
 @pytest.mark.parametrize(("username", "url", "pinned"), PAGES, ids=[p[1] for p in PAGES])
 def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     from outcomes.models import Metric
+    from partnerships.models import KeyDocument
 
+    document = KeyDocument.objects.filter(partnership=tenants.a).order_by("pk").first()
     url = url.format(batch=tenants.batches["a"].pk, milestone=tenants.milestones["a"].pk,
+                     document=document.pk,
                      metric=Metric.objects.get(code="numbers_in_treatment", owner=None).pk,
                      annotation=tenants.annotations["a"].pk)
     from tests.outcomes.reference_figures import make_reference

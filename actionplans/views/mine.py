@@ -27,6 +27,10 @@ class MyMilestonesView(LoginRequiredMixin, TemplateView):
                        .values_list("pk", flat=True)) if milestones else set()
         for milestone in milestones:
             milestone.can_update = milestone.partnership_id in editable
+        partnerships = {m.partnership_id: m.partnership for m in milestones}
         return super().get_context_data(
             milestones=milestones, overdue=sum(m.is_overdue for m in milestones),
-            partnerships=len({m.partnership_id for m in milestones}), **kwargs)
+            partnerships=len(partnerships),
+            # Named once above the list, not on every row, when all are in one partnership.
+            only_partnership=next(iter(partnerships.values())) if len(partnerships) == 1
+            else None, **kwargs)

@@ -115,8 +115,9 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["choices"] = selectors.publication_choices(partnership=self.partnership,
-                                                          user=self.request.user)
+        self.choices = selectors.publication_choices(partnership=self.partnership,
+                                                     user=self.request.user)
+        kwargs["choices"] = self.choices
         return kwargs
 
     def get_initial(self):
@@ -127,6 +128,11 @@ class PublicPageSettingsView(PartnershipViewMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page"] = self.page
+        # Published documents the page shows by title only: the register is where a link is
+        # added.
+        published = {d.pk for d in self.page.documents.all()} if self.page else set()
+        context["unlinked_documents"] = [d for d in self.choices["documents"]
+                                         if d.pk in published and not d.link]
         return context
 
     def form_valid(self, form):

@@ -89,3 +89,51 @@ def test_chooser_for_a_regional_viewer(live_server, page, axe_source, tenants):
     expect(page.get_by_text("3 areas; 2 compared with England (1 higher, 1 lower)")).to_be_visible()
     page.wait_for_selector(".cdp-chart--drawn .main-svg")
     assert axe_violations(page, axe_source) == []
+
+
+def test_an_administrator_keeps_the_key_documents_register(live_server, page, axe_source,
+                                                           tenants):
+    """Adds a document (an http link refused with a clear error), changes it, and a board
+    member reads the register. axe finds nothing at a laptop's and a phone's width."""
+    sign_in(page, live_server.url, "a_admin")
+    page.get_by_role("link", name="Key documents").click()
+    expect(page.get_by_role("heading", name="Key documents")).to_be_visible()
+    page.get_by_role("link", name="Add a document").click()
+    page.get_by_label("Title").fill("Drug market profile 2024")
+    page.get_by_label("Type of document").select_option(label="Drug market profile")
+    page.get_by_label("In progress").check()
+    page.get_by_label("Link").fill("http://www.rotherham.gov.uk/profile.pdf")
+    page.get_by_role("button", name="Add the document").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a link that starts with https://")
+    for size in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+        page.set_viewport_size(size)
+        assert axe_violations(page, axe_source) == [], size
+    page.get_by_label("Link").fill("https://www.rotherham.gov.uk/profile.pdf")
+    page.get_by_role("button", name="Add the document").click()
+    expect(page.get_by_text("Added to the register: Drug market profile 2024.")).to_be_visible()
+    for size in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+        page.set_viewport_size(size)
+        assert axe_violations(page, axe_source) == [], size
+
+    page.get_by_role("link", name="Change Drug market profile 2024").click()
+    page.get_by_label("Completed").check()
+    page.get_by_role("button", name="Save the document").click()
+    expect(page.get_by_text("Saved: Drug market profile 2024.")).to_be_visible()
+    page.get_by_role("link", name="Change Drug market profile 2024").click()
+    expect(page.get_by_text("Status: In progress → Completed")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name="Back to the key documents").click()
+    page.get_by_role("link", name="Remove Needs assessment").click()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Remove the document").click()
+    expect(page.get_by_text("Removed from the register: Needs assessment.")).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "a_viewer")
+    page.goto(f"{live_server.url}/partnerships/rotherham/documents/")
+    expect(page.get_by_role("cell", name="Drug market profile 2024", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Add a document")).to_have_count(0)
+    for size in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+        page.set_viewport_size(size)
+        assert axe_violations(page, axe_source) == [], size

@@ -7,14 +7,17 @@ left out.
 Each page is read once, as the role that sees most of it (an administrator sees every button
 a lead or a viewer sees, and more), with one browser page, each role signed in once."""
 
+import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.test_isolation import EXPECTATIONS
 
+from .conftest import axe_violations
 from .test_partnership_pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,3 +77,72 @@ def test_no_page_is_wider_than_a_phone(live_server, page, tenants):
     assert not wide, "\n".join(f"{page}: {result}" for page, result in wide.items())
     # The walk reached the pages it is for (a guard against a walk that finds nothing).
     assert len(walked) > 40 and "/partnerships/rotherham/plan/" in walked
+
+
+# --- Pages whose rows are cards on a phone: what each row says is on screen, not off to the
+# right in a table that scrolls sideways. -------------------------------------------------
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def assert_on_screen(locator) -> None:
+    """Every element `locator` finds lies wholly within the phone's width, and is seen once
+    scrolled to (down the page, never sideways)."""
+    assert locator.count() > 0
+    for n in range(locator.count()):
+        element = locator.nth(n)
+        element.scroll_into_view_if_needed()
+        box = element.bounding_box()
+        assert box is not None and box["width"] > 0, element
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            element.text_content(), box)
+        expect(element).to_be_in_viewport(ratio=1)
+
+
+def axe_clean_then_phone(page, url: str, axe_source) -> None:
+    """Opens `url` at a phone's and a laptop's size (axe finds nothing at either), and
+    leaves it at the phone's, no wider than the screen and with no sideways-scrolling
+    table."""
+    for size in (PHONE, LAPTOP):
+        page.set_viewport_size(size)
+        page.goto(url)
+        assert axe_violations(page, axe_source) == [], size
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator(".cdp-table-scroll").count() == 0
+
+
+def test_my_milestones_on_a_phone_show_due_date_status_and_reason(live_server, page,
+                                                                  axe_source, tenants):
+    sign_in(page, live_server.url, "a_lead")
+    axe_clean_then_phone(page, f"{live_server.url}/my-milestones/", axe_source)
+    assert_on_screen(page.locator(".cdp-milestones__due"))
+    assert_on_screen(page.locator(".cdp-milestones__status .govuk-tag"))
+    assert_on_screen(page.locator(".cdp-overdue-reason"))
+    expect(page.locator(".cdp-milestones__due").first).to_contain_text("Due 31 Mar 2023")
+    expect(page.locator(".cdp-overdue-reason").first).to_contain_text("was due 31 March 2023")
+
+
+def test_members_on_a_phone_show_role_and_actions(live_server, page, axe_source, tenants):
+    sign_in(page, live_server.url, "a_admin")
+    axe_clean_then_phone(page, f"{live_server.url}/partnerships/rotherham/members/", axe_source)
+    assert_on_screen(page.locator(".cdp-members__role"))
+    assert_on_screen(page.get_by_role("link", name=re.compile("^Change role of")))
+    assert_on_screen(page.get_by_role("link", name=re.compile("^Remove ")))
+    assert_on_screen(page.get_by_role("button", name=re.compile("^Resend invitation")))
+    expect(page.locator(".cdp-members__role").first).to_contain_text("Role:")
+
+
+def test_key_documents_on_a_phone_show_status_link_and_actions(live_server, page, axe_source,
+                                                               tenants):
+    from partnerships.models import KeyDocument
+
+    KeyDocument.objects.filter(partnership=tenants.a).update(
+        link="https://www.rotherham.gov.uk/a-very-long-address/needs-assessment-2023.pdf")
+    sign_in(page, live_server.url, "a_admin")
+    axe_clean_then_phone(page, f"{live_server.url}/partnerships/rotherham/documents/",
+                         axe_source)
+    assert_on_screen(page.locator(".cdp-documents .govuk-tag"))
+    assert_on_screen(page.locator(".cdp-documents__link a"))
+    expect(page.locator(".cdp-documents__link")).to_contain_text("www.rotherham.gov.uk")
+    assert_on_screen(page.get_by_role("link", name="Change Needs assessment"))
+    assert_on_screen(page.get_by_role("link", name="Remove Needs assessment"))

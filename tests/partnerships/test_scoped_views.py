@@ -3,7 +3,7 @@
 import pytest
 
 from partnerships import access
-from partnerships.models import Membership
+from partnerships.models import KeyDocument, Membership
 
 from ..scoped_views import ScopedObjectViewCase, ScopedViewCase, slug
 
@@ -73,3 +73,56 @@ class TestMemberRemove(ScopedObjectViewCase):
 
     def state(self, t, side):
         return Membership.objects.filter(pk=t.memberships[side].pk).exists()
+
+
+def document(t, side: str) -> dict:
+    """The side's entry in its key-documents register."""
+    return {**slug(t, side),
+            "pk": KeyDocument.objects.get(partnership=t.partnership(side)).pk}
+
+
+def document_data(version: int | None = None) -> dict:
+    data = {"title": "Drug market profile 2024", "kind": "drug_market_profile",
+            "status": "completed", "date_0": "31", "date_1": "3", "date_2": "2024",
+            "link": "https://www.example.gov.uk/drug-market-profile.pdf"}
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+class TestDocuments(ScopedViewCase):
+    url_name = "partnerships:documents"
+    actions = {"GET": access.VIEW}
+
+
+class TestDocumentAdd(ScopedViewCase):
+    url_name = "partnerships:document_add"
+    actions = {"GET": access.MANAGE_DOCUMENTS, "POST": access.MANAGE_DOCUMENTS}
+
+    def post_data(self, t, side):
+        return document_data()
+
+    def state(self, t, side):
+        return KeyDocument.objects.filter(partnership=t.partnership(side)).count()
+
+
+class TestDocumentEdit(ScopedObjectViewCase):
+    url_name = "partnerships:document_edit"
+    actions = {"GET": access.MANAGE_DOCUMENTS, "POST": access.MANAGE_DOCUMENTS}
+    url_kwargs = staticmethod(document)
+
+    def post_data(self, t, side):
+        return document_data(version=1)
+
+    def state(self, t, side):
+        row = KeyDocument.objects.get(pk=self.kwargs_for(t, side)["pk"])
+        return row.title, row.link, row.version
+
+
+class TestDocumentRemove(ScopedObjectViewCase):
+    url_name = "partnerships:document_remove"
+    actions = {"GET": access.MANAGE_DOCUMENTS, "POST": access.MANAGE_DOCUMENTS}
+    url_kwargs = staticmethod(document)
+
+    def state(self, t, side):
+        return KeyDocument.objects.filter(pk=self.kwargs_for(t, side)["pk"]).exists()

@@ -32,9 +32,20 @@ def test_a_lead_sees_the_milestones_of_their_key_actions_overdue_first(client, t
     assert response.context["overdue"] == 1
     page = response.content.decode()
     assert "1 overdue" in page and "Not mine" not in page
+    # All in one partnership: named once, above the list, not in a column of its own.
+    assert "you lead: 3 in Rotherham CDP, 1 overdue" in page
+    assert ">Partnership</th>" not in page
     assert f"/partnerships/rotherham/plan/milestones/{tenants.milestones['a'].pk}/progress/" in (
         page)
     assert 'aria-current="page">My milestones' in page
+    # The derived status and why, as on the plan page: overdue, and since when.
+    first = response.context["milestones"][0]
+    assert first.overdue_reason == (
+        f"was due 31 March 2023; status recorded: {first.get_status_display()}")
+    assert ('<strong class="govuk-tag govuk-tag--red">Overdue</strong><span '
+            'class="govuk-visually-hidden">:</span> <span class="govuk-body-s '
+            f'cdp-overdue-reason">{first.overdue_reason}</span>') in page
+    assert response.context["milestones"][1].overdue_reason == ""
 
 
 def test_milestones_come_from_every_partnership_the_lead_may_see_and_no_other(client, tenants):
@@ -50,6 +61,9 @@ def test_milestones_come_from_every_partnership_the_lead_may_see_and_no_other(cl
     # A viewer in Darlington sees the milestone but is not offered the progress form there.
     assert shown == {tenants.milestones["a"].pk: True, tenants.milestones["b"].pk: False}
     assert response.context["partnerships"] == 2
+    page = response.content.decode()
+    assert "2 in 2 partnerships" in page and ">Partnership</th>" in page
+    assert "Partnership: </span>Darlington CDP" in page
     assert f"darlington/plan/milestones/{tenants.milestones['b'].pk}/progress/" not in (
         response.content.decode())
 
