@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
@@ -28,6 +28,24 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
                               "cdp.signin.sso_flow.SecondFactorStage")
                 for stage in super().get_login_stages()]
 
+    def send_notification_mail(self, template_prefix: str, user, context=None,
+                               email=None) -> None:
+        """allauth's notices of changes to how someone signs in (cdp.signin.notifications),
+        with the person and the site's address for the templates."""
+        context = {"user": user, "site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
+        request = getattr(self, "request", None)
+        if allauth_context.request is None and request is not None:
+            # Sent once the change is committed, after allauth's view may have finished.
+            with allauth_context.request_context(request):
+                return super().send_notification_mail(template_prefix, user, context, email)
+        return super().send_notification_mail(template_prefix, user, context, email)
+
+    def get_password_change_redirect_url(self, request) -> str:
+        """Changing the password signs the person out (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE)."""
+        from django.urls import reverse
+
+        return reverse("login")
+
     def get_reauthentication_methods(self, user) -> list[dict]:
         return _second_factor_first(super().get_reauthentication_methods(user))
 
@@ -37,7 +55,7 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
         where the person has one."""
         required = super().is_reauthentication_required(app=app, **kwargs)
         return required and not step_up.recently_authenticated(
-            getattr(self, "request", None) or context.request)
+            getattr(self, "request", None) or allauth_context.request)
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):

@@ -29,7 +29,7 @@ def assert_accessible(page, axe_source) -> None:
 def password_only(page, base: str, username: str) -> None:
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 
@@ -92,7 +92,7 @@ def test_an_admin_without_one_sets_up_an_authenticator_app_first(live_server, pa
     page.get_by_role("link", name="Set up an authenticator app").click()
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     assert_accessible(page, axe_source)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     assert_accessible(page, axe_source)
