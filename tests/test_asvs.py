@@ -93,6 +93,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         NOTICES + "test_an_invited_member_choosing_their_first_password_is_told_so",
         NOTICES + "test_a_new_api_token_emails_its_owner_from_the_page_and_the_api",
         NOTICES + "test_nothing_is_sent_for_a_refused_change",
+        NOTICES + "test_an_email_address_changed_by_an_administrator_is_told_to_both_addresses",
+        NOTICES + "test_a_password_set_by_an_administrator_is_told_to_its_owner",
         "tests/sso/test_sso.py::"
         "test_an_invitation_offers_the_organisations_sign_in_where_passwords_are_off",
     )),

@@ -1,6 +1,7 @@
 """Emails that tell people about changes to how they sign in (OWASP ASVS 2.2.3 and 2.5.5):
 a password changed, reset or set, a second factor added or removed, new recovery codes, a
-single sign-on linked, an API token made, a used code tried again.
+single sign-on linked, an API token made, a used code tried again, and (cdp/admin.py) an email
+address changed or a password set by a national administrator.
 
 django-allauth sends most of them itself (ACCOUNT_EMAIL_NOTIFICATIONS) from its own pages;
 this module sends the rest, from the service's pages, through the same adapter and templates
@@ -20,17 +21,20 @@ log = logging.getLogger("cdp.audit")
 PASSWORD_CHANGED = "account/email/password_changed"
 PASSWORD_RESET = "account/email/password_reset"
 PASSWORD_SET = "account/email/password_set"
+PASSWORD_SET_FOR_THEM = "account/email/password_set_by_administrator"
+EMAIL_CHANGED = "account/email/email_changed"
 API_TOKEN_CREATED = "account/email/api_token_created"
 CODE_REUSED = "mfa/email/totp_code_reused"
 
 
-def notify(request: HttpRequest | None, user, template_prefix: str, **context) -> None:
-    """Emails `user` the notice `template_prefix`, once the change is committed. A mail
-    server that fails is logged and undoes nothing."""
+def notify(request: HttpRequest | None, user, template_prefix: str, *, email: str = "",
+           **context) -> None:
+    """Emails `user` (at `email`, if given) the notice `template_prefix`, once the change is
+    committed. A mail server that fails is logged and undoes nothing."""
     adapter = get_adapter(request)
 
     def send() -> None:
-        adapter.send_notification_mail(template_prefix, user, context or None)
+        adapter.send_notification_mail(template_prefix, user, context or None, email or None)
 
     transaction.on_commit(send, robust=True)
 

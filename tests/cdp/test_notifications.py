@@ -3,6 +3,7 @@ cdp/signin/notifications.py): each goes to the account's own address, says what 
 when and from where, and what to do if it was not them."""
 
 import logging
+from html.parser import HTMLParser
 
 import pyotp
 import pytest
@@ -207,3 +208,68 @@ def test_the_token_endpoint_reports_a_used_code_too(tenants, mailoutbox, caplog,
     assert "used code" in caplog.text
     assert [m.subject for m in mailoutbox] == [
         "Someone tried a code from your authenticator app again"]
+
+
+# --- Changes a national administrator makes in the Django admin ----------------------------
+class FormFields(HTMLParser):
+    """The values a browser would send for the page's form (text, checked boxes, selects)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") != "checkbox":
+                self.data[name] = attrs.get("value", "")
+            elif "checked" in attrs:
+                self.data[name] = attrs.get("value", "on")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data.setdefault(self._select, []).append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def admin_form(client: Client, path: str) -> dict:
+    fields = FormFields()
+    fields.feed(client.get(path).content.decode())
+    return fields.data
+
+
+def test_an_email_address_changed_by_an_administrator_is_told_to_both_addresses(
+        tenants, mailoutbox, django_capture_on_commit_callbacks):
+    viewer = tenants.users["a_viewer"]
+    national = signed_in(tenants.users["superuser"])
+    path = f"/admin/auth/user/{viewer.pk}/change/"
+    data = {**admin_form(national, path), "email": "new.address@example.org"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert national.post(path, data).status_code == 302
+    assert sorted(m.to[0] for m in mailoutbox) == ["a.viewer@example.org",
+                                                   "new.address@example.org"]
+    for sent in mailoutbox:
+        assert sent.subject == "The email address of your CDP Dashboard account was changed"
+        assert "from a.viewer@example.org to new.address@example.org" in sent.body
+    mailoutbox.clear()
+    data["first_name"] = "Avery"  # other changes tell nobody
+    with django_capture_on_commit_callbacks(execute=True):
+        assert national.post(path, data).status_code == 302
+    assert mailoutbox == []
+
+
+def test_a_password_set_by_an_administrator_is_told_to_its_owner(
+        tenants, mailoutbox, django_capture_on_commit_callbacks):
+    viewer = tenants.users["a_viewer"]
+    national = signed_in(tenants.users["superuser"])
+    path = f"/admin/auth/user/{viewer.pk}/password/"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = national.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+                                      "usable_password": "true"})
+    assert answer.status_code == 302
+    body = the_one_notice(mailoutbox, viewer, "A password was set for your CDP Dashboard account")
+    assert "national administrator" in body
