@@ -267,7 +267,7 @@ def _username_for(email: str) -> str:
     return candidate
 
 
-def _password_off_issuer(user: AbstractBaseUser):
+def password_off_issuer(user: AbstractBaseUser):
     """The single sign-on issuer that has switched passwords off for this person's address,
     or None: asked of the function PASSWORD_OFF_ISSUER names (cdp.signin.sso decides)."""
     return import_string(settings.PASSWORD_OFF_ISSUER)(None, email=user.email, user=user)
@@ -286,7 +286,7 @@ def _invitation_email(*, membership: Membership, inviter: AbstractBaseUser, site
     if again:
         added = f"{by} has sent you this invitation again. " + added
     sign_in = f"{site_url.rstrip('/')}{reverse('login')}"
-    issuer = _password_off_issuer(user)
+    issuer = password_off_issuer(user)
     if issuer is not None:
         body = (f"{added}\n\nSign in with your {issuer.name} account: go to {sign_in} and "
                 f"choose \u201cSign in with {issuer.name}\u201d. You do not need a password "

@@ -140,6 +140,20 @@ def test_an_invitation_offers_the_organisations_sign_in_where_passwords_are_off(
     assert "You signed in to the CDP Dashboard with NHS Trust" in linked.body
 
 
+def test_a_password_reset_where_passwords_are_off_names_the_issuer_and_sends_no_link(
+        issuers, tenants, client, mailoutbox, django_capture_on_commit_callbacks):
+    user = get_user_model().objects.create_user("nhsperson", "p@nhs.example")
+    services.membership_create(partnership=tenants.a, user=user, role="viewer")
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("p@nhs.example", "a.viewer@example.org"):
+            assert client.post("/password-reset/", {"email": email}).status_code == 302
+    nhs, council = mailoutbox
+    assert nhs.to == ["p@nhs.example"]
+    assert nhs.subject == "Sign in to the CDP Dashboard with your NHS Trust account"
+    assert '"Sign in with NHS Trust"' in nhs.body and "/password-reset/" not in nhs.body
+    assert council.to == ["a.viewer@example.org"] and "/password-reset/" in council.body
+
+
 def test_the_issuers_mfa_counts_as_the_second_factor(issuers, tenants, person):
     council = issuers["council"]
     # An administrator with an authenticator app, whose issuer says only "password": they give
