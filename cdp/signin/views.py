@@ -46,14 +46,15 @@ class SignInView(LoginView):
 
 class PasswordChangeView(account_views.PasswordChangeView):
     """allauth's: the current password, then the new one twice (OWASP ASVS 2.1.5, 2.1.6).
-    It signs the person out everywhere and emails them. Someone with no password here (their
-    organisation's account signs them in) is told so."""
+    It signs the person out everywhere and emails them. Someone with no password here, or
+    whose organisation has switched passwords off, is told to use their organisation's."""
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not user.has_usable_password():
-            return render(request, "account/password_change.html", {
-                "no_password": True, "issuer": sso.sso_only_issuer(request, user=user)})
+        issuer = user.is_authenticated and sso.sso_only_issuer(request, user=user)
+        if user.is_authenticated and (issuer or not user.has_usable_password()):
+            return render(request, "account/password_change.html",
+                          {"no_password": True, "issuer": issuer})
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -152,6 +152,16 @@ def test_a_password_reset_where_passwords_are_off_names_the_issuer_and_sends_no_
     assert nhs.subject == "Sign in to the CDP Dashboard with your NHS Trust account"
     assert '"Sign in with NHS Trust"' in nhs.body and "/password-reset/" not in nhs.body
     assert council.to == ["a.viewer@example.org"] and "/password-reset/" in council.body
+    # Nor is there a password to change, even one set before passwords were switched off.
+    user.set_password(PASSWORD)
+    user.save()
+    client.force_login(user)
+    page = client.get("/account/password/").content.decode()
+    assert "you sign in with NHS Trust" in page and 'name="oldpassword"' not in page
+    assert client.post("/account/password/", {
+        "oldpassword": PASSWORD, "password1": "x" * 20, "password2": "x" * 20}).status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 def test_the_issuers_mfa_counts_as_the_second_factor(issuers, tenants, person):
