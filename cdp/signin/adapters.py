@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from . import secrets, step_up
+
+log = logging.getLogger("cdp.audit")
 
 
 class ClosedSignupAdapter(DefaultAccountAdapter):
@@ -34,11 +38,14 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
         with the person and the site's address for the templates."""
         context = {"user": user, "site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
         request = getattr(self, "request", None)
-        if allauth_context.request is None and request is not None:
-            # Sent once the change is committed, after allauth's view may have finished.
-            with allauth_context.request_context(request):
-                return super().send_notification_mail(template_prefix, user, context, email)
-        return super().send_notification_mail(template_prefix, user, context, email)
+        try:
+            if allauth_context.request is None and request is not None:
+                # Sent once the change is committed, after allauth's view may have finished.
+                with allauth_context.request_context(request):
+                    return super().send_notification_mail(template_prefix, user, context, email)
+            return super().send_notification_mail(template_prefix, user, context, email)
+        except Exception:  # noqa: BLE001 - the change is made: a mail server failing is logged
+            log.exception("could not email %s the notice %s", user.get_username(), template_prefix)
 
     def get_password_change_redirect_url(self, request) -> str:
         """Changing the password signs the person out (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE)."""

@@ -273,3 +273,24 @@ def test_a_password_set_by_an_administrator_is_told_to_its_owner(
     assert answer.status_code == 302
     body = the_one_notice(mailoutbox, viewer, "A password was set for your CDP Dashboard account")
     assert "national administrator" in body
+
+
+def test_a_mail_server_that_fails_undoes_nothing_and_is_logged(tenants, settings, caplog):
+    """The change is made, and the page answers as usual, when the notice cannot be sent:
+    here, to an SMTP port where nothing listens."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and left closed
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    lead = tenants.users["a_lead"]
+    client = signed_in(lead)
+    with caplog.at_level(logging.ERROR, logger="cdp.audit"):
+        changed = client.post("/account/password/", {
+            "oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert changed.status_code == 302
+    lead.refresh_from_db()
+    assert lead.check_password(NEW_PASSWORD)
+    assert "could not email a_lead the notice account/email/password_changed" in caplog.text
