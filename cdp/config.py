@@ -32,6 +32,23 @@ def mfa_encryption_keys(debug: bool) -> tuple[str, list[str]]:
                 "(production mode); MFA_ENCRYPTION_KEYS_OLD likewise.") from None
     return key, old
 
+# Passwords: 12 to 128 characters, not like the user's name, not common, not all digits; no
+# rules about which characters (OWASP ASVS 2.1.1, 2.1.2, 2.1.7, 2.1.9).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "cdp.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-allauth's second-factor forms, which also catch a code used before (ASVS 2.8.5).
+MFA_FORMS = {
+    "authenticate": "cdp.signin.second_factor.AuthenticateForm",
+    "reauthenticate": "cdp.signin.second_factor.ReauthenticateForm",
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cdp.api.authentication.TokenAuthentication",  # Authorization: Token <key> (knox)

@@ -86,3 +86,22 @@ class PepperedArgon2idPasswordHasher(Argon2idPasswordHasher):
 
     def safe_summary(self, encoded):
         return {**super().safe_summary(encoded), _("pepper"): self._split(encoded)[0]}
+
+
+class MaximumLengthValidator:
+    """Passwords of up to `max_length` characters (128: OWASP ASVS 2.1.2 asks for at least
+    64 and no more than 128); every character counts, none is cut off (2.1.3)."""
+
+    def __init__(self, max_length: int = 128):
+        self.max_length = max_length
+
+    def validate(self, password, user=None):
+        from django.core.exceptions import ValidationError
+
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"Your password must be {self.max_length} characters or fewer.",
+                code="password_too_long", params={"max_length": self.max_length})
+
+    def get_help_text(self):
+        return f"Your password must be {self.max_length} characters or fewer."

@@ -177,15 +177,7 @@ PASSWORD_HASHERS = [
     "cdp.passwords.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+AUTH_PASSWORD_VALIDATORS = config.AUTH_PASSWORD_VALIDATORS  # 12 to 128 characters, no rules
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -203,7 +195,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address: behind DJANGO_PROXY_COUNT proxies, from X-Forwarded-For; with no
 # proxy, only from the connection itself, so a forged header cannot dodge the throttle.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT, ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT or None, PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT  # the address the sign-in emails name
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 )
@@ -458,12 +451,15 @@ MIDDLEWARE.insert(MIDDLEWARE.index("cdp.signin.middleware.SecondFactorRequiredMi
 AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index(
     "django.contrib.auth.backends.ModelBackend")] = "cdp.signin.backends.SignInBackend"
 ACCOUNT_ADAPTER = "cdp.signin.adapters.ClosedSignupAdapter"
-ACCOUNT_FORMS = {"login": "cdp.signin.forms.SignInForm"}
+ACCOUNT_FORMS = {"login": "cdp.signin.forms.SignInForm",
+                 "change_password": "cdp.signin.forms.ChangePasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True  # no "remember me": sessions last as SESSION_* says
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Emails about changes to how someone signs in (cdp/signin/notifications.py).
+ACCOUNT_EMAIL_NOTIFICATIONS, ACCOUNT_EMAIL_SUBJECT_PREFIX = True, ""
 # Wrong passwords: django-axes alone (cdp.signin.adapters); wrong codes: allauth, 5 a user
 # in 5 minutes ("login_failed"). Sign-ins are not otherwise limited by address: a council's
 # staff share one.
@@ -471,6 +467,7 @@ ACCOUNT_RATE_LIMITS = {"login": None}
 # Step-up: confirming it is you (by the second factor where there is one) lasts this long.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 15) * 60
 MFA_ADAPTER = "cdp.signin.adapters.SecondFactorAdapter"
+MFA_FORMS = config.MFA_FORMS  # a code used before is refused, logged and its holder told
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "").strip() or "CDP Dashboard"
 MFA_TOTP_TOLERANCE = 1  # the code before and after the current one also count (clock drift)
@@ -492,6 +489,7 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {
     "OAUTH_PKCE_ENABLED": True}}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linked by email once (cdp.signin.sso), then by subject
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST, with the CSRF token
+PASSWORD_OFF_ISSUER = "cdp.signin.sso.sso_only_issuer"  # asked by partnerships' invitations
 # The sign-in page's and an SSO session's sign-out forms may lead on to the issuer (CSP).
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "cdp.signin.sso_flow.SignOutFormActionMiddleware")

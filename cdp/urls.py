@@ -11,6 +11,7 @@ from partnerships.forms import MemberPasswordResetForm
 from . import compare, dashboards, observability, sessions, views
 from .board_packs import views as board_pack_views
 from .public import views as public_views
+from .signin import views as signin_views
 
 # The Django admin signs in through the service's sign-in, second factor included.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -69,7 +70,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        signin_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -13,6 +13,7 @@ from partnerships.mixins import add_service_error, kept_form_data
 from . import tokens
 from .forms import ApiTokenForm
 from .health import health_report
+from .signin import notifications
 
 
 @require_safe
@@ -65,6 +66,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:  # the same name, made meanwhile in another tab
                 add_service_error(form, error)
             else:
+                notifications.token_created(request, token)
                 created, form = {"token": token, "key": key}, ApiTokenForm(user=request.user)
     return render(request, "cdp/api_tokens.html", {
         "form": form, "created": created, "tokens": tokens.tokens_for(user=request.user),

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from .models import KeyDocument, Membership, Partnership, https_link_validator
-from .services import local_authorities_from_codes
+from .services import local_authorities_from_codes, password_off_issuer
 
 
 class RealDateField(DateInputField):
@@ -173,8 +173,17 @@ class MemberPasswordResetForm(PasswordResetForm):
     """Also sends the link to invited members who never chose a password.
 
     Django's form skips accounts without a usable password; ours are exactly the people whose
-    invitation link expired.
+    invitation link expired. Someone whose organisation has switched passwords off is told to
+    sign in with its button instead, with no link.
     """
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        issuer = password_off_issuer(context["user"])
+        if issuer is not None:
+            context = {**context, "issuer": issuer}
+            subject_template_name = "registration/password_reset_sso_subject.txt"
+            email_template_name = "registration/password_reset_sso_email.html"
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
     def get_users(self, email):
         user_model = get_user_model()

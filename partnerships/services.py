@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.auth.tokens import default_token_generator
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.module_loading import import_string
 
 from . import access
 from .models import (
@@ -266,17 +268,31 @@ def _username_for(email: str) -> str:
     return candidate
 
 
+def password_off_issuer(user: AbstractBaseUser):
+    """The single sign-on issuer that has switched passwords off for this person's address,
+    or None: asked of the function PASSWORD_OFF_ISSUER names (cdp.signin.sso decides)."""
+    return import_string(settings.PASSWORD_OFF_ISSUER)(None, email=user.email, user=user)
+
+
 def _invitation_email(*, membership: Membership, inviter: AbstractBaseUser, site_url: str,
                       again: bool = False) -> tuple[str, str]:
     """The subject and body of an invitation: a link to choose a password for someone who
-    has none yet, a link to sign in for someone who has one."""
+    has none yet, a link to sign in for someone who has one, and for someone whose
+    organisation signs them in (passwords switched off for its addresses) the button to use,
+    never a password."""
     user, partnership = membership.user, membership.partnership
     role_label = membership.get_role_display().lower()
     by = inviter.get_full_name() or inviter.get_username()
     added = f"{by} has added you to {partnership} on the CDP Dashboard as {role_label}."
     if again:
         added = f"{by} has sent you this invitation again. " + added
-    if not user.has_usable_password():
+    sign_in = f"{site_url.rstrip('/')}{reverse('login')}"
+    issuer = password_off_issuer(user)
+    if issuer is not None:
+        body = (f"{added}\n\nSign in with your {issuer.name} account: go to {sign_in} and "
+                f"choose \u201cSign in with {issuer.name}\u201d. You do not need a password "
+                "for the CDP Dashboard.")
+    elif not user.has_usable_password():
         link = site_url.rstrip("/") + reverse(
             "password_reset_confirm",
             kwargs={
@@ -287,8 +303,7 @@ def _invitation_email(*, membership: Membership, inviter: AbstractBaseUser, site
         body = (f"{added}\n\nYour user name is {user.username}. Choose a password to sign "
                 f"in:\n\n{link}\n\nThe link works once and expires in a few days.")
     else:
-        body = (f"{added}\n\nSign in as {user.username}: "
-                f"{site_url.rstrip('/')}{reverse('login')}")
+        body = f"{added}\n\nSign in as {user.username}: {sign_in}"
     return f"You have been added to {partnership} on the CDP Dashboard", body
 
 

@@ -1,7 +1,7 @@
 """OWASP ASVS 4.0.3, level 2: the checks that apply to this service, walked against it.
 
-Covered: V2 (passwords and sign-in throttling), V3 (sessions and their cookies), V4
-(access control) and V5 (validation, sanitisation and encoding). REQUIREMENTS says, for each
+Covered: V2 (authentication, every requirement to level 2), V3 (sessions and their cookies),
+V4 (access control) and V5 (validation, sanitisation and encoding). REQUIREMENTS says, for each
 requirement, whether it is met, not met or not applicable, and which tests prove it: the tests
 here (each named after its requirement) and tests elsewhere in the suite that already prove
 it, which are referred to rather than repeated. The README's "Security: OWASP ASVS level 2"
@@ -41,6 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_APPS = ("partnerships", "outcomes", "actionplans", "cdp")
 MET, NOT_MET, NOT_APPLICABLE = "Met", "Not met", "Not applicable"
 HERE = "tests/test_asvs.py::"
+# V2's proofs elsewhere, in the modules of what they prove.
+PASSWORDS, RECOVERY = "tests/cdp/test_passwords.py::", "tests/cdp/test_password_recovery.py::"
+NOTICES, CODES = "tests/cdp/test_notifications.py::", "tests/cdp/test_second_factor_codes.py::"
+SERVICE = "tests/cdp/test_service_credentials.py::"
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,26 @@ class Requirement:
 REQUIREMENTS: dict[str, Requirement] = {
     # --- V2 Authentication -------------------------------------------------------------
     "2.1.1": Requirement(MET, (HERE + "test_2_1_1_passwords_need_at_least_12_characters",)),
+    "2.1.2": Requirement(MET, (PASSWORDS + "test_2_1_2_up_to_128_characters_and_no_more",)),
+    "2.1.3": Requirement(MET, (PASSWORDS + "test_2_1_3_every_character_counts",)),
+    "2.1.4": Requirement(MET, (
+        PASSWORDS + "test_2_1_4_any_printable_unicode_character_spaces_and_emoji",)),
+    "2.1.5": Requirement(MET, (
+        PASSWORDS + "test_2_1_5_and_2_1_6_changing_the_password_needs_the_current_one",
+        PASSWORDS + "test_the_change_is_linked_from_the_sign_in_settings_and_says_so_without"
+                    "_a_password")),
+    "2.1.6": Requirement(MET, (
+        PASSWORDS + "test_2_1_5_and_2_1_6_changing_the_password_needs_the_current_one",)),
     "2.1.7": Requirement(MET, (HERE + "test_2_1_7_common_and_breached_passwords_are_refused",)),
+    "2.1.8": Requirement(MET, (
+        PASSWORDS + "test_2_1_8_what_makes_a_good_password_and_why_one_is_refused",)),
+    "2.1.9": Requirement(MET, (PASSWORDS + "test_2_1_9_no_rules_about_which_characters",)),
+    "2.1.10": Requirement(MET, (PASSWORDS + "test_2_1_10_no_expiry_and_no_history",)),
+    "2.1.11": Requirement(MET, (
+        PASSWORDS + "test_2_1_11_password_managers_and_pasting_are_welcome",)),
+    "2.1.12": Requirement(MET, (
+        PASSWORDS + "test_2_1_12_every_password_can_be_shown",
+        "tests/browser/test_base_pages.py::test_sign_in_form_works_in_the_browser")),
     "2.2.1": Requirement(MET, (
         "tests/cdp/test_pages.py::test_sign_in_is_throttled_after_repeated_failures",
         "tests/cdp/test_api_auth.py::test_repeated_failures_lock_the_username_out_with_a_429",
@@ -64,14 +87,62 @@ REQUIREMENTS: dict[str, Requirement] = {
         "No weak authenticator is offered: no codes by SMS or email. The second factor is an "
         "authenticator app, a passkey or security key, or a recovery code.",
     ),
+    "2.2.3": Requirement(MET, (
+        NOTICES + "test_changing_the_password_emails_its_owner",
+        NOTICES + "test_a_password_reset_by_link_emails_its_owner",
+        NOTICES + "test_an_invited_member_choosing_their_first_password_is_told_so",
+        NOTICES + "test_a_new_api_token_emails_its_owner_from_the_page_and_the_api",
+        NOTICES + "test_nothing_is_sent_for_a_refused_change",
+        NOTICES + "test_an_email_address_changed_by_an_administrator_is_told_to_both_addresses",
+        NOTICES + "test_a_password_set_by_an_administrator_is_told_to_its_owner",
+        "tests/sso/test_sso.py::"
+        "test_an_invitation_offers_the_organisations_sign_in_where_passwords_are_off",
+    )),
+    "2.3.1": Requirement(MET, (RECOVERY + "test_2_3_1_the_link_is_random_works_once_and_expires",)),
+    "2.3.2": Requirement(MET, (
+        "tests/browser/test_second_factor_pages.py::test_a_passkey_is_enrolled_and_used",)),
+    "2.3.3": Requirement(
+        NOT_APPLICABLE, (),
+        "No authenticator expires: passwords, authenticator apps, passkeys and recovery codes "
+        "last until changed. API tokens, which do expire, are bearer tokens of the API (V3), "
+        "not authenticators; each shows its expiry date on the API tokens page.",
+    ),
     "2.4.1": Requirement(MET, (HERE + "test_2_4_1_passwords_are_stored_with_argon2id",
                                HERE + "test_2_4_1_older_pbkdf2_passwords_are_rehashed_at_sign_in")),
     "2.4.2": Requirement(MET, (HERE + "test_2_4_2_each_password_has_its_own_random_salt",)),
+    "2.4.3": Requirement(MET, (
+        RECOVERY + "test_2_4_3_pbkdf2_only_checks_old_passwords_with_over_100000_iterations",)),
+    "2.4.4": Requirement(
+        NOT_APPLICABLE,
+        (RECOVERY + "test_2_4_3_pbkdf2_only_checks_old_passwords_with_over_100000_iterations",),
+        "No bcrypt: passwords are stored with Argon2id (2.4.1).",
+    ),
     "2.4.5": Requirement(MET, (
         HERE + "test_2_4_5_passwords_are_peppered_with_a_secret_kept_outside_the_database",
         HERE + "test_2_4_5_hashes_from_before_the_pepper_sign_in_and_are_peppered",
         HERE + "test_2_4_5_a_rotated_pepper_keeps_hashes_working_until_the_next_sign_in",
         "tests/cdp/test_settings.py::test_production_needs_a_password_pepper",
+    )),
+    "2.5.1": Requirement(MET, (RECOVERY + "test_2_5_1_and_2_5_3_no_password_is_ever_sent_or_shown",
+                               RECOVERY + "test_2_3_1_the_link_is_random_works_once_and_expires")),
+    "2.5.2": Requirement(MET, (RECOVERY + "test_2_5_2_no_hints_or_secret_questions",)),
+    "2.5.3": Requirement(MET, (
+        RECOVERY + "test_2_5_1_and_2_5_3_no_password_is_ever_sent_or_shown",)),
+    "2.5.4": Requirement(MET, (
+        "tests/cdp/test_service_credentials.py::test_2_5_4_no_default_or_shared_accounts",
+        "tests/cdp/test_service_credentials.py::"
+        "test_2_10_the_fingertips_syncs_system_user_cannot_sign_in",
+    )),
+    "2.5.5": Requirement(MET, (
+        NOTICES + "test_setting_up_and_removing_the_authenticator_app_email_its_owner",
+        NOTICES + "test_removing_a_passkey_emails_its_owner",
+        NOTICES + "test_new_recovery_codes_email_their_owner",
+        NOTICES + "test_changing_the_password_emails_its_owner",
+        "tests/browser/test_second_factor_pages.py::test_a_passkey_is_enrolled_and_used",
+    )),
+    "2.5.6": Requirement(MET, (
+        RECOVERY + "test_2_5_6_after_a_reset_the_second_factor_is_still_asked",
+        RECOVERY + "test_2_3_1_the_link_is_random_works_once_and_expires",
     )),
     "2.5.7": Requirement(MET, (
         "tests/cdp/test_second_factor.py::"
@@ -79,9 +150,23 @@ REQUIREMENTS: dict[str, Requirement] = {
         "tests/cdp/test_second_factor.py::test_a_reset_needs_a_reason_and_is_not_ones_own",
         "tests/cdp/test_second_factor.py::test_the_command_resets_a_national_admin_and_is_logged",
     )),
+    "2.6.1": Requirement(MET, (
+        "tests/cdp/test_second_factor.py::test_a_recovery_code_works_once",
+        "tests/browser/test_second_factor_pages.py::test_recovery_codes_work_once_each",
+    )),
+    "2.6.2": Requirement(MET, (
+        CODES + "test_2_6_2_recovery_codes_are_never_stored_and_come_from_320_random_bits",
+        "tests/cdp/test_second_factor.py::test_wrong_codes_are_limited_per_user",
+    )),
+    "2.6.3": Requirement(MET, (CODES + "test_2_6_3_recovery_codes_cannot_be_predicted",)),
     "2.7.1": Requirement(
         NOT_APPLICABLE, (), "No out-of-band authenticator: no SMS, telephone or push codes.",
     ),
+    **{row: Requirement(
+        NOT_APPLICABLE, (),
+        "No out-of-band authenticator (2.7.1). The only links emailed are to choose a "
+        "password, which are recovery (2.5), not a second factor.",
+    ) for row in ("2.7.2", "2.7.3", "2.7.4", "2.7.5", "2.7.6")},
     "2.8.1": Requirement(MET, (HERE + "test_2_8_1_codes_from_the_app_last_their_30_seconds",)),
     "2.8.2": Requirement(MET, (
         "tests/cdp/test_second_factor_secrets.py::"
@@ -92,9 +177,48 @@ REQUIREMENTS: dict[str, Requirement] = {
         "test_the_migration_encrypts_secrets_stored_before",
         "tests/cdp/test_settings.py::test_production_needs_a_key_for_the_second_factors_secrets",
     )),
+    "2.8.3": Requirement(MET, (CODES + "test_2_8_3_codes_are_rfc_6238_with_160_bit_random_keys",)),
     "2.8.4": Requirement(MET, (
         HERE + "test_2_8_4_a_code_signs_in_once",
         "tests/cdp/test_second_factor.py::test_a_recovery_code_works_once",
+    )),
+    "2.8.5": Requirement(MET, (
+        NOTICES + "test_a_used_code_tried_again_is_refused_logged_and_its_holder_told",
+        NOTICES + "test_a_wrong_code_is_not_taken_for_a_used_one",
+        NOTICES + "test_the_token_endpoint_reports_a_used_code_too",
+    )),
+    "2.8.6": Requirement(
+        NOT_APPLICABLE, (),
+        "No physical one-time-password generator (hardware token) is issued. An authenticator "
+        "app is removed by its owner, or reset by a national administrator (2.5.7), and its "
+        "codes stop working at once.",
+    ),
+    "2.8.7": Requirement(
+        NOT_APPLICABLE, (),
+        "The service takes no biometric. A passkey may be unlocked by a fingerprint or face on "
+        "the person's own device, which then signs with its key, and only after the password.",
+    ),
+    "2.9.1": Requirement(MET, (
+        "tests/browser/test_second_factor_pages.py::test_a_passkey_is_enrolled_and_used",)),
+    "2.9.2": Requirement(MET, (
+        CODES + "test_2_9_2_and_2_9_3_webauthn_challenges_are_random_and_algorithms_approved",)),
+    "2.9.3": Requirement(MET, (
+        CODES + "test_2_9_2_and_2_9_3_webauthn_challenges_are_random_and_algorithms_approved",)),
+    "2.10.1": Requirement(MET, (
+        SERVICE + "test_2_10_2_and_2_10_4_no_credentials_in_the_code_or_the_compose_file",
+        "tests/cdp/test_settings.py::test_database_and_broker_urls_are_read_from_the_environment",
+    )),
+    "2.10.2": Requirement(MET, (
+        SERVICE + "test_2_10_2_and_2_10_4_no_credentials_in_the_code_or_the_compose_file",
+        SERVICE + "test_2_10_the_fingertips_syncs_system_user_cannot_sign_in",
+    )),
+    "2.10.3": Requirement(MET, (
+        SERVICE + "test_2_10_2_and_2_10_4_no_credentials_in_the_code_or_the_compose_file",)),
+    "2.10.4": Requirement(MET, (
+        SERVICE + "test_2_10_2_and_2_10_4_no_credentials_in_the_code_or_the_compose_file",
+        "tests/cdp/test_settings.py::test_production_mode_requires_a_secret_key",
+        "tests/cdp/test_settings.py::test_production_needs_a_password_pepper",
+        "tests/cdp/test_settings.py::test_production_needs_a_key_for_the_second_factors_secrets",
     )),
     # --- V3 Session management ---------------------------------------------------------
     "3.1.1": Requirement(MET, (

@@ -299,6 +299,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "mfa_reauthenticate": Expectation(get=CONFIRM_BY_CODE, post=CONFIRM_BY_CODE),
     "mfa_reauthenticate_webauthn": Expectation(get=expect(302), post=expect(302)),
     "mfa_index": Expectation(get=OWN_ACCOUNT_PAGE, post=expect(405, anonymous=302)),
+    # One's own password: an empty form is a 200 with its errors.
+    "account_change_password": Expectation(get=OWN_ACCOUNT_PAGE, post=OWN_ACCOUNT_PAGE),
     "mfa_activate_totp": Expectation(get=expect(200, anonymous=302, admin=302, superuser=302),
                                      post=expect(200, anonymous=302, admin=302, superuser=302)),
     "mfa_deactivate_totp": Expectation(get=WITH_APP_ONLY_GET, post=WITH_APP_ONLY_POST),

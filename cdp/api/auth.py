@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import tokens
-from ..signin import second_factor, sso
+from ..signin import notifications, second_factor, sso
 from .throttling import TokenRequestThrottle
 
 
@@ -80,6 +80,7 @@ class ObtainTokenView(APIView):
         name = data["name"] if "name" in request.data else tokens.unique_name(
             user=user, name=data["name"])
         token, key = tokens.token_create(user=user, name=name, days=data.get("days"))
+        notifications.token_created(request._request, token)
         return Response(TokenSerializer({"token": key, "name": token.name,
                                          "expiry": token.expiry}).data,
                         status=status.HTTP_201_CREATED)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from . import secrets, step_up
+
+log = logging.getLogger("cdp.audit")
 
 
 class ClosedSignupAdapter(DefaultAccountAdapter):
@@ -28,6 +32,27 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
                               "cdp.signin.sso_flow.SecondFactorStage")
                 for stage in super().get_login_stages()]
 
+    def send_notification_mail(self, template_prefix: str, user, context=None,
+                               email=None) -> None:
+        """allauth's notices of changes to how someone signs in (cdp.signin.notifications),
+        with the person and the site's address for the templates."""
+        context = {"user": user, "site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
+        request = getattr(self, "request", None)
+        try:
+            if allauth_context.request is None and request is not None:
+                # Sent once the change is committed, after allauth's view may have finished.
+                with allauth_context.request_context(request):
+                    return super().send_notification_mail(template_prefix, user, context, email)
+            return super().send_notification_mail(template_prefix, user, context, email)
+        except Exception:  # noqa: BLE001 - the change is made: a mail server failing is logged
+            log.exception("could not email %s the notice %s", user.get_username(), template_prefix)
+
+    def get_password_change_redirect_url(self, request) -> str:
+        """Changing the password signs the person out (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE)."""
+        from django.urls import reverse
+
+        return reverse("login")
+
     def get_reauthentication_methods(self, user) -> list[dict]:
         return _second_factor_first(super().get_reauthentication_methods(user))
 
@@ -37,7 +62,7 @@ class ClosedSignupAdapter(DefaultAccountAdapter):
         where the person has one."""
         required = super().is_reauthentication_required(app=app, **kwargs)
         return required and not step_up.recently_authenticated(
-            getattr(self, "request", None) or context.request)
+            getattr(self, "request", None) or allauth_context.request)
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):

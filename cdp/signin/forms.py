@@ -3,6 +3,7 @@ password managers, scripts and bookmarks that post to /sign-in/ keep working."""
 
 from __future__ import annotations
 
+from allauth.account import forms as account_forms
 from allauth.account.forms import LoginForm
 from allauth.account.internal import flows
 from django import forms
@@ -49,3 +50,15 @@ class SignInForm(LoginForm):
         # The session lasts as the SESSION_* settings say, with no expiry of its own.
         self._login.redirect_url = redirect_url
         return flows.login.perform_password_login(request, credentials, self._login)
+
+
+class ChangePasswordForm(account_forms.ChangePasswordForm):
+    """allauth's (the current password, then the new one twice), in plain words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (("oldpassword", "Current password"), ("password1", "New password"),
+                            ("password2", "New password again")):
+            self.fields[name].label = label
+            self.fields[name].help_text = ""
+            self.fields[name].widget.attrs.pop("placeholder", None)

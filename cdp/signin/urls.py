@@ -7,6 +7,7 @@ from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount import views as social_views
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from . import sso_flow, user_sessions, views
@@ -32,6 +33,9 @@ urlpatterns = [
     path("account/confirm/code/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
     path("account/confirm/security-key/", webauthn_views.reauthenticate_webauthn,
          name="mfa_reauthenticate_webauthn"),
+    # One's own password.
+    path("account/password/", login_required(views.PasswordChangeView.as_view()),
+         name="account_change_password"),
     # One's own second factors.
     path("account/two-factor/", mfa_views.index, name="mfa_index"),
     path("account/two-factor/app/", totp_views.activate_totp, name="mfa_activate_totp"),

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from django.urls import reverse
 
 from partnerships import access
 
-from . import services, sso
+from . import notifications, services, sso
 
 
 class SignInView(LoginView):
@@ -41,6 +42,32 @@ class SignInView(LoginView):
             for app in self.issuers]
         return {**context, "axes_failure_limit": settings.AXES_FAILURE_LIMIT,
                 "sso_issuers": issuers}
+
+
+class PasswordChangeView(account_views.PasswordChangeView):
+    """allauth's: the current password, then the new one twice (OWASP ASVS 2.1.5, 2.1.6).
+    It signs the person out everywhere and emails them. Someone with no password here, or
+    whose organisation has switched passwords off, is told to use their organisation's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        issuer = user.is_authenticated and sso.sso_only_issuer(request, user=user)
+        if user.is_authenticated and (issuer or not user.has_usable_password()):
+            return render(request, "account/password_change.html",
+                          {"no_password": True, "issuer": issuer})
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page for choosing a password from an emailed link (a reset, or an
+    invitation's first password), which then emails its owner that it was done."""
+
+    def form_valid(self, form):
+        had_password = self.user.has_usable_password()
+        response = super().form_valid(form)
+        notifications.notify(self.request, self.user, notifications.PASSWORD_RESET
+                             if had_password else notifications.PASSWORD_SET)
+        return response
 
 
 class ResetForm(forms.Form):

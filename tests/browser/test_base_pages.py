@@ -42,12 +42,18 @@ def test_sign_in_form_works_in_the_browser(live_server, page, axe_source):
     get_user_model().objects.create_user("board.member", "board@example.org", PASSWORD)
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill("board.member")
-    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    # ASVS 2.1.12: "Show" shows the password typed, until pressed again ("Hide").
+    field = page.locator("#id_password")
+    page.get_by_role("button", name="Show password").click()
+    expect(field).to_have_attribute("type", "text")
+    page.get_by_role("button", name="Hide password").click()
+    expect(field).to_have_attribute("type", "password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # Someone with no partnership yet lands on the chooser, which says what to do.
     page.wait_for_url(f"{live_server.url}/partnerships/")

@@ -34,7 +34,7 @@ def test_no_page_violates_the_policy(live_server, strict_page, tenants):
         visited.append((path, page.evaluate("window.__cspViolations")))
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill("a_admin")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     # An administrator's second factor: the page with the passkey's script, then the code.

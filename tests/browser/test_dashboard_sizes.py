@@ -45,7 +45,7 @@ def in_browser(check, size: str, base: str, username: str):
                 page.set_default_timeout(15_000)
                 await page.goto(f"{base}/sign-in/")
                 await page.get_by_label("Username").fill(username)
-                await page.get_by_label("Password").fill(PASSWORD)
+                await page.get_by_label("Password", exact=True).fill(PASSWORD)
                 await page.get_by_role("button", name="Sign in").click()
                 await page.wait_for_load_state()
                 await give_code(page)

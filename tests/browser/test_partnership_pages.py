@@ -17,7 +17,7 @@ def sign_in(page, base: str, username: str) -> None:
     """Signs in with the password and, for an administrator, the authenticator app's code."""
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if page.url.endswith("/sign-in/second-factor/"):

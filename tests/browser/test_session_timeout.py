@@ -79,7 +79,7 @@ def test_unsaved_progress_text_is_offered_back_after_signing_in_again(
     page.get_by_label("Username").fill("a_lead")
     short_limits.SESSION_IDLE_SECONDS = short_limits.SESSION_COOKIE_AGE = 1800
     short_limits.SESSION_WARNING_SECONDS = 120
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(form_url)
     offer = page.get_by_role("region", name="Important")

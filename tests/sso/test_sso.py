@@ -102,6 +102,68 @@ def test_a_pending_invitation_is_accepted_at_sign_in(issuers, tenants, person, s
     assert person.client.get("/partnerships/rotherham/").status_code == 200
 
 
+def test_an_invitation_offers_the_organisations_sign_in_where_passwords_are_off(
+        issuers, tenants, person, mailoutbox, django_capture_on_commit_callbacks):
+    """To an address on a domain whose issuer switched passwords off, the invitation (and
+    the invitation sent again) names the issuer's button and offers no password; to any
+    other, the link to choose a password."""
+    admin = tenants.users["a_admin"]
+    with django_capture_on_commit_callbacks(execute=True):
+        nhs = services.member_invite(
+            partnership=tenants.a, email="new.analyst@nhs.example", role="analyst",
+            invited_by=admin, site_url="https://cdp.example.org")
+        services.member_invite_resend(membership=nhs.membership, invited_by=admin,
+                                      site_url="https://cdp.example.org")
+        services.member_invite(
+            partnership=tenants.a, email="new.lead@example.org", role="lead",
+            invited_by=admin, site_url="https://cdp.example.org")
+    first, again, council = mailoutbox
+    for sent in (first, again):
+        assert sent.to == ["new.analyst@nhs.example"]
+        assert "Sign in with your NHS Trust account" in sent.body
+        assert "\u201cSign in with NHS Trust\u201d" in sent.body
+        assert "https://cdp.example.org/sign-in/" in sent.body
+        assert "password-reset" not in sent.body and "Choose a password" not in sent.body
+    assert "sent you this invitation again" in again.body
+    assert council.to == ["new.lead@example.org"]
+    assert "Choose a password" in council.body
+    assert "https://cdp.example.org/password-reset/" in council.body
+    assert "Rotherham Council" not in council.body
+    # Signing in with the issuer links the account, and its owner is told.
+    mailoutbox.clear()
+    issuers["nhs"].set_account("nhs-1", email="new.analyst@nhs.example")
+    assert person.sign_in(issuers["nhs"], "nhs-1").status_code == 302
+    (linked,) = mailoutbox
+    assert linked.to == ["new.analyst@nhs.example"]
+    assert linked.subject == ("Your CDP Dashboard account is now linked to your "
+                              "organisation's account")
+    assert "You signed in to the CDP Dashboard with NHS Trust" in linked.body
+
+
+def test_a_password_reset_where_passwords_are_off_names_the_issuer_and_sends_no_link(
+        issuers, tenants, client, mailoutbox, django_capture_on_commit_callbacks):
+    user = get_user_model().objects.create_user("nhsperson", "p@nhs.example")
+    services.membership_create(partnership=tenants.a, user=user, role="viewer")
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("p@nhs.example", "a.viewer@example.org"):
+            assert client.post("/password-reset/", {"email": email}).status_code == 302
+    nhs, council = mailoutbox
+    assert nhs.to == ["p@nhs.example"]
+    assert nhs.subject == "Sign in to the CDP Dashboard with your NHS Trust account"
+    assert '"Sign in with NHS Trust"' in nhs.body and "/password-reset/" not in nhs.body
+    assert council.to == ["a.viewer@example.org"] and "/password-reset/" in council.body
+    # Nor is there a password to change, even one set before passwords were switched off.
+    user.set_password(PASSWORD)
+    user.save()
+    client.force_login(user)
+    page = client.get("/account/password/").content.decode()
+    assert "you sign in with NHS Trust" in page and 'name="oldpassword"' not in page
+    assert client.post("/account/password/", {
+        "oldpassword": PASSWORD, "password1": "x" * 20, "password2": "x" * 20}).status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_the_issuers_mfa_counts_as_the_second_factor(issuers, tenants, person):
     council = issuers["council"]
     # An administrator with an authenticator app, whose issuer says only "password": they give
