@@ -13,6 +13,12 @@ const copies = [
   ["node_modules/swagger-ui-dist/swagger-ui.css.map", "static/build/swagger-ui/swagger-ui.css.map"],
   ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "static/build/swagger-ui/swagger-ui-bundle.js"],
   ["node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js", "static/build/swagger-ui/swagger-ui-standalone-preset.js"],
+  // The password strength meter (static/js/password-strength.js), on the pages where a new
+  // password is chosen: zxcvbn-ts's browser builds, each setting a part of window.zxcvbnts.
+  ...["core", "language-common", "language-en"].flatMap((name) => ["js", "js.map"].map((kind) => [
+    `node_modules/@zxcvbn-ts/${name}/dist/zxcvbn-ts.min.${kind}`,
+    `static/build/zxcvbn-ts/${name}/zxcvbn-ts.min.${kind}`, // the name its source map link uses
+  ])),
 ];
 
 for (const [from, to] of copies) {

@@ -54,7 +54,7 @@ def test_no_page_violates_the_policy(live_server, strict_page, tenants):
                  "/partnerships/rotherham/members/add/",
                  "/partnerships/rotherham/data/imports/new/",
                  f"/partnerships/rotherham/data/imports/{running.pk}/",
-                 "/account/two-factor/"]:
+                 "/account/two-factor/", "/account/password/"]:
         page.goto(f"{live_server.url}{path}")
         assert page.locator("body.govuk-frontend-supported").count() == 1
         if "/metrics/" in path or path == "/partnerships/rotherham/":
