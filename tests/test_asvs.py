@@ -45,6 +45,7 @@ HERE = "tests/test_asvs.py::"
 PASSWORDS, RECOVERY = "tests/cdp/test_passwords.py::", "tests/cdp/test_password_recovery.py::"
 NOTICES, CODES = "tests/cdp/test_notifications.py::", "tests/cdp/test_second_factor_codes.py::"
 SERVICE = "tests/cdp/test_service_credentials.py::"
+STRENGTH = "tests/browser/test_password_strength.py::"
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,10 @@ REQUIREMENTS: dict[str, Requirement] = {
         PASSWORDS + "test_2_1_5_and_2_1_6_changing_the_password_needs_the_current_one",)),
     "2.1.7": Requirement(MET, (HERE + "test_2_1_7_common_and_breached_passwords_are_refused",)),
     "2.1.8": Requirement(MET, (
-        PASSWORDS + "test_2_1_8_what_makes_a_good_password_and_why_one_is_refused",)),
+        STRENGTH + "test_choosing_a_password_from_an_emailed_link_shows_its_strength",
+        STRENGTH + "test_changing_a_password_shows_its_strength_under_the_policy_and_not_on_the"
+                   "_dashboard",
+        PASSWORDS + "test_2_1_8_what_makes_a_good_password_and_why_one_is_refused")),
     "2.1.9": Requirement(MET, (PASSWORDS + "test_2_1_9_no_rules_about_which_characters",)),
     "2.1.10": Requirement(MET, (PASSWORDS + "test_2_1_10_no_expiry_and_no_history",)),
     "2.1.11": Requirement(MET, (
