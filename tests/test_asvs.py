@@ -73,6 +73,8 @@ REQUIREMENTS: dict[str, Requirement] = {
         STRENGTH + "test_choosing_a_password_from_an_emailed_link_shows_its_strength",
         STRENGTH + "test_changing_a_password_shows_its_strength_under_the_policy_and_not_on_the"
                    "_dashboard",
+        PASSWORDS + "test_2_1_8_the_strength_meter_is_on_every_page_that_chooses_a_password"
+                    "_and_no_other",
         PASSWORDS + "test_2_1_8_what_makes_a_good_password_and_why_one_is_refused")),
     "2.1.9": Requirement(MET, (PASSWORDS + "test_2_1_9_no_rules_about_which_characters",)),
     "2.1.10": Requirement(MET, (PASSWORDS + "test_2_1_10_no_expiry_and_no_history",)),

@@ -44,7 +44,8 @@ function setUp(marker, zxcvbnts) {
   line.className = "govuk-body-s cdp-password-strength";
   line.id = `${field.id}-strength`;
   line.setAttribute("aria-live", "polite");
-  const wrapper = field.closest(".govuk-password-input__wrapper") || field;
+  // After the GOV.UK password input's wrapper (its Show button), or the Django admin's row.
+  const wrapper = field.closest(".govuk-password-input__wrapper, .flex-container") || field;
   wrapper.after(line);
 
   const say = (level, advice) => {

@@ -2,7 +2,7 @@
 Chromium: on the pages where a new password is chosen it says weak, fair or strong as the
 person types, counts their username and email against the password, passes axe at a laptop's
 and a phone's size and fits 390 px; it runs under the real Content Security Policy; without
-JavaScript nothing shows; and the dashboard does not load it."""
+JavaScript nothing shows; the dashboard does not load it; and it works in the Django admin."""
 
 from pathlib import Path
 
@@ -98,3 +98,19 @@ def test_without_javascript_nothing_changes(live_server, browser, tenants):
     expect(page.get_by_label("New password", exact=True)).to_be_visible()
     assert page.locator(".cdp-password-strength").count() == 0
     context.close()
+
+
+def test_a_national_administrator_setting_a_password_in_the_admin_sees_its_strength(
+        live_server, strict_page, tenants):  # noqa: F811
+    page = strict_page
+    sign_in(page, live_server.url, "national")
+    viewer = tenants.users["a_viewer"]
+    page.goto(f"{live_server.url}/admin/auth/user/{viewer.pk}/password/")
+    field = page.locator("#id_password1")
+    strength = page.locator("#id_password1-strength")
+    field.fill(viewer.get_username() + "1234")
+    expect(strength).to_have_text(
+        "Password strength: weak \u2014 avoid your username and email address")
+    field.fill(PASSPHRASE)
+    expect(strength).to_have_text("Password strength: strong")
+    assert page.evaluate("window.__cspViolations") == []

@@ -127,6 +127,44 @@ def test_2_1_8_what_makes_a_good_password_and_why_one_is_refused(tenants):
         assert reason in page and "three or four random words" in page, password
 
 
+METER = re.compile(r'<div hidden data-password-strength="(\w+)" data-username="([^"]*)"'
+                   r' data-email="([^"]*)"></div>')
+
+
+def test_2_1_8_the_strength_meter_is_on_every_page_that_chooses_a_password_and_no_other(
+        tenants):
+    """The meter's marker (with the field and the person's username and email) and its
+    scripts on the pages where a new password is chosen; tests/browser/test_password_strength.py
+    types into it. The sign-in page and the dashboard do not load it."""
+    viewer, lead = tenants.users["a_viewer"], tenants.users["a_lead"]
+    client = Client()
+    uid = urlsafe_base64_encode(force_bytes(viewer.pk))
+    link = client.get(f"/password-reset/{uid}/{default_token_generator.make_token(viewer)}/",
+                      follow=True).content.decode()
+    assert METER.findall(link) == [("id_new_password1", "a_viewer", "a.viewer@example.org")]
+    client.force_login(lead)
+    change = client.get("/account/password/").content.decode()
+    assert METER.findall(change) == [("id_password1", "a_lead", "a.lead@example.org")]
+    national = Client()
+    national.force_login(tenants.users["superuser"])  # just now: no step-up asked
+    admin = national.get(f"/admin/auth/user/{viewer.pk}/password/").content.decode()
+    assert METER.findall(admin) == [("id_password1", "a_viewer", "a.viewer@example.org")]
+    own = national.get("/admin/password_change/").content.decode()
+    assert METER.findall(own) == [("id_new_password1", "national", "n@example.org")]
+    for html in (link, change, admin, own):
+        assert 'id="id_password1"' in html or 'id="id_new_password1"' in html
+        assert re.findall(r'<script[^>]*src="[^"]*(zxcvbn-ts/[\w-]+|password-strength)', html) == [
+            "zxcvbn-ts/core", "zxcvbn-ts/language-common", "zxcvbn-ts/language-en",
+            "password-strength"]
+    others = [Client().get("/sign-in/"), client.get("/partnerships/rotherham/"),
+              client.get("/account/two-factor/")]
+    for response in others:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "data-password-strength" not in html
+        assert "zxcvbn" not in html and "password-strength" not in html
+
+
 def test_2_1_9_no_rules_about_which_characters(tenants):
     """Lower-case letters alone, or symbols alone, will do when long and uncommon enough."""
     for password in ("kettleorbitlampmeadow", "meadow lamp orbit", "!#%&/()=?+*<>|;:"):
