@@ -201,12 +201,16 @@ def test_heavy_libraries_wait_until_they_are_needed():
     """Every process (web, worker, command) sets Django up; pandas, SciPy, NumPy and openpyxl
     cost tens of MB each, so they load with the work that needs them, not at start-up. A web
     process, which loads the URLs, may have NumPy and SciPy (the public page's rules), never
-    pandas or openpyxl."""
+    pandas or openpyxl, not even when a metric page reads a summary's series."""
     probe = (
         "import sys, django; django.setup(); "
         "heavy = ('pandas', 'scipy', 'numpy', 'openpyxl'); "
         "print(sorted(m for m in heavy if m in sys.modules)); "
         "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted(m for m in heavy if m in sys.modules)); "
+        # A metric page reads each summary's series: still no pandas.
+        "from outcomes.models import MetricSummary; from outcomes.series import SERIES_FIELDS; "
+        "assert MetricSummary(series={f: [1] for f in SERIES_FIELDS}).points[0]['value'] == 1; "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cdp.settings"}
@@ -214,3 +218,4 @@ def test_heavy_libraries_wait_until_they_are_needed():
                             capture_output=True, text=True, check=True).stdout.splitlines()
     assert answer[0] == "[]", f"loaded by django.setup(): {answer[0]}"
     assert "pandas" not in answer[1] and "openpyxl" not in answer[1], answer[1]
+    assert "pandas" not in answer[2], answer[2]

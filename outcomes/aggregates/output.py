@@ -11,11 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..series import SERIES_FIELDS, series_points  # noqa: F401 - re-exported by the package
 from .arrays import _nullable, _text, _without_cycle_collection
-
-# A summary's series: a list per field, oldest first.
-SERIES_FIELDS = ("period_label", "period_end", "value", "lower_ci", "upper_ci", "count",
-                 "england", "region", "value_note")
 
 # The output columns (MetricSummary's fields but id and computed_at) and their dtypes.
 OUTPUT_DTYPES: dict[str, str] = {
@@ -63,14 +60,6 @@ def empty_summaries() -> pd.DataFrame:
 
 def _dtype(name: str):
     return str if name == "str" else name
-
-
-def series_points(series: dict) -> list[dict]:
-    """A summary's series as one dict per point (SERIES_FIELDS), oldest first."""
-    if not series:
-        return []
-    return [dict(zip(SERIES_FIELDS, values, strict=True))
-            for values in zip(*(series[name] for name in SERIES_FIELDS), strict=True)]
 
 
 # --- Rows for the model --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from partnerships.models import Partnership
 from partnerships.tenancy import PartnershipOwned
 
 from ..choices import SummaryRunStatus
+from ..series import series_points
 from .framework import Metric
 
 
@@ -105,9 +106,6 @@ class MetricSummary(PartnershipOwned):
     @property
     def points(self) -> list[dict]:
         """The series as one dict per point, oldest first."""
-        # Lazy, not a cycle: .aggregates imports pandas, which web start-up need not load.
-        from ..aggregates import series_points
-
         return series_points(self.series)
 
 
