@@ -13,6 +13,7 @@ from django.utils import timezone
 from outcomes.models import Metric
 from outcomes.selectors import latest_values
 from partnerships import access
+from partnerships.history import changed_by, field_changes
 from partnerships.models import Organisation, Partnership
 
 from . import digest
@@ -95,6 +96,9 @@ class HistoryEntry:
 
 HISTORY_FIELDS = ("title", "due_date", "original_due_date", "redate_reason", "plan_year",
                   "status", "progress_note", "progress_on", "evidence_link", "evidence_file_name")
+HISTORY_LABELS = {"plan_year": "Plan year", "evidence_file_name": "Evidence file",
+                  "progress_on": "Progress date", "original_due_date": "First due date",
+                  "redate_reason": "Reason for re-dating"}
 
 
 def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
@@ -114,16 +118,11 @@ def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
     ) if records else {}
     entries = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
-        user = newer.history_user
-        who = (user.get_full_name() or user.username) if user else "System"
-        reason = newer.history_change_reason or ""
+        who, reason = changed_by(newer), newer.history_change_reason or ""
         if older is None:
             entries.append(HistoryEntry(newer.history_date, who, "Created", reason, []))
             continue
-        changes = [
-            _describe(name, getattr(older, name), getattr(newer, name))
-            for name in HISTORY_FIELDS if getattr(older, name) != getattr(newer, name)
-        ]
+        changes = field_changes(Milestone, older, newer, HISTORY_FIELDS, HISTORY_LABELS)
         old_metrics, new_metrics = metric_sets[older.history_id], metric_sets[newer.history_id]
         if old_metrics != new_metrics:
             def as_text(ids):
@@ -131,24 +130,6 @@ def milestone_history(*, milestone: Milestone) -> list[HistoryEntry]:
             changes.append(("Performance measures", as_text(old_metrics), as_text(new_metrics)))
         entries.append(HistoryEntry(newer.history_date, who, "Changed", reason, changes))
     return entries
-
-
-def _describe(name: str, old, new) -> tuple[str, str, str]:
-    label = {"plan_year": "Plan year", "evidence_file_name": "Evidence file",
-             "progress_on": "Progress date", "original_due_date": "First due date",
-             "redate_reason": "Reason for re-dating"}.get(name) or (
-        Milestone._meta.get_field(name).verbose_name.capitalize())
-    if name == "status":
-        choices = dict(MilestoneStatus.choices)
-        return label, choices.get(old, old), choices.get(new, new)
-
-    def text(value) -> str:
-        if value in (None, ""):
-            return "None"
-        if isinstance(value, date):
-            return f"{value:%-d %B %Y}"
-        return str(value)
-    return label, text(old), text(new)
 
 
 def risks(*, partnership: Partnership, user) -> list[Risk]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
+from .history import changed_by, field_changes
 from .models import KeyDocument, Membership, NamedRole, Organisation, Partnership
 
 
@@ -83,23 +84,9 @@ def key_document_history(*, document: KeyDocument) -> list[DocumentChange]:
                    .order_by("-history_date", "-history_id"))
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
-        user = newer.history_user
-        who = (user.get_full_name() or user.username) if user else "System"
         if older is None:
-            entries.append(DocumentChange(newer.history_date, who, "Added", []))
+            entries.append(DocumentChange(newer.history_date, changed_by(newer), "Added", []))
             continue
-        changes = [(KeyDocument._meta.get_field(name).verbose_name.capitalize(),
-                    _shown(older, name), _shown(newer, name))
-                   for name in DOCUMENT_FIELDS if getattr(older, name) != getattr(newer, name)]
-        entries.append(DocumentChange(newer.history_date, who, "Changed", changes))
+        entries.append(DocumentChange(newer.history_date, changed_by(newer), "Changed",
+                                      field_changes(KeyDocument, older, newer, DOCUMENT_FIELDS)))
     return entries
-
-
-def _shown(record, name: str) -> str:
-    """A field of a history record as a reader would say it."""
-    value = getattr(record, name)
-    if name in ("kind", "status"):
-        return str(getattr(record, f"get_{name}_display")())
-    if name == "date":
-        return value.strftime("%-d %B %Y") if value else "None"
-    return value or "None"
