@@ -160,6 +160,22 @@ def production_env(database_url: str, broker_url: str, static_root: Path) -> dic
             "DJANGO_LOG_LEVEL": "WARNING"}
 
 
+def cpu_by_view(log: Path) -> list[str]:
+    """gunicorn's CPU time by view, from its request log (cdp.requests' `cpu_ms`, the
+    thread's own CPU, so not inflated by waiting): requests, median ms, and the share of
+    all requests' CPU, busiest first."""
+    spent: dict[str, list[float]] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if '"cdp.requests"' not in line:
+            continue
+        with contextlib.suppress(ValueError, KeyError):
+            entry = json.loads(line)
+            spent.setdefault(f"{entry['method']} {entry['view']}", []).append(entry["cpu_ms"])
+    total = sum(sum(ms) for ms in spent.values()) or 1
+    return [f"{view} {len(ms)}, {statistics.median(ms):.0f} ms, {sum(ms) / total:.0%}"
+            for view, ms in sorted(spent.items(), key=lambda kv: -sum(kv[1]))]
+
+
 def celery_worker(env: dict[str, str], log: Path):
     """`celery -A cdp worker`, one process (the recompute is CPU-bound), waited for until it
     says it is ready, and stopped afterwards."""
@@ -289,7 +305,9 @@ def load(plan: Path, database_url: str, broker_url: str, folder: Path) -> dict:
     command = [str(BIN / "gunicorn"), "cdp.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
                *GUNICORN, "--timeout", "120", "--no-control-socket"]
     gunicorn_log, worker_log = folder / "gunicorn.log", folder / "worker.log"
-    with (server(command, env, f"{base}/healthz", gunicorn_log) as web,
+    # At INFO, gunicorn's log holds a line per request with its CPU time (cpu_by_view).
+    with (server(command, {**env, "DJANGO_LOG_LEVEL": "INFO"}, f"{base}/healthz",
+                 gunicorn_log) as web,
           celery_worker(env, worker_log) as tasks):
         every_worker_ready(gunicorn_log)
         warm_up(base)
@@ -311,6 +329,7 @@ def load(plan: Path, database_url: str, broker_url: str, folder: Path) -> dict:
             "password": password_check_cpu(),
             "loadavg": (before, after),
             "server_errors": log_problems(gunicorn_log, r"ERROR|Traceback|CRITICAL"),
+            "cpu_views": cpu_by_view(gunicorn_log),
             "task_errors": log_problems(worker_log, r"ERROR|raised unexpected|Traceback"),
             "succeeded": len(log_problems(worker_log, r"recompute_summaries\[.*\] succeeded"))}
 
@@ -363,6 +382,8 @@ def write_report(got: dict, prepared_s: float) -> None:
         f"(other work {cpu['machine'] - ours:.0f}); gunicorn "
         f"{cpu['gunicorn'] / total[1] * 1000:.0f} ms a request on average, sign-ins included: "
         f"each one's password check takes {got['password'][0]:.2f} s ({got['password'][1]}).",
+        "gunicorn's CPU by view (requests, median CPU ms, share of the CPU of all requests, "
+        "from its request log): " + "; ".join(got["cpu_views"]) + ".",
         "Targets:",
         f"- nothing errors: {total[2]} failed requests, {len(got['server_errors'])} server "
         f"errors and {len(got['task_errors'])} worker errors logged, {met(errors == 0)}",

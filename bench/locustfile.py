@@ -23,12 +23,14 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import math
 import os
 import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import gevent
 import pyotp
 from locust import HttpUser, between, events, task
 from requests.cookies import RequestsCookieJar
@@ -37,6 +39,12 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 PARTNERSHIPS = PLAN["partnerships"]
 SHARES = 4  # leads per partnership that never edit the same milestone
 STATUSES = ["not_started", "on_track", "at_risk", "off_track", "complete"]
+# locust starts each second's users at the same instant (floor(rate) of them, every
+# floor(rate) / rate seconds); people arrive at random moments. Each user starts at a random
+# moment of its batch's interval, so that the rate is kept but its sign-ins are not
+# simultaneous.
+_RATE = float(os.environ.get("LOAD_SPAWN_RATE", 10))
+ARRIVAL_SPREAD = max(1, math.floor(_RATE)) / _RATE
 _numbers = {"lead": itertools.count(), "board": itertools.count(), "analyst": itertools.count(),
             "admin": itertools.count()}
 TOTP = pyotp.TOTP(PLAN.get("totp_secret", "")) if PLAN.get("totp_secret") else None
@@ -127,6 +135,7 @@ class SignedInUser(HttpUser):
     role = ""
 
     def on_start(self):
+        gevent.sleep(random.uniform(0, ARRIVAL_SPREAD))
         number = next(_numbers[self.role])
         self.partnership = PARTNERSHIPS[number % len(PARTNERSHIPS)]
         self.share = number // len(PARTNERSHIPS)
@@ -230,6 +239,7 @@ class AnalystUser(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self):
+        gevent.sleep(random.uniform(0, ARRIVAL_SPREAD))
         number = next(_numbers["analyst"])
         self.partnership = PARTNERSHIPS[number % len(PARTNERSHIPS)]
         self.client.headers["Authorization"] = f"Token {self.partnership['token']}"

@@ -91,10 +91,11 @@ class RequestContextMiddleware:
         _request_id.set(request_id)
         _request.set(request)
         _partnership.set(request.GET.get("partnership") or None)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         seconds = time.perf_counter() - started
+        cpu_seconds = time.thread_time() - cpu_started
         match = request.resolver_match
         view = (f"{match.namespace}:{match.url_name}" if match and match.namespace
                 else match.url_name if match else None) or "unmatched"
@@ -104,7 +105,8 @@ class RequestContextMiddleware:
         logger.info("%s %s %s", request.method, request.path, response.status_code,
                     extra={"method": request.method, "path": request.path,
                            "status": response.status_code, "view": view,
-                           "duration_ms": round(seconds * 1000, 1)})
+                           "duration_ms": round(seconds * 1000, 1),
+                           "cpu_ms": round(cpu_seconds * 1000, 1)})
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs) -> None:

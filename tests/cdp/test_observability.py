@@ -55,6 +55,8 @@ def test_a_request_is_logged_once_as_json_with_its_user_and_partnership(client, 
     assert (line["level"], line["logger"], line["method"], line["status"], line["view"]) == (
         "INFO", "cdp.requests", "GET", 200, "dashboard")
     assert line["duration_ms"] > 0
+    # The thread's own CPU time, which waiting (on the database, for the GIL) does not add to.
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 0.1
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", line["time"])
     # Whatever else the request logs carries the same id.
     others = [r for r in caplog.records if r.name != "cdp.requests"
