@@ -21,11 +21,35 @@ def post_worker_init(worker) -> None:
     view and what they use (NumPy and SciPy's statistics among them): about a second of CPU.
     Done there, it stalls the first requests each new worker takes, sign-ins included, and
     the other threads of the worker with them; done here, a worker takes requests only once
-    it is ready."""
+    it is ready. The templates likewise (warm_templates)."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (the property's work is the point)
-    worker.log.info("Worker ready (pid: %s)", worker.pid)
+    templates = warm_templates()
+    worker.log.info("Worker ready (pid: %s, %d templates compiled)", worker.pid, templates)
+
+
+def warm_templates() -> int:
+    """Compile the service's templates (its own and the GOV.UK form templates) and load the
+    password hasher, as each worker starts: else each worker's first sign-ins and pages
+    compile them, about 0.3 s of CPU in all, while other people wait. Returns how many."""
+    from pathlib import Path
+
+    import crispy_forms_gds
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hasher
+    from django.template import engines
+
+    hasher = get_hasher()
+    if getattr(hasher, "library", None):
+        hasher._load_library()  # argon2's bindings
+    engine, compiled = engines["django"], 0
+    for folder in (Path(settings.BASE_DIR) / "templates",
+                   Path(crispy_forms_gds.__file__).parent / "templates"):
+        for path in sorted(folder.rglob("*.html")):
+            engine.get_template(path.relative_to(folder).as_posix())
+            compiled += 1
+    return compiled
 
 
 def child_exit(server, worker) -> None:

@@ -43,9 +43,15 @@ class Refused(Exception):
 
 
 def issuers(request: HttpRequest | None = None) -> list[SocialApp]:
-    """Every configured issuer, from the environment and the admin (one query)."""
-    return [app for app in get_adapter().list_apps(request, provider=PROVIDER)
-            if not app.settings.get("hidden")]
+    """Every configured issuer, from the environment and the admin: one query a request,
+    however often the sign-in page, its form and its hooks ask."""
+    found = getattr(request, "_cdp_issuers", None)
+    if found is None:
+        found = [app for app in get_adapter().list_apps(request, provider=PROVIDER)
+                 if not app.settings.get("hidden")]
+        if request is not None:
+            request._cdp_issuers = found
+    return found
 
 
 def issuer_domains(app: SocialApp) -> set[str]:

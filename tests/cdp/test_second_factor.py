@@ -149,6 +149,17 @@ def test_the_check_costs_no_query_for_anyone_else_either(client, tenants,
             assert not needs_second_factor(request)
 
 
+def test_a_password_sign_in_reads_the_sign_in_issuers_once(client, tenants):
+    """The page, its form and the password-off check all ask for the issuers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/sign-in/")
+    with CaptureQueriesContext(connection) as done:
+        assert sign_in(client, "a_lead").status_code == 302
+    assert sum("socialaccount_socialapp" in q["sql"] for q in done.captured_queries) == 1
+
+
 def test_axes_still_locks_out_an_admin_after_wrong_passwords(client, tenants, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/sign-in/", {"username": "a_admin", "password": "wrong"})
