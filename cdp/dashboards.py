@@ -126,7 +126,8 @@ class DashboardView(PartnershipViewMixin, TemplateView):
         today = timezone.localdate()
         version = fragments.page_version(partnership_id=partnership.pk)
         key = fragments.fragment_key("dashboard-tiles", partnership=partnership,
-                                     version=version, today=today, actions=self.actions)
+                                     version=fragments.figures_version(version), today=today,
+                                     actions=self.actions)
         grid = fragments.cached(key, lambda: self.tile_grid(context["can"], today))
         # The plan's progress as of today: every change to the plan moves the summaries'
         # `changed_at` (actionplans.services.base.plan_changed), so it shares their version.
@@ -195,8 +196,8 @@ class MetricView(MetricMixin, TemplateView):
         version = fragments.page_version(partnership_id=partnership.pk)
         # The notes are drawn on the charts and listed in their tables: they are in the key.
         key = fragments.fragment_key(
-            "metric-figures", partnership=partnership, version=version, today=today,
-            actions=self.actions,
+            "metric-figures", partnership=partnership,
+            version=fragments.figures_version(version), today=today, actions=self.actions,
             extra=(metric.pk, [(n["date"].isoformat(), n["text"]) for n in notes]))
         figures = fragments.cached(key, lambda: self.figures(metric, notes, today))
         # The milestones it measures, as of today: every change to the plan moves the

@@ -8,7 +8,8 @@ show is read from the catalogue and the partnership, whose every change (deletio
 areas included) leaves a history row. So the key is, from one query (`page_version`, which
 replaces the query for `computed_at` the pages made before):
 
-- the partnership (id and slug: links) and when its summaries were computed and changed;
+- the partnership (id and slug: links) and when its summaries were computed, and for the
+  plan's fragments when they were last asked to change (`figures_version`: not the figures');
 - the latest change to the partnership (its name, region, areas), to its framework's metrics
   and targets (the framework is read as it is, not as last computed), and to any metric,
   outcome, region or local authority (names, units, sources, polarity);
@@ -119,6 +120,14 @@ def page_version(*, partnership_id: int) -> dict | None:
     """When the partnership's summaries were computed and last asked to change, and the
     latest change to everything else the fragments show. None without a SummaryState."""
     return version_row(_version_sql(connection.vendor), {_PARTNERSHIP: partnership_id})
+
+
+def figures_version(version: dict | None) -> dict | None:
+    """The version of what only a recompute changes (the tiles, a metric page's figures):
+    without `changed_at`. A change that asks for a recompute changes no figure until the
+    recompute has run, which moves `computed_at`; a plan update, the most frequent change,
+    never changes one. The plan's fragments keep the whole version."""
+    return version and {k: v for k, v in version.items() if k != "changed_at"}
 
 
 def version_row(compiled: tuple[str, tuple], values: dict) -> dict | None:

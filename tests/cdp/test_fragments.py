@@ -210,3 +210,24 @@ def test_a_metric_pages_milestones_follow_every_update_and_the_day(client, tenan
     clock.set(date(2027, 2, 1))  # the next day it is overdue, with no edit and no recompute
     body = client.get(url).content.decode()
     assert "Overdue" in body[body.index("Outreach van in Maltby"):]
+
+
+def test_a_plan_update_keeps_the_tiles_and_figures_but_not_the_plans_fragments(client, tenants):
+    """A plan update asks for a recompute (the plan's progress is summarised too) but changes
+    no figure: the tiles and a metric page's figures stay in the cache, while the plan's
+    fragments are read afresh, so the update shows at once."""
+    from actionplans import services as plans
+
+    lead, milestone = tenants.users["a_lead"], tenants.milestones["a"]
+    urls = [DASHBOARD.format(slug="rotherham"),
+            f"/partnerships/rotherham/metrics/{in_treatment().pk}/"]
+    for url in urls:
+        page(client, lead, url)
+    plans.progress_update_add(milestone=milestone, user=lead, version=milestone.version,
+                              status="off_track", text="Provider withdrew")
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "outcomes_metricsummary" not in read, url
+        assert "actionplans_milestone" in read, url
