@@ -54,10 +54,10 @@ PORT = int(os.environ.get("LOAD_PORT", 8061))
 REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", 5))
 ADMINS = 3  # partnership administrators each, who sign in with the authenticator app's code
 ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the bench's own, not a secret
-# gunicorn on 2 CPUs shared with the worker, PostgreSQL and locust: a process more than the
-# CPUs, threads for the time spent waiting on PostgreSQL, and idle connections kept longer
+# gunicorn on 2 CPUs shared with the worker, PostgreSQL and locust: two processes a CPU,
+# threads for the time spent waiting on PostgreSQL, and idle connections kept longer
 # than the users think (gunicorn's 2 s would race the clients' reuse of them: resets).
-GUNICORN = ["--config", "python:cdp.gunicorn"]  # as deployed: 3 workers of 4 threads
+GUNICORN = ["--config", "python:cdp.gunicorn"]  # as deployed: 4 workers of 3 threads
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 
 # Targets.
@@ -216,6 +216,16 @@ def cpu_used(groups: dict[str, list[int]]) -> dict[str, float]:
     return used
 
 
+def resident_mb(pids: list[int]) -> list[float]:
+    """Each live process's resident memory, in MB."""
+    sizes = []
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
 def log_problems(log: Path, pattern: str) -> list[str]:
     return [line for line in log.read_text(errors="replace").splitlines()
             if re.search(pattern, line)]
@@ -226,7 +236,9 @@ def every_worker_ready(log: Path, timeout: float = 60) -> None:
     """Waits until each of gunicorn's workers has loaded the views (cdp.gunicorn's
     post_worker_init): the first to be ready would otherwise take the first users'
     connections, and keep them."""
-    workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+    from cdp import gunicorn
+
+    workers = gunicorn.workers
     deadline = time.monotonic() + timeout
     while log.read_bytes().count(b"Worker ready") < workers:
         if time.monotonic() > deadline:
@@ -317,6 +329,7 @@ def load(plan: Path, database_url: str, broker_url: str, folder: Path) -> dict:
         began = time.time()
         run_locust(base, plan, folder / "requests.csv", folder / "locust.log")
         ended = time.time()
+        workers_mb = resident_mb(process_tree(web.pid)[1:])
         groups["PostgreSQL"] = sorted({*groups["PostgreSQL"], *database_backends()})
         after, cpu_after = loadavg(), cpu_used(groups)
         worker = worker_evidence(began, ended)
@@ -329,7 +342,7 @@ def load(plan: Path, database_url: str, broker_url: str, folder: Path) -> dict:
             "password": password_check_cpu(),
             "loadavg": (before, after),
             "server_errors": log_problems(gunicorn_log, r"ERROR|Traceback|CRITICAL"),
-            "cpu_views": cpu_by_view(gunicorn_log),
+            "cpu_views": cpu_by_view(gunicorn_log), "workers_mb": workers_mb,
             "task_errors": log_problems(worker_log, r"ERROR|raised unexpected|Traceback"),
             "succeeded": len(log_problems(worker_log, r"recompute_summaries\[.*\] succeeded"))}
 
@@ -367,8 +380,11 @@ def write_report(got: dict, prepared_s: float) -> None:
         "measures them (to the end of the body), nearest-rank percentiles of every request; "
         f"the last column leaves out the sign-in burst: requests started after the last "
         f"sign-in ended, {got['settled']:.0f} s into the run.",
-        f"Server: gunicorn {' '.join(GUNICORN)}, DJANGO_DEBUG=0, plain HTTP on 127.0.0.1; "
-        f"celery worker --concurrency 1; broker and cache Redis database {REDIS_DB}.",
+        f"Server: gunicorn {' '.join(GUNICORN)}, DJANGO_DEBUG=0, plain HTTP on 127.0.0.1, "
+        f"{len(got['workers_mb'])} workers of resident memory "
+        f"{min(got['workers_mb'], default=0):.0f}-{max(got['workers_mb'], default=0):.0f} MB "
+        f"at the end; celery worker --concurrency 1; broker and cache Redis database "
+        f"{REDIS_DB}.",
         f"Worker: {worker['saves']} milestone saves (in the history) led to {worker['runs']} "
         f"summary recomputes during the run and {worker['after']} after it "
         f"({got['succeeded']} task successes in its log; median {worker['median_s']:.2f} s, "

@@ -4,10 +4,19 @@ Threaded workers, so that a long CSV export or a slow client holds a thread, not
 worker. This is the shape `make bench BENCH=load` measures."""
 
 import os
+import sys
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Two processes a CPU (the default suits 2 CPUs) of three threads each: a process's threads
+# share one interpreter lock, so while one renders a page the others wait for it, and more,
+# smaller processes let the CPUs take the next request from a process that is free.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "3"))
+# How long a thread may hold the interpreter lock while another waits for it (Python's
+# default is 5 ms). A sign-in makes some 25 round trips to PostgreSQL, and after each it
+# waits for the lock again: behind a thread rendering a page, up to the whole interval every
+# time. At 1 ms such requests no longer queue behind renders; the CPU-bound ones barely slow.
+SWITCH_INTERVAL = 0.001
 timeout = 60
 # Longer than a proxy's or load balancer's idle timeout (commonly 60 s), so that the proxy,
 # not gunicorn, closes an idle connection: else a request sent as gunicorn closes it fails.
@@ -21,10 +30,11 @@ def post_worker_init(worker) -> None:
     view and what they use (NumPy and SciPy's statistics among them): about a second of CPU.
     Done there, it stalls the first requests each new worker takes, sign-ins included, and
     the other threads of the worker with them; done here, a worker takes requests only once
-    it is ready. The templates likewise (warm_templates)."""
+    it is ready. The templates likewise (warm_templates). It also sets the switch interval."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (the property's work is the point)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     templates = warm_templates()
     worker.log.info("Worker ready (pid: %s, %d templates compiled)", worker.pid, templates)
 
