@@ -9,7 +9,6 @@ from django.db import models
 from django.http import Http404, QueryDict
 
 from . import access
-from .models import Partnership
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Step-up (ASVS 4.3.3): a view's `step_up` says when it needs a recent sign-in or confirmation
@@ -52,15 +51,14 @@ class PartnershipViewMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         slug = kwargs["partnership_slug"]
-        self.actions = access.actions_for(request.user, slug)
+        # The partnership and what the user may do there, in one query.
+        self.partnership, self.actions = access.partnership_and_actions(request.user, slug)
         if access.VIEW not in self.actions:
             raise Http404("No such partnership")
         needed = self.read_action if request.method in SAFE_METHODS else self.write_action
         if needed is None:
             return self.http_method_not_allowed(request, *args, **kwargs)
         access.require(request.user, slug, needed, held=self.actions)
-        self.partnership = access.get_for_user(
-            Partnership.objects.select_related("region"), request.user, needed, slug=slug)
         handler = super().dispatch
         if self.step_up is not None:
             # Raises allauth's ReauthenticationRequired: cdp.signin.step_up answers it.

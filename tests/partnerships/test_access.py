@@ -105,12 +105,30 @@ def test_actions_by_role(tenants, username, actions, django_assert_max_num_queri
         assert allowed == (action in actions), action
 
 
+@pytest.mark.parametrize("username", ["a_viewer", "a_lead", "a_analyst", "a_admin", "b_admin",
+                                      "regional", "outsider", "superuser", None])
+@pytest.mark.parametrize("slug", ["rotherham", "darlington", "no-such-partnership"])
+def test_the_partnership_and_its_actions_are_actions_for_in_one_query(
+        tenants, username, slug, django_assert_max_num_queries):
+    """What a partnership's pages are decided by (partnerships.mixins): the same actions as
+    `actions_for`, and the partnership with its region where there is any, in one query."""
+    user = tenants.users[username] if username else AnonymousUser()
+    with django_assert_max_num_queries(1):
+        partnership, actions = access.partnership_and_actions(user, slug)
+        region = partnership and partnership.region.name
+    assert actions == access.actions_for(user, slug)
+    expected = Partnership.objects.filter(slug=slug).first() if actions else None
+    assert partnership == expected
+    assert region == (expected and expected.region.name)
+
+
 def test_inactive_user_sees_nothing(tenants):
     user = tenants.users["a_admin"]
     user.is_active = False
     user.save()
     assert not Partnership.objects.for_user(user).exists()
     assert access.actions_for(user, "rotherham") == frozenset()
+    assert access.partnership_and_actions(user, "rotherham") == (None, frozenset())
 
 
 def test_unknown_action_is_an_error(tenants):
