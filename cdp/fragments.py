@@ -27,25 +27,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.urls import get_script_prefix
 from django.utils import translation
 
 from outcomes.models import FrameworkMetric, Metric, Outcome, SummaryState, Target
+from partnerships import page_cache
 from partnerships.models import LocalAuthority, Partnership, Region
+from partnerships.page_cache import (  # noqa: F401 - the pages call them from here too
+    CACHE_SECONDS,
+    cached,
+    version_row,
+)
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-CACHE_SECONDS = 24 * 3600
 # The code that shapes the fragments: a release that changes any of it changes every key.
 SHAPING = ["templates/cdp/_tile_grid.html", "templates/cdp/_area_tile.html",
            "templates/cdp/_metric_figures.html", "templates/cdp/_areas_side_by_side.html",
@@ -55,19 +51,10 @@ SHAPING = ["templates/cdp/_tile_grid.html", "templates/cdp/_area_tile.html",
            "outcomes/templatetags"]
 
 
-@functools.cache
 def code_fingerprint(shaping: tuple[str, ...] = tuple(SHAPING)) -> str:
-    """A digest of the templates and modules (paths under BASE_DIR, folders read whole) that
-    shape a cached page or fragment, once per process: by default the dashboard's and metric
-    page's fragments' (the public page names its own)."""
-    digest = hashlib.sha256()
-    for name in shaping:
-        path = Path(settings.BASE_DIR) / name
-        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
-            if file.is_file() and file.suffix in (".py", ".html"):
-                digest.update(str(file.relative_to(settings.BASE_DIR)).encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
+    """The digest of the code that shapes a cached page or fragment: by default the
+    dashboard's and metric page's fragments' (the public page names its own)."""
+    return page_cache.code_fingerprint(shaping)
 
 
 # --- The version: one query ----------------------------------------------------------------
@@ -130,19 +117,6 @@ def figures_version(version: dict | None) -> dict | None:
     return version and {k: v for k, v in version.items() if k != "changed_at"}
 
 
-def version_row(compiled: tuple[str, tuple], values: dict) -> dict | None:
-    """Runs a version query compiled once (its SQL and parameters) with each stand-in among
-    its parameters replaced by `values[stand_in]`: its one row as a dict, or None."""
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values.get(p, p) if isinstance(p, int | str) else p
-                             for p in params])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))
-
-
 # --- The key and the cache -------------------------------------------------------------------
 def fragment_key(kind: str, *, partnership, version: dict | None, today, actions,
                  extra: tuple = ()) -> str | None:
@@ -155,23 +129,3 @@ def fragment_key(kind: str, *, partnership, version: dict | None, today, actions
              *(f"{k}={version[k]}" for k in sorted(version)), *map(str, extra)]
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
     return f"fragment:{kind}:{partnership.pk}:{digest}"
-
-
-def cached(key: str | None, build: Callable[[], T]) -> T:
-    """The fragment under `key`, built and kept if it is not there yet (any value the cache
-    can pickle)."""
-    if key is None:
-        return build()
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is down: render it, slower
-        log.warning("page fragments: the cache cannot be reached", exc_info=True)
-        return build()
-    if found is not None:
-        return found
-    built = build()
-    try:
-        cache.set(key, built, CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        log.warning("page fragments: the cache cannot be reached", exc_info=True)
-    return built
