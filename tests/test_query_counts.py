@@ -37,11 +37,14 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/data/framework/", 8),
     ("a_viewer", "/partnerships/rotherham/data/coverage/", 4),
     ("a_analyst", "/partnerships/rotherham/data/values/new/", 5),
-    ("a_viewer", "/partnerships/rotherham/plan/", 9),
+    # The plan page reads its milestones, filter form and tables from the cache
+    # (actionplans/plan_fragment.py): its version query replaces the key actions (and their
+    # partners), the milestones, the leads and the organisations.
+    ("a_viewer", "/partnerships/rotherham/plan/", 5),
     # Filtered on the status shown (overdue derived in the query), and on the one recorded.
     ("a_viewer", "/partnerships/rotherham/plan/?group=strand&status=overdue&status=on_track",
-     9),
-    ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true", 9),
+     5),
+    ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true", 5),
     # The milestone's page: its progress log is two queries (entries, their evidence).
     ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 11),
     ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 6),
@@ -217,8 +220,10 @@ def test_query_count_is_pinned_and_flat(client, tenants, username, url, pinned):
     assert (before, after) == (pinned, pinned)
 
 
-PLAN_PAGES = [("/partnerships/rotherham/plan/", 9),
-              ("/partnerships/rotherham/plan/?status=overdue&status=at_risk&group=strand", 9)]
+# A hit in the plan page's cache (actionplans/plan_fragment.py): 5, where reading the
+# milestones took 9.
+PLAN_PAGES = [("/partnerships/rotherham/plan/", 5),
+              ("/partnerships/rotherham/plan/?status=overdue&status=at_risk&group=strand", 5)]
 
 
 @pytest.mark.parametrize(("url", "pinned"), PLAN_PAGES, ids=[p[0] for p in PLAN_PAGES])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from partnerships import access
+from partnerships import access, page_cache
 from partnerships.models import Organisation
 from partnerships.selectors import member_users
 
-from .. import selectors
+from .. import plan_fragment, selectors
 from ..demo.builders import demo_shift
 from ..forms import ActionPlanForm, KeyActionForm, ObjectiveForm
 from ..models import ActionPlan, Objective
@@ -27,18 +29,34 @@ class PlanView(PlanViewMixin, TemplateView):
         grouping = "strand" if self.request.GET.get("group") == "strand" else "priority"
         context.update(plan=plan, grouping=grouping)
         if plan is not None:
-            context.update(selectors.plan_page(
-                partnership=self.partnership, user=self.request.user, plan=plan,
-                params=self.request.GET, grouping=grouping))
-            query = self.request.GET.copy()
-            query.pop("group", None)
-            context["filter_query"] = query.urlencode()
-            context["filtered"] = any(v for k, v in self.request.GET.items() if k != "group")
-            context["years"] = [(y, plan.year_label(y)) for y in range(1, plan.years + 1)]
-            context["milestone_base"] = f"{self.plan_url()}milestones/"
+            today = date_today()
+            version = plan_fragment.plan_version(partnership_id=self.partnership.pk)
+            key = plan_fragment.plan_key(
+                partnership=self.partnership, version=version, today=today,
+                actions=self.actions, query=list(self.request.GET.lists()))
+            html = page_cache.cached(key, lambda: self.milestones_html(
+                plan, grouping, context["can"], today))
+            context["plan_milestones"] = mark_safe(html)  # noqa: S308 - rendered here
             if settings.DEMO:
                 context["demo_years"] = demo_shift(self.partnership.slug, plan.first_year)
         return context
+
+    def milestones_html(self, plan, grouping: str, can: dict, today) -> str:
+        """The milestones' counts, filter form and tables (templates/actionplans/
+        _plan_milestones.html) as of `today`, for the cache: the same for everyone who may
+        see the partnership, but for the links that `can` gives."""
+        query = self.request.GET.copy()
+        query.pop("group", None)
+        context = selectors.plan_page(
+            partnership=self.partnership, user=self.request.user, plan=plan,
+            params=self.request.GET, grouping=grouping, today=today)
+        context.update(
+            partnership=self.partnership, can=can, grouping=grouping,
+            filter_query=query.urlencode(),
+            filtered=any(v for k, v in self.request.GET.items() if k != "group"),
+            years=[(y, plan.year_label(y)) for y in range(1, plan.years + 1)],
+            milestone_base=f"{self.plan_url()}milestones/")
+        return str(render_to_string("actionplans/_plan_milestones.html", context))
 
 
 class PlanEditView(PlanFormView):
