@@ -47,7 +47,8 @@ PAGES = [
     ("a_viewer", "/partnerships/rotherham/plan/?group=strand&overdue=true", 5),
     # The milestone's page: its progress log is two queries (entries, their evidence).
     ("a_viewer", "/partnerships/rotherham/plan/milestones/{milestone}/", 11),
-    ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 6),
+    # The progress form reads the milestone alone: not its plan, metrics or partners.
+    ("a_lead", "/partnerships/rotherham/plan/milestones/{milestone}/progress/", 4),
     ("a_lead", "/partnerships/rotherham/plan/milestones/overdue/", 5),
     ("a_viewer", "/partnerships/rotherham/plan/risks/", 5),
     # A lead's own milestones, across partnerships: the milestones, and where they may edit.
