@@ -297,24 +297,40 @@ class PlanProgressCsvView(PartnershipViewMixin, View):
 
 
 class SpineView(PartnershipViewMixin, TemplateView):
-    """Every metric of the local framework against England's range (Fingertips' spine chart)."""
+    """Every metric of the local framework against England's range (Fingertips' spine chart).
+    Its chart and table are rendered once per version of the summaries and metrics they
+    show (the dashboard's tiles' version: cdp/fragments.py) and kept in the cache."""
 
     template_name = "cdp/spine.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        version = fragments.page_version(partnership_id=self.partnership.pk)
+        key = fragments.fragment_key("spine", partnership=self.partnership,
+                                     version=fragments.figures_version(version),
+                                     today=timezone.localdate(), actions=self.actions)
+        spine = fragments.cached(key, self.spine)
+        context.update(
+            spine_html=mark_safe(spine["html"]),  # noqa: S308 - rendered here
+            illustrative=spine["illustrative"], figure=spine["drawn"],
+            computed_at=version and version["computed_at"],  # no version: never computed
+        )
+        return context
+
+    def spine(self) -> dict:
+        """The chart and its table rendered (templates/cdp/_spine.html), with whether any
+        figure is illustrative and whether there is a chart: plain values, for the cache."""
         summaries = outcome_selectors.dashboard_summaries(partnership=self.partnership,
                                                           user=self.request.user)
         plain = [{**values_of(s),
                   "name": s.metric.name + (f" ({s.area_name})" if s.area_name else ""),
                   "polarity": s.metric.polarity, "unit": s.metric.unit} for s in summaries]
         rows = charts.spine_rows(plain)
-        context.update(
-            rows=rows,
-            computed_at=outcome_selectors.summary_computed_at(partnership=self.partnership),
-            sentence=charts.spine_sentence(rows, len(plain)),
-            # Drawn whenever there are metrics: one that cannot be placed says why.
-            figure=charts.spine_figure(rows, title="Compared with England's range")
-            if rows else None,
-        )
-        return context
+        sentence = charts.spine_sentence(rows, len(plain))
+        # Drawn whenever there are metrics: one that cannot be placed says why.
+        figure = charts.spine_figure(rows, title="Compared with England's range") if rows else None
+        html = render_to_string("cdp/_spine.html", {
+            "rows": rows, "sentence": sentence, "figure": figure,
+            "partnership": self.partnership})
+        return {"html": str(html), "illustrative": has_illustrative(rows),
+                "drawn": figure is not None}

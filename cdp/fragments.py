@@ -46,6 +46,7 @@ from partnerships.page_cache import (  # noqa: F401 - the pages call them from h
 SHAPING = ["templates/cdp/_tile_grid.html", "templates/cdp/_area_tile.html",
            "templates/cdp/_metric_figures.html", "templates/cdp/_areas_side_by_side.html",
            "templates/cdp/_figure.html", "templates/outcomes/_provenance.html",
+           "templates/cdp/_spine.html",
            "cdp/dashboards.py", "cdp/areas.py", "cdp/headline.py", "cdp/sparkline.py",
            "outcomes/charts", "outcomes/provenance.py", "outcomes/coverage.py",
            "outcomes/templatetags"]

@@ -65,7 +65,9 @@ PAGES = [
     ("a_analyst", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/", 4),
     ("a_lead", "/partnerships/rotherham/metrics/{metric}/annotations/{annotation}/delete/", 4),
     ("a_viewer", "/partnerships/rotherham/metrics/{metric}/data.csv", 5),
-    ("a_viewer", "/partnerships/rotherham/spine/", 5),
+    # The spine keeps its chart and table with the tiles' version: a hit reads no summaries,
+    # and the version says when they were computed.
+    ("a_viewer", "/partnerships/rotherham/spine/", 4),
     ("a_admin", "/partnerships/rotherham/public-page/", 13),
     ("a_admin", "/partnerships/rotherham/public-page/preview/", 8),
     ("regional", "/compare/{metric}/", 5),

@@ -231,3 +231,23 @@ def test_a_plan_update_keeps_the_tiles_and_figures_but_not_the_plans_fragments(c
         read = " ".join(q["sql"] for q in queries.captured_queries)
         assert "outcomes_metricsummary" not in read, url
         assert "actionplans_milestone" in read, url
+
+
+def test_the_spine_comes_from_the_cache_until_its_figures_or_metrics_change(client, tenants):
+    """The spine's chart and table are kept under the tiles' version: a hit reads no
+    summaries; a recompute and a renamed metric show at once; another partnership's is its
+    own."""
+    url = "/partnerships/rotherham/spine/"
+    first = page(client, tenants.users["a_viewer"], url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content.decode().count("2,153") == first.count("2,153") > 0
+    assert not any("outcomes_metricsummary" in q["sql"] for q in queries.captured_queries)
+    load(tenants, 2999)
+    assert "2,999" in client.get(url).content.decode()
+    metric = in_treatment()
+    metric.name = "Adults in drug treatment (renamed)"
+    metric._history_user = tenants.users["superuser"]
+    metric.save()
+    assert "Adults in drug treatment (renamed)" in client.get(url).content.decode()
+    other = page(client, tenants.users["b_viewer"], "/partnerships/darlington/spine/")
+    assert "2,999" not in other and "/partnerships/rotherham/" not in other
