@@ -290,6 +290,29 @@ def require_own(partnership: Partnership, row: models.Model) -> None:
         raise PermissionDenied(f"That {row._meta.verbose_name} belongs to another partnership.")
 
 
+def in_partnership(queryset: models.QuerySet, user, partnership: Partnership,
+                   action: str = VIEW, *, held: frozenset[str] | None = None) -> models.QuerySet:
+    """`queryset`'s rows in `partnership` on which `user` may take `action`. With `held` (the
+    actions `actions_for` gave this user on this partnership, as `require` takes them) it asks
+    no subquery of the user's permissions: all of the partnership's rows if `action` is among
+    them, else none, which is what `for_user` finds."""
+    _check_action(action)
+    field = getattr(queryset.model, "partnership_field", "partnership")
+    if held is None:
+        return queryset.for_user(user, action).filter(**{field: partnership})
+    return queryset.filter(**{field: partnership}) if action in held else queryset.none()
+
+
+def get_in_partnership(queryset: models.QuerySet, user, partnership: Partnership,
+                       action: str = VIEW, *, held: frozenset[str] | None = None, **lookup):
+    """The one row of `in_partnership(...)` matching `lookup`; otherwise 404, whether it does
+    not exist or is hidden."""
+    try:
+        return in_partnership(queryset, user, partnership, action, held=held).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
 def get_for_user(
     source: type[models.Model] | models.QuerySet,
     user: AbstractBaseUser | AnonymousUser | None,

@@ -75,19 +75,18 @@ class PartnershipViewMixin(LoginRequiredMixin):
         return kwargs
 
     def scoped(self, model: type[models.Model], action: str = access.VIEW) -> models.QuerySet:
-        """`model`'s rows in this partnership that the user may take `action` on."""
-        return model.objects.for_user(self.request.user, action).filter(
-            partnership=self.partnership
-        )
+        """`model`'s rows in this partnership that the user may take `action` on (decided
+        from the actions found at dispatch: no subquery of permissions)."""
+        return access.in_partnership(model.objects.all(), self.request.user, self.partnership,
+                                     action, held=self.actions)
 
     def get_scoped(self, source: type[models.Model] | models.QuerySet,
                    action: str = access.VIEW, **lookup):
         """The one row of `source` in this partnership matching `lookup` that the user may
         take `action` on; otherwise 404."""
         queryset = source._default_manager.all() if isinstance(source, type) else source
-        field = getattr(queryset.model, "partnership_field", "partnership")
-        return access.get_for_user(queryset, self.request.user, action,
-                                   **{field: self.partnership}, **lookup)
+        return access.get_in_partnership(queryset, self.request.user, self.partnership,
+                                         action, held=self.actions, **lookup)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -122,6 +122,25 @@ def test_the_partnership_and_its_actions_are_actions_for_in_one_query(
     assert region == (expected and expected.region.name)
 
 
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m.__name__)
+def test_in_partnership_with_the_actions_held_finds_what_for_user_finds(tenants, model):
+    """A page that found the user's actions on its partnership (`actions_for`, at dispatch)
+    scopes its rows from them with no subquery of permissions: the same rows, for every role,
+    action and partnership, as `for_user`."""
+    users = ["a_viewer", "a_lead", "a_analyst", "a_admin", "regional", "outsider", "b_admin",
+             "superuser"]
+    for username in users:
+        user = tenants.users[username]
+        for partnership in (tenants.a, tenants.b):
+            held = access.actions_for(user, partnership.slug)
+            for action in access.ACTIONS:
+                scoped = access.in_partnership(model.objects.all(), user, partnership, action,
+                                               held=held)
+                expected = model.objects.for_user(user, action).filter(partnership=partnership)
+                assert set(scoped.values_list("pk", flat=True)) == set(
+                    expected.values_list("pk", flat=True)), (username, partnership, action)
+
+
 def test_inactive_user_sees_nothing(tenants):
     user = tenants.users["a_admin"]
     user.is_active = False
