@@ -94,7 +94,11 @@ def _version_sql(vendor: str) -> tuple[str, tuple]:
 
 
 def plan_version(*, partnership_id: int) -> dict | None:
-    """The version of everything the plan page's milestones show (one query)."""
+    """The version of everything the plan page's milestones show (one query). None (render
+    afresh) but on PostgreSQL: the names are joined with its `string_agg`, which the embedded
+    default's SQLite lacks, and one user there needs no cache."""
+    if connection.vendor != "postgresql":
+        return None
     return page_cache.version_row(_version_sql(connection.vendor),
                                   {_PARTNERSHIP: partnership_id})
 
